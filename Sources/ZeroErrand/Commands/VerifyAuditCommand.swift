@@ -1,0 +1,22 @@
+import Vapor
+
+/// `zeroerrand audit-verify`: checks the whole audit chain and names the first broken link.
+/// Exits non-zero when the chain is broken, so it can run from cron or CI.
+struct VerifyAuditCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+
+    var help: String { "Verifies the hash chain of the audit log and names the first broken link." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let report = try await AuditVerifier.verify(on: context.application.db)
+        if let broken = report.firstBreak {
+            context.console.error("Audit chain BROKEN: \(broken) (\(report.eventCount) events verified before it).")
+            throw AuditChainBroken()
+        }
+        context.console.success("Audit chain intact: \(report.eventCount) events verified.")
+    }
+
+    struct AuditChainBroken: Error, CustomStringConvertible {
+        var description: String { "the audit chain is broken" }
+    }
+}

@@ -1,0 +1,130 @@
+import Crypto
+import Foundation
+import NIOCore
+import Vapor
+import ZeroErrandCore
+
+/// Every setting the app reads, validated once at start-up. A missing or malformed setting
+/// stops start-up with a message naming it (see `.env.example`).
+struct AppConfig: Sendable {
+    enum Mode: String, Sendable { case development, testing, production }
+    enum Database: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String, searchPath: [String]?)
+    }
+
+    var mode: Mode
+    var database: Database
+    /// Used to build links in emails, e.g. `https://zeroerrand.example`.
+    var publicURL: String
+    /// Keys TOTP secret encryption and token hashing. 32 random bytes.
+    var secretKey: SymmetricKey
+    /// Without SMTP (development only) mail is written to `data/outbox/` instead of being sent.
+    var smtp: SMTPConfiguration?
+    var mailFrom: MailAddress
+    var cookieSecure: Bool
+    var resourcesDirectory: String
+    var dataDirectory: String
+
+    struct Invalid: Error, CustomStringConvertible {
+        let setting: String
+        let problem: String
+        var description: String { "ZeroErrand cannot start: setting \(setting) \(problem)" }
+    }
+
+    /// `values` is the process environment in production; tests pass their own.
+    static func load(environment: Vapor.Environment, values: [String: String] = ProcessInfo.processInfo.environment,
+                     directory: DirectoryConfiguration) throws -> AppConfig {
+        let mode: Mode = environment.isRelease || environment.name == "production" ? .production
+            : (environment == .testing ? .testing : .development)
+        let get = { (name: String) -> String? in
+            guard let value = values[name], !value.isEmpty else { return nil }
+            return value
+        }
+        func required(_ name: String, _ meaning: String) throws -> String {
+            guard let value = get(name) else { throw Invalid(setting: name, problem: "is missing: \(meaning)") }
+            return value
+        }
+        let dataDirectory = get("ZE_DATA_DIR") ?? directory.workingDirectory + "data"
+
+        let database: Database
+        if let url = get("DATABASE_URL") {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw Invalid(setting: "DATABASE_URL", problem: "must be a postgres:// URL")
+            }
+            database = .postgres(url: url, searchPath: get("ZE_DATABASE_SCHEMA").map { [$0] })
+        } else {
+            database = .sqlite(path: get("ZE_SQLITE_PATH") ?? dataDirectory + "/zeroerrand.sqlite")
+        }
+
+        let secretKey: SymmetricKey
+        if let encoded = get("ZE_SECRET_KEY") {
+            guard let bytes = Data(base64Encoded: encoded), bytes.count == 32 else {
+                throw Invalid(setting: "ZE_SECRET_KEY", problem: "must be 32 random bytes in base64 (openssl rand -base64 32)")
+            }
+            secretKey = SymmetricKey(data: bytes)
+        } else if mode == .production {
+            throw Invalid(setting: "ZE_SECRET_KEY", problem: "is missing: production needs 32 random bytes in base64 (openssl rand -base64 32)")
+        } else {
+            secretKey = try developmentSecret(in: dataDirectory)
+        }
+
+        var smtp: SMTPConfiguration?
+        if let host = get("SMTP_HOST") {
+            let portText = get("SMTP_PORT") ?? "587"
+            guard let port = Int(portText), (1...65535).contains(port) else {
+                throw Invalid(setting: "SMTP_PORT", problem: "must be a port number, not \(portText)")
+            }
+            let securityText = get("SMTP_SECURITY") ?? "starttls"
+            let security: SMTPConfiguration.Security
+            switch securityText {
+            case "starttls": security = .startTLS
+            case "tls": security = .tls
+            case "none": security = .plain
+            default: throw Invalid(setting: "SMTP_SECURITY", problem: "must be starttls, tls or none")
+            }
+            smtp = SMTPConfiguration(host: host, port: port, security: security, username: get("SMTP_USERNAME"),
+                                     password: get("SMTP_PASSWORD"), heloName: get("SMTP_HELO") ?? "zeroerrand.local",
+                                     timeout: .seconds(30))
+        } else if mode == .production {
+            throw Invalid(setting: "SMTP_HOST", problem: "is missing: production must send mail through an SMTP server")
+        }
+
+        let publicURL = mode == .production ? try required("ZE_PUBLIC_URL", "the https:// address people reach the app at")
+            : (get("ZE_PUBLIC_URL") ?? "http://127.0.0.1:8080")
+        guard publicURL.hasPrefix("https://") || (mode != .production && publicURL.hasPrefix("http://")) else {
+            throw Invalid(setting: "ZE_PUBLIC_URL", problem: "must start with https:// in production")
+        }
+        let fromText = mode == .production ? try required("MAIL_FROM", "the sender address of outgoing mail")
+            : (get("MAIL_FROM") ?? "no-reply@zeroerrand.localhost")
+        guard EmailAddress.normalize(fromText) != nil else {
+            throw Invalid(setting: "MAIL_FROM", problem: "must be an email address")
+        }
+
+        return AppConfig(mode: mode, database: database, publicURL: publicURL.trimmingSuffix("/"),
+                         secretKey: secretKey, smtp: smtp, mailFrom: MailAddress(address: fromText, name: "ZeroErrand"),
+                         cookieSecure: mode == .production, resourcesDirectory: directory.resourcesDirectory,
+                         dataDirectory: dataDirectory)
+    }
+
+    /// Development keeps a random key under data/ so sessions survive restarts; never used in production.
+    private static func developmentSecret(in dataDirectory: String) throws -> SymmetricKey {
+        let path = dataDirectory + "/development-secret.key"
+        if let data = FileManager.default.contents(atPath: path), data.count == 32 {
+            return SymmetricKey(data: data)
+        }
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let key = SymmetricKey(size: .bits256)
+        let bytes = key.withUnsafeBytes { Data($0) }
+        guard FileManager.default.createFile(atPath: path, contents: bytes, attributes: [.posixPermissions: 0o600]) else {
+            throw Invalid(setting: "ZE_DATA_DIR", problem: "is not writable: \(dataDirectory)")
+        }
+        return key
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}

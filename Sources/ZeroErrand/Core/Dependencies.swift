@@ -1,0 +1,54 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+import ZeroErrandCore
+
+/// The clock, randomness and other outside effects, injected so tests pin them.
+struct AppDependencies: Sendable {
+    var config: AppConfig
+    var clock: AppClock
+    var random: RandomSource
+    var translator: Translator
+    var passwordPolicy: PasswordPolicy
+    var passwordHasher: PasswordHasher
+    var secrets: Secrets
+}
+
+/// Wall-clock time; tests replace it with a `ManualClock`.
+struct AppClock: Sendable {
+    let now: @Sendable () -> Date
+    static let system = AppClock { Date() }
+}
+
+/// Cryptographically secure random bytes; tests may replace it to pin identifiers.
+struct RandomSource: Sendable {
+    let bytes: @Sendable (Int) -> [UInt8]
+    static let system = RandomSource { count in
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
+    /// URL-safe base64 without padding: fits cookies, form fields and link fragments.
+    func token(bytes count: Int = 32) -> String {
+        Data(bytes(count)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+extension Application {
+    private struct DependenciesKey: StorageKey { typealias Value = AppDependencies }
+
+    var dependencies: AppDependencies {
+        get {
+            guard let value = storage[DependenciesKey.self] else { fatalError("configure(_:) has not run") }
+            return value
+        }
+        set { storage[DependenciesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var dependencies: AppDependencies { application.dependencies }
+    var now: Date { application.dependencies.clock.now() }
+}

@@ -1,0 +1,88 @@
+import Fluent
+import Foundation
+import NIOCore
+import Vapor
+
+/// Queues mail with the change that causes it and delivers it with retries.
+struct Outbox: Sendable {
+    let app: Application
+
+    /// Writes the message into the caller's transaction; it is sent after the commit.
+    func enqueue(to account: Account, subjectKey: String, bodyKey: String, arguments: [String: String],
+                 on database: any Database) async throws {
+        let translator = app.dependencies.translator
+        let locale = account.appLocale
+        let mail = OutboxMail(to: MailAddress(address: account.email, name: account.displayName),
+                              subject: translator.text(subjectKey, locale, arguments),
+                              textBody: translator.text(bodyKey, locale, arguments) + "\n\n" + translator.text("mail.signature", locale),
+                              now: app.dependencies.clock.now())
+        try await mail.create(on: database)
+    }
+
+    /// Sends every message that is due. Failures wait longer each time, up to an hour.
+    @discardableResult
+    func deliverDue(limit: Int = 50) async throws -> Int {
+        let now = app.dependencies.clock.now()
+        let due = try await OutboxMail.query(on: app.db).filter(\.$sentAt == nil).filter(\.$nextAttemptAt <= now)
+            .sort(\.$createdAt).limit(limit).all()
+        var sent = 0
+        for mail in due {
+            do {
+                try await deliver(mail)
+                mail.sentAt = app.dependencies.clock.now()
+                mail.textBody = ""
+                mail.lastError = nil
+                sent += 1
+            } catch {
+                mail.attempts += 1
+                mail.lastError = String(describing: error).prefix(500).description
+                mail.nextAttemptAt = now.addingTimeInterval(min(30 * pow(2, Double(mail.attempts - 1)), 3600))
+                app.logger.warning("mail delivery failed, will retry", metadata: ["mail": .string(mail.id?.uuidString ?? ""), "attempt": .stringConvertible(mail.attempts)])
+            }
+            try await mail.update(on: app.db)
+        }
+        return sent
+    }
+
+    private func deliver(_ mail: OutboxMail) async throws {
+        let config = app.dependencies.config
+        let message = MailMessage(from: config.mailFrom,
+                                  to: [MailAddress(address: mail.toAddress, name: mail.toName.isEmpty ? nil : mail.toName)],
+                                  subject: mail.subject, textBody: mail.textBody, htmlBody: nil,
+                                  messageID: "<\(mail.id?.uuidString.lowercased() ?? UUID().uuidString)@zeroerrand>")
+        if let smtp = config.smtp {
+            try await SMTPClient(configuration: smtp, eventLoopGroup: app.eventLoopGroup).send(message)
+        } else {
+            // Development without SMTP: each message becomes a file a developer can open.
+            let directory = config.dataDirectory + "/outbox"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let path = directory + "/\(mail.id?.uuidString ?? UUID().uuidString).eml"
+            try Data(message.render(date: app.dependencies.clock.now())).write(to: URL(fileURLWithPath: path))
+        }
+    }
+}
+
+extension Application {
+    var outbox: Outbox { Outbox(app: self) }
+}
+
+/// Sends queued mail every few seconds while the server runs (not in tests, which send explicitly).
+final class OutboxWorker: LifecycleHandler, @unchecked Sendable {
+    private var task: Task<Void, Never>?
+
+    func didBootAsync(_ application: Application) async throws {
+        task = Task {
+            while !Task.isCancelled {
+                do { try await application.outbox.deliverDue() } catch {
+                    application.logger.warning("outbox run failed: \(error)")
+                }
+                try? await Task.sleep(for: .seconds(3))
+            }
+        }
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        task?.cancel()
+        await task?.value
+    }
+}

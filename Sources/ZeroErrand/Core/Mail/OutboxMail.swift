@@ -1,0 +1,32 @@
+import Fluent
+import Foundation
+
+/// A message waiting to be sent. Mail is written here in the same transaction as the change
+/// that caused it, and a worker sends it, so a mail server that is down delays mail and loses none.
+final class OutboxMail: Model, @unchecked Sendable {
+    static let schema = "outbox_mails"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "to_address") var toAddress: String
+    @Field(key: "to_name") var toName: String
+    @Field(key: "subject") var subject: String
+    /// Cleared once sent: bodies can hold single-use links that should not outlive delivery.
+    @Field(key: "text_body") var textBody: String
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "attempts") var attempts: Int
+    @Field(key: "next_attempt_at") var nextAttemptAt: Date
+    @OptionalField(key: "sent_at") var sentAt: Date?
+    @OptionalField(key: "last_error") var lastError: String?
+
+    init() {}
+
+    init(to: MailAddress, subject: String, textBody: String, now: Date) {
+        self.toAddress = to.address
+        self.toName = to.name ?? ""
+        self.subject = subject
+        self.textBody = textBody
+        self.createdAt = now
+        self.attempts = 0
+        self.nextAttemptAt = now
+    }
+}

@@ -1,0 +1,51 @@
+import Crypto
+import Foundation
+import Vapor
+import ZeroErrandCore
+
+/// Keyed hashing and sealing with the app's secret key.
+struct Secrets: Sendable {
+    let key: SymmetricKey
+
+    /// For high-entropy tokens and codes (sessions, email links, recovery codes): a keyed hash is
+    /// enough, and a stolen database alone cannot turn it back into a working token.
+    func tokenHash(_ token: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("token:\(token)".utf8), using: key)
+        return Data(mac).base64EncodedString()
+    }
+
+    /// AES-GCM, for secrets the server must read back (TOTP seeds).
+    func seal(_ plaintext: [UInt8]) throws -> String {
+        try AES.GCM.seal(plaintext, using: key).combined!.base64EncodedString()
+    }
+
+    func open(_ sealed: String) throws -> [UInt8] {
+        guard let data = Data(base64Encoded: sealed) else { throw Abort(.internalServerError, reason: "sealed value is not base64") }
+        return Array(try AES.GCM.open(AES.GCM.SealedBox(combined: data), using: key))
+    }
+}
+
+/// bcrypt over an HMAC-SHA256 of the password. bcrypt reads at most 72 bytes; 64 Chinese characters
+/// are 192, so hashing first keeps every character significant. The pre-hash is keyed, so it also
+/// acts as a pepper.
+struct PasswordHasher: Sendable {
+    let key: SymmetricKey
+    let cost: Int
+
+    func hash(_ password: String, on pool: NIOThreadPool) async throws -> String {
+        let input = prehash(password)
+        let cost = cost
+        return try await pool.runIfActive { try Bcrypt.hash(input, cost: cost) }
+    }
+
+    func verify(_ password: String, against hash: String, on pool: NIOThreadPool) async throws -> Bool {
+        let input = prehash(password)
+        return try await pool.runIfActive { try Bcrypt.verify(input, created: hash) }
+    }
+
+    private func prehash(_ password: String) -> String {
+        let normalized = PasswordPolicy.normalize(password)
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(normalized.utf8), using: key)
+        return Data(mac).base64EncodedString()
+    }
+}

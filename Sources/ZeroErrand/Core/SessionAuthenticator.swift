@@ -1,0 +1,77 @@
+import Fluent
+import Vapor
+import ZeroErrandCore
+
+/// Finds the signed-in account from the session cookie, ends expired sessions, and keeps the
+/// idle clock running.
+struct SessionAuthenticator: AsyncMiddleware {
+    static let cookieName = "ze_session"
+    /// Writing last-seen on every request would make each page view a database write.
+    static let touchInterval: TimeInterval = 60
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        var clearCookie = false
+        if let token = request.cookies[Self.cookieName]?.string, !token.isEmpty {
+            let hash = request.dependencies.secrets.tokenHash(token)
+            if let session = try await SignInSession.query(on: request.db).filter(\.$tokenHash == hash)
+                .with(\.$account).first() {
+                let now = request.now
+                let account = session.account
+                if account.suspendedAt != nil || SessionPolicy.isExpired(
+                    createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, kind: account.kind,
+                    pending: session.stage != .signedIn, now: now) {
+                    try await session.delete(on: request.db)
+                    clearCookie = true
+                } else {
+                    request.signInSession = session
+                    if session.stage == .signedIn { request.currentAccount = account }
+                    if now.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {
+                        session.lastSeenAt = now
+                        try await session.update(on: request.db)
+                    }
+                }
+            } else {
+                clearCookie = true
+            }
+        }
+        let response = try await next.respond(to: request)
+        if clearCookie && response.cookies[Self.cookieName] == nil {
+            response.cookies[Self.cookieName] = request.expiredCookie()
+        }
+        return response
+    }
+}
+
+extension Request {
+    private struct AccountKey: StorageKey { typealias Value = Account }
+    private struct SessionKey: StorageKey { typealias Value = SignInSession }
+
+    /// The fully signed-in account (both factors done), if any.
+    var currentAccount: Account? {
+        get { storage[AccountKey.self] }
+        set { storage[AccountKey.self] = newValue }
+    }
+
+    /// The session behind the cookie, including one still waiting for its second factor.
+    var signInSession: SignInSession? {
+        get { storage[SessionKey.self] }
+        set { storage[SessionKey.self] = newValue }
+    }
+
+    var actor: Actor? { currentAccount?.actor }
+
+    func requireAccount() throws -> Account {
+        guard let account = currentAccount else { throw AppError.signInRequired }
+        return account
+    }
+
+    func cookie(_ value: String, maxAge: Int? = nil) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: value, maxAge: maxAge, path: "/", isSecure: dependencies.config.cookieSecure,
+                          isHTTPOnly: true, sameSite: .lax)
+    }
+
+    func expiredCookie() -> HTTPCookies.Value {
+        HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/",
+                          isSecure: dependencies.config.cookieSecure, isHTTPOnly: true, sameSite: .lax)
+    }
+}

@@ -1,0 +1,65 @@
+import Fluent
+import Foundation
+import ZeroErrandCore
+
+/// A person who signs in: a citizen abroad, a staff member, a service-point assistant or an administrator.
+final class Account: Model, @unchecked Sendable {
+    static let schema = "accounts"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "email") var email: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "kind") var kind: AccountKind
+    @Field(key: "roles") var roles: [StaffRole]
+    @OptionalParent(key: "department_id") var department: Department?
+    @OptionalParent(key: "service_point_id") var servicePoint: ServicePoint?
+    /// Nil until an invited staff member chooses a password.
+    @OptionalField(key: "password_hash") var passwordHash: String?
+    @OptionalField(key: "email_confirmed_at") var emailConfirmedAt: Date?
+    @OptionalField(key: "identity_verified_at") var identityVerifiedAt: Date?
+    @Field(key: "locale") var locale: String
+    @Field(key: "time_zone") var timeZone: String
+    /// The TOTP secret, sealed with the app key (see `SecretBox`).
+    @OptionalField(key: "totp_secret") var totpSecret: String?
+    /// A secret shown during set-up, kept until the person proves their app has it.
+    @OptionalField(key: "totp_pending_secret") var totpPendingSecret: String?
+    /// The last TOTP time step accepted, so a code cannot be replayed.
+    @OptionalField(key: "totp_last_counter") var totpLastCounter: Int64?
+    @OptionalField(key: "suspended_at") var suspendedAt: Date?
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    init(id: UUID? = nil, email: String, displayName: String, kind: AccountKind, roles: [StaffRole] = [],
+         departmentID: UUID? = nil, servicePointID: UUID? = nil, passwordHash: String?, locale: AppLocale,
+         timeZone: String, createdAt: Date) {
+        self.id = id
+        self.email = email
+        self.displayName = displayName
+        self.kind = kind
+        self.roles = roles
+        self.$department.id = departmentID
+        self.$servicePoint.id = servicePointID
+        self.passwordHash = passwordHash
+        self.locale = locale.rawValue
+        self.timeZone = timeZone
+        self.createdAt = createdAt
+    }
+
+    var hasSecondFactor: Bool { totpSecret != nil }
+
+    /// Staff, assistants and administrators may not work without a second factor.
+    var mustUseSecondFactor: Bool { kind != .citizen }
+
+    var identityLevel: IdentityLevel? {
+        if identityVerifiedAt != nil { return .videoVerified }
+        if hasSecondFactor { return .twoFactor }
+        return emailConfirmedAt != nil ? .emailConfirmed : nil
+    }
+
+    var actor: Actor {
+        Actor(accountID: id!, kind: kind, roles: Set(roles), departmentID: $department.id, servicePointID: $servicePoint.id)
+    }
+
+    var appLocale: AppLocale { AppLocale(tag: locale) ?? .zhHans }
+}

@@ -1,0 +1,165 @@
+import Fluent
+import Foundation
+import Vapor
+import ZeroErrandCore
+
+/// Account rules shared by the sign-in, registration, reset and settings pages.
+struct AccountService {
+    let request: Request
+
+    private var secrets: Secrets { request.dependencies.secrets }
+    private var now: Date { request.now }
+
+    func account(email: String) async throws -> Account? {
+        try await Account.query(on: request.db).filter(\.$email == email).first()
+    }
+
+    // MARK: Sessions
+
+    /// A new random token every time, also when a half-finished sign-in is completed, so a session
+    /// id fixed before sign-in is worthless after it.
+    func startSession(for account: Account, stage: SignInSession.Stage, on response: Response,
+                      database: (any Database)? = nil) async throws {
+        let database = database ?? request.db
+        if let old = request.signInSession { try await old.delete(on: database) }
+        let token = request.dependencies.random.token()
+        let session = SignInSession(tokenHash: secrets.tokenHash(token), accountID: try account.requireID(), stage: stage,
+                                    now: now, clientAddress: request.clientAddress,
+                                    userAgent: request.headers.first(name: .userAgent) ?? "")
+        try await session.create(on: database)
+        response.cookies[SessionAuthenticator.cookieName] = request.cookie(token)
+        request.rotateCSRFToken()
+        response.cookies[CSRFMiddleware.cookieName] = request.cookie(request.csrfToken)
+    }
+
+    static func endAllSessions(of accountID: UUID, on database: any Database) async throws {
+        try await SignInSession.query(on: database).filter(\.$account.$id == accountID).delete()
+    }
+
+    // MARK: Email tokens
+
+    /// Returns the raw token for the email; only its keyed hash is stored. Earlier unused tokens of
+    /// the same purpose stop working.
+    func issueToken(_ purpose: EmailToken.Purpose, for account: Account, on database: any Database) async throws -> String {
+        let accountID = try account.requireID()
+        try await EmailToken.query(on: database).filter(\.$account.$id == accountID).filter(\.$purpose == purpose)
+            .filter(\.$usedAt == nil).set(\.$usedAt, to: now).update()
+        let token = request.dependencies.random.token()
+        try await EmailToken(accountID: accountID, purpose: purpose, tokenHash: secrets.tokenHash(token),
+                             expiresAt: now.addingTimeInterval(purpose.lifetime)).create(on: database)
+        return token
+    }
+
+    /// The account a still-valid token belongs to, without using it up.
+    func validToken(_ raw: String?, purpose: EmailToken.Purpose...) async throws -> EmailToken? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty, raw.count <= 100 else { return nil }
+        guard let token = try await EmailToken.query(on: request.db).filter(\.$tokenHash == secrets.tokenHash(raw))
+            .filter(\.$purpose ~~ purpose).with(\.$account).first() else { return nil }
+        guard token.usedAt == nil, token.expiresAt > now else { return nil }
+        return token
+    }
+
+    /// Links carry the token in the fragment, which browsers never send to a server or write to a log.
+    func link(_ url: SiteURL, token: String) -> String {
+        url.absolute(request.dependencies.config) + "#token=" + token
+    }
+
+    // MARK: Second factor
+
+    enum SecondFactor: String { case authenticatorApp = "totp", recoveryCode = "recovery_code" }
+
+    /// Accepts a current TOTP code (each time step once) or an unused recovery code, and records its use.
+    func checkSecondFactor(_ code: String?, for account: Account, on database: any Database) async throws -> SecondFactor? {
+        guard let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty, code.count <= 40,
+              let sealed = account.totpSecret else { return nil }
+        let totp = TOTP(secret: try secrets.open(sealed))
+        if let counter = totp.matchingCounter(for: code, at: now) {
+            guard Int64(counter) > (account.totpLastCounter ?? -1) else { return nil }
+            account.totpLastCounter = Int64(counter)
+            try await account.update(on: database)
+            return .authenticatorApp
+        }
+        let normalized = Self.normalizeRecoveryCode(code)
+        if let recovery = try await RecoveryCode.query(on: database).filter(\.$account.$id == account.requireID())
+            .filter(\.$codeHash == secrets.tokenHash("recovery:" + normalized)).filter(\.$usedAt == nil).first() {
+            recovery.usedAt = now
+            try await recovery.update(on: database)
+            return .recoveryCode
+        }
+        return nil
+    }
+
+    /// Ten new codes replace any earlier ones. Shown once; stored as keyed hashes.
+    func replaceRecoveryCodes(for account: Account, on database: any Database) async throws -> [String] {
+        let accountID = try account.requireID()
+        try await RecoveryCode.query(on: database).filter(\.$account.$id == accountID).delete()
+        var codes: [String] = []
+        for _ in 0..<10 {
+            let raw = Base32.encode(request.dependencies.random.bytes(7)).lowercased().prefix(10)
+            let code = "\(raw.prefix(5))-\(raw.suffix(5))"
+            codes.append(code)
+            try await RecoveryCode(accountID: accountID, codeHash: secrets.tokenHash("recovery:" + Self.normalizeRecoveryCode(code)))
+                .create(on: database)
+        }
+        return codes
+    }
+
+    static func normalizeRecoveryCode(_ code: String) -> String {
+        code.lowercased().filter { $0.isLetter || $0.isNumber }
+    }
+
+    // MARK: Throttling
+
+    func throttleKey(forEmail email: String) -> String { secrets.tokenHash("sign-in:" + email) }
+
+    func throttle(key: String) async throws -> LoginThrottleRecord {
+        try await LoginThrottleRecord.query(on: request.db).filter(\.$keyHash == key).first() ?? LoginThrottleRecord(keyHash: key)
+    }
+
+    /// The same words for an unknown and a known account.
+    func blockedError(until: Date) -> AppError {
+        let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+        return AppError(status: .tooManyRequests, key: "signin.blocked", arguments: ["minutes": String(minutes)])
+    }
+
+    // MARK: Passwords
+
+    func passwordProblem(_ password: String, email: String?) -> String? {
+        request.dependencies.passwordPolicy.problems(password: password, email: email).first.map { request.t($0.rawValue) }
+    }
+
+    func hashPassword(_ password: String) async throws -> String {
+        try await request.dependencies.passwordHasher.hash(password, on: request.application.threadPool)
+    }
+
+    /// Runs bcrypt even when there is no account, so timing does not tell whether one exists.
+    func passwordMatches(_ password: String, account: Account?) async throws -> Bool {
+        let hasher = request.dependencies.passwordHasher
+        let pool = request.application.threadPool
+        guard let hash = account?.passwordHash else {
+            _ = try await hasher.verify(password, against: request.application.dummyPasswordHash, on: pool)
+            return false
+        }
+        return try await hasher.verify(password, against: hash, on: pool)
+    }
+}
+
+extension Request {
+    var accounts: AccountService { AccountService(request: self) }
+
+    /// Only paths on this site, so a crafted link cannot bounce a person elsewhere after sign-in.
+    func safeNextPath(_ raw: String?) -> String? {
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\"), raw.count < 200 else { return nil }
+        return raw
+    }
+}
+
+extension Application {
+    private struct DummyHashKey: StorageKey { typealias Value = String }
+
+    /// A real bcrypt hash of nothing in particular, compared against when an account does not exist.
+    var dummyPasswordHash: String {
+        get { storage[DummyHashKey.self] ?? "" }
+        set { storage[DummyHashKey.self] = newValue }
+    }
+}

@@ -1,0 +1,203 @@
+import Fluent
+import Vapor
+import ZeroErrandCore
+
+/// A person's own account: profile, language and time zone, two-factor sign-in, sessions.
+struct AccountSettingsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        // Set-up of the second factor is also reachable halfway through a staff member's first sign-in.
+        routes.get(SiteURL.twoFactorSetup.route, use: twoFactorForm)
+        routes.post(SiteURL.twoFactorSetup.route, use: enableTwoFactor)
+
+        let own = routes.grouped(Require(.manageOwnAccount))
+        own.get(SiteURL.account.route, use: show)
+        own.post(SiteURL.account.route, use: update)
+        own.post(SiteURL.twoFactorDisable.route, use: disableTwoFactor)
+        own.post(SiteURL.recoveryCodes.route, use: regenerateRecoveryCodes)
+        own.post(SiteURL.signOutEverywhere.route, use: signOutEverywhere)
+        own.post(SiteURL.resendConfirmation.route, use: resendConfirmation)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        try await render(req, account: try req.requireAccount())
+    }
+
+    private func render(_ req: Request, account: Account, errors: [String: String] = [:], notice: String? = nil,
+                        status: HTTPResponseStatus = .ok) async throws -> Response {
+        let codesLeft = try await RecoveryCode.query(on: req.db).filter(\.$account.$id == account.requireID())
+            .filter(\.$usedAt == nil).count()
+        let page = AccountPage(
+            email: account.email, displayName: account.displayName, kindLabel: req.t("kind.\(account.kind.rawValue)"),
+            emailConfirmed: account.emailConfirmedAt != nil,
+            identityLevel: account.identityLevel.map { req.t("identity.level\($0.rawValue)") } ?? req.t("identity.none"),
+            hasSecondFactor: account.hasSecondFactor, mustUseSecondFactor: account.mustUseSecondFactor,
+            recoveryCodesLeft: codesLeft, timeZone: account.timeZone, locale: account.locale,
+            timeZones: TimeZone.knownTimeZoneIdentifiers.sorted(), memberSince: req.showTime(account.createdAt),
+            errors: errors, notice: notice)
+        return try await req.page("accounts/account", page, title: "account.title", status: status)
+    }
+
+    struct ProfileForm: Content {
+        var displayName: String?
+        var locale: String?
+        var timeZone: String?
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let account = try req.requireAccount()
+        let form = try req.content.decode(ProfileForm.self)
+        var errors: [String: String] = [:]
+        let name = (form.displayName ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty || name.count > 100 { errors["displayName"] = req.t("field.name_required") }
+        let locale = AppLocale(tag: form.locale ?? "")
+        if locale == nil { errors["locale"] = req.t("field.invalid_choice") }
+        let zone = form.timeZone ?? ""
+        if TimeZone(identifier: zone) == nil { errors["timeZone"] = req.t("field.time_zone_invalid") }
+        guard errors.isEmpty, let locale else { return try await render(req, account: account, errors: errors, status: .unprocessableEntity) }
+        try await req.audited { db, audit in
+            var changed: [String: String] = [:]
+            if account.displayName != name { changed["display_name"] = "changed" }
+            if account.locale != locale.rawValue { changed["locale"] = locale.rawValue }
+            if account.timeZone != zone { changed["time_zone"] = zone }
+            account.displayName = name
+            account.locale = locale.rawValue
+            account.timeZone = zone
+            try await account.update(on: db)
+            try await audit.record("account.profile_updated", "account", account.id!.uuidString.lowercased(), changed)
+        }
+        let response = try await render(req, account: account, notice: req.t("account.saved"))
+        // The saved language wins over an earlier explicit switch.
+        response.cookies["ze_lang"] = req.cookie(locale.rawValue, maxAge: 365 * 86400)
+        return response
+    }
+
+    /// The account being set up: fully signed in, or halfway through a first staff sign-in.
+    private func enrollingAccount(_ req: Request) throws -> (Account, enrolling: Bool) {
+        if let account = req.currentAccount { return (account, false) }
+        if let session = req.signInSession, session.stage == .enrolSecondFactor { return (session.account, true) }
+        throw AppError.signInRequired
+    }
+
+    @Sendable func twoFactorForm(req: Request) async throws -> Response {
+        let (account, enrolling) = try enrollingAccount(req)
+        if account.hasSecondFactor { return req.redirect(to: .account) }
+        let secrets = req.dependencies.secrets
+        // The pending secret survives reloads, so a code from an app that already scanned it still works.
+        let secret: [UInt8]
+        if let pending = account.totpPendingSecret, let opened = try? secrets.open(pending) {
+            secret = opened
+        } else {
+            secret = req.dependencies.random.bytes(20)
+            account.totpPendingSecret = try secrets.seal(secret)
+            try await account.update(on: req.db)
+        }
+        return try await renderSetup(req, account: account, secret: secret, enrolling: enrolling)
+    }
+
+    private func renderSetup(_ req: Request, account: Account, secret: [UInt8], enrolling: Bool,
+                             errors: [String: String] = [:]) async throws -> Response {
+        let totp = TOTP(secret: secret)
+        let encoded = Base32.encode(secret)
+        let groups = stride(from: 0, to: encoded.count, by: 4).map { offset -> String in
+            let start = encoded.index(encoded.startIndex, offsetBy: offset)
+            return String(encoded[start..<encoded.index(start, offsetBy: min(4, encoded.count - offset))])
+        }.joined(separator: " ")
+        let page = TwoFactorSetupPage(secretGroups: groups, provisioningURI: totp.provisioningURI(account: account.email, issuer: "ZeroErrand"),
+                                      enrolling: enrolling, errors: errors)
+        return try await req.page("accounts/two-factor-setup", page, title: "twofactor.setup.title",
+                                  status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    struct CodeForm: Content { var code: String? }
+
+    @Sendable func enableTwoFactor(req: Request) async throws -> Response {
+        let (account, enrolling) = try enrollingAccount(req)
+        if account.hasSecondFactor { return req.redirect(to: .account) }
+        let secrets = req.dependencies.secrets
+        guard let pending = account.totpPendingSecret, let secret = try? secrets.open(pending) else { return req.redirect(to: .twoFactorSetup) }
+        let form = try req.content.decode(CodeForm.self)
+        guard let counter = TOTP(secret: secret).matchingCounter(for: form.code ?? "", at: req.now) else {
+            return try await renderSetup(req, account: account, secret: secret, enrolling: enrolling,
+                                         errors: ["code": req.t("twofactor.invalid")])
+        }
+        let service = req.accounts
+        let page = RecoveryCodesPage(codes: [], continuePath: enrolling ? SignInController.home(for: account).path : SiteURL.account.path)
+        let response = Response(status: .ok)
+        let codes = try await req.audited(actingAs: account.id) { db, audit -> [String] in
+            account.totpSecret = pending
+            account.totpPendingSecret = nil
+            account.totpLastCounter = Int64(counter)
+            try await account.update(on: db)
+            let codes = try await service.replaceRecoveryCodes(for: account, on: db)
+            try await audit.record("account.two_factor_enabled", "account", account.id!.uuidString.lowercased())
+            if enrolling {
+                // Both factors are now proven: this completes the sign-in, with a new session id.
+                try await service.startSession(for: account, stage: .signedIn, on: response, database: db)
+                try await audit.record("sign_in.succeeded", "account", account.id!.uuidString.lowercased(), ["factors": "password+totp_enrolment"])
+            }
+            return codes
+        }
+        var shown = page
+        shown.codes = codes
+        let rendered = try await req.page("accounts/recovery-codes", shown, title: "recovery.title")
+        rendered.cookies = response.cookies
+        return rendered
+    }
+
+    @Sendable func disableTwoFactor(req: Request) async throws -> Response {
+        let account = try req.requireAccount()
+        guard !account.mustUseSecondFactor, account.hasSecondFactor else { throw AppError.forbidden }
+        let form = try req.content.decode(CodeForm.self)
+        let service = req.accounts
+        let accepted = try await req.audited { db, audit -> Bool in
+            guard try await service.checkSecondFactor(form.code, for: account, on: db) != nil else { return false }
+            account.totpSecret = nil
+            account.totpLastCounter = nil
+            try await account.update(on: db)
+            try await RecoveryCode.query(on: db).filter(\.$account.$id == account.requireID()).delete()
+            try await audit.record("account.two_factor_disabled", "account", account.id!.uuidString.lowercased())
+            return true
+        }
+        guard accepted else { return try await render(req, account: account, errors: ["disableCode": req.t("twofactor.invalid")], status: .unprocessableEntity) }
+        return try await render(req, account: account, notice: req.t("twofactor.disabled"))
+    }
+
+    @Sendable func regenerateRecoveryCodes(req: Request) async throws -> Response {
+        let account = try req.requireAccount()
+        let form = try req.content.decode(CodeForm.self)
+        let service = req.accounts
+        let codes = try await req.audited { db, audit -> [String]? in
+            guard try await service.checkSecondFactor(form.code, for: account, on: db) != nil else { return nil }
+            let codes = try await service.replaceRecoveryCodes(for: account, on: db)
+            try await audit.record("account.recovery_codes_replaced", "account", account.id!.uuidString.lowercased())
+            return codes
+        }
+        guard let codes else { return try await render(req, account: account, errors: ["recoveryCode": req.t("twofactor.invalid")], status: .unprocessableEntity) }
+        return try await req.page("accounts/recovery-codes", RecoveryCodesPage(codes: codes, continuePath: SiteURL.account.path), title: "recovery.title")
+    }
+
+    @Sendable func signOutEverywhere(req: Request) async throws -> Response {
+        let account = try req.requireAccount()
+        try await req.audited { db, audit in
+            try await AccountService.endAllSessions(of: account.requireID(), on: db)
+            try await audit.record("account.signed_out_everywhere", "account", account.id!.uuidString.lowercased())
+        }
+        let response = req.redirect(to: .signIn)
+        response.cookies[SessionAuthenticator.cookieName] = req.expiredCookie()
+        return response
+    }
+
+    @Sendable func resendConfirmation(req: Request) async throws -> Response {
+        let account = try req.requireAccount()
+        guard account.emailConfirmedAt == nil else { return req.redirect(to: .account) }
+        let service = req.accounts
+        let outbox = req.application.outbox
+        try await req.audited { db, audit in
+            let token = try await service.issueToken(.confirmEmail, for: account, on: db)
+            try await outbox.enqueue(to: account, subjectKey: "mail.confirm.subject", bodyKey: "mail.confirm.body",
+                                     arguments: ["name": account.displayName, "link": service.link(.confirmEmail, token: token), "code": token], on: db)
+            try await audit.record("account.confirmation_resent", "account", account.id!.uuidString.lowercased())
+        }
+        return try await render(req, account: account, notice: req.t("account.confirmation_sent"))
+    }
+}

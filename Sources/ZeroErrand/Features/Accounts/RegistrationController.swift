@@ -1,0 +1,101 @@
+import Fluent
+import Vapor
+import ZeroErrandCore
+
+/// Registration by email for citizens abroad (no home phone number), and email confirmation.
+struct RegistrationController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.register.route, use: form)
+        routes.post(SiteURL.register.route, use: register)
+        routes.get(SiteURL.confirmEmail.route, use: confirmForm)
+        routes.post(SiteURL.confirmEmail.route, use: confirm)
+    }
+
+    struct RegisterForm: Content {
+        var email: String?
+        var displayName: String?
+        var password: String?
+        var timeZone: String?
+    }
+
+    @Sendable func form(req: Request) async throws -> Response {
+        try await req.page("accounts/register", FormPage(values: RegisterValues()), title: "register.title")
+    }
+
+    @Sendable func register(req: Request) async throws -> Response {
+        let form = try req.content.decode(RegisterForm.self)
+        var values = RegisterValues(email: form.email ?? "", displayName: form.displayName ?? "", timeZone: form.timeZone ?? "")
+        var errors: [String: String] = [:]
+        let email = EmailAddress.normalize(form.email ?? "")
+        if email == nil { errors["email"] = req.t("field.email_invalid") }
+        let name = (form.displayName ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty || name.count > 100 { errors["displayName"] = req.t("field.name_required") }
+        let password = form.password ?? ""
+        if let problem = req.accounts.passwordProblem(password, email: email) { errors["password"] = problem }
+        let zone = (form.timeZone ?? "").trimmingCharacters(in: .whitespaces)
+        if TimeZone(identifier: zone) == nil { errors["timeZone"] = req.t("field.time_zone_invalid") }
+        guard errors.isEmpty, let email else {
+            values.timeZone = zone
+            return try await req.page("accounts/register", FormPage(values: values, errors: errors), title: "register.title", status: .unprocessableEntity)
+        }
+
+        let existing = try await req.accounts.account(email: email)
+        let passwordHash = try await req.accounts.hashPassword(password)
+        let locale = req.locale
+        let now = req.now
+        let service = req.accounts
+        let outbox = req.application.outbox
+        try await req.audited { db, audit in
+            if let existing {
+                // Same page as a new registration, so nobody learns which addresses have accounts;
+                // the owner is told by email instead.
+                try await outbox.enqueue(to: existing, subjectKey: "mail.already_registered.subject",
+                                         bodyKey: "mail.already_registered.body",
+                                         arguments: ["link": SiteURL.signIn.absolute(req.dependencies.config),
+                                                     "reset": SiteURL.forgotPassword.absolute(req.dependencies.config)], on: db)
+                try await audit.record("account.register_existing", "account", existing.id!.uuidString.lowercased())
+                return
+            }
+            let account = Account(email: email, displayName: name, kind: .citizen, passwordHash: passwordHash,
+                                  locale: locale, timeZone: zone, createdAt: now)
+            try await account.create(on: db)
+            let token = try await service.issueToken(.confirmEmail, for: account, on: db)
+            try await outbox.enqueue(to: account, subjectKey: "mail.confirm.subject", bodyKey: "mail.confirm.body",
+                                     arguments: ["name": name, "link": service.link(.confirmEmail, token: token), "code": token], on: db)
+            try await audit.record("account.registered", "account", account.id!.uuidString.lowercased(), ["kind": "citizen"])
+        }
+        return try await req.page("message", MessagePage(heading: req.t("register.sent.heading"),
+                                                         message: req.t("register.sent.message", ["email": email])),
+                                  title: "register.sent.heading")
+    }
+
+    struct ConfirmForm: Content { var token: String? }
+
+    @Sendable func confirmForm(req: Request) async throws -> Response {
+        try await req.page("accounts/confirm-email", FormPage(values: TokenValues()), title: "confirm.title")
+    }
+
+    @Sendable func confirm(req: Request) async throws -> Response {
+        let form = try req.content.decode(ConfirmForm.self)
+        guard let token = try await req.accounts.validToken(form.token, purpose: .confirmEmail) else {
+            return try await req.page("accounts/confirm-email",
+                                      FormPage(values: TokenValues(), errors: ["token": req.t("confirm.invalid")]),
+                                      title: "confirm.title", status: .unprocessableEntity)
+        }
+        let now = req.now
+        try await req.audited(actingAs: token.$account.id) { db, audit in
+            token.usedAt = now
+            try await token.update(on: db)
+            let account = token.account
+            if account.emailConfirmedAt == nil {
+                account.emailConfirmedAt = now
+                try await account.update(on: db)
+            }
+            try await audit.record("account.email_confirmed", "account", account.id!.uuidString.lowercased())
+        }
+        return try await req.page("message", MessagePage(heading: req.t("confirm.done.heading"), message: req.t("confirm.done.message"),
+                                                         linkPath: req.currentAccount == nil ? SiteURL.signIn.path : SiteURL.account.path,
+                                                         linkText: req.t(req.currentAccount == nil ? "nav.sign_in" : "nav.account")),
+                                  title: "confirm.done.heading")
+    }
+}

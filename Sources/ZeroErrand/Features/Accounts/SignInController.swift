@@ -1,0 +1,144 @@
+import Fluent
+import Vapor
+import ZeroErrandCore
+
+/// Sign-in with a password and, where the account has one, a second factor; sign-out.
+struct SignInController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.signIn.route, use: form)
+        routes.post(SiteURL.signIn.route, use: signIn)
+        routes.get(SiteURL.secondFactor.route, use: secondFactorForm)
+        routes.post(SiteURL.secondFactor.route, use: secondFactor)
+        routes.post(SiteURL.signOut.route, use: signOut)
+    }
+
+    struct SignInForm: Content {
+        var email: String?
+        var password: String?
+        var next: String?
+    }
+
+    @Sendable func form(req: Request) async throws -> Response {
+        if req.currentAccount != nil { return req.redirect(to: .account) }
+        let next = req.safeNextPath(try? req.query.get(String.self, at: "next")) ?? ""
+        return try await req.page("accounts/sign-in", FormPage(values: SignInValues(next: next)), title: "signin.title")
+    }
+
+    @Sendable func signIn(req: Request) async throws -> Response {
+        let form = try req.content.decode(SignInForm.self)
+        let values = SignInValues(email: form.email ?? "", next: req.safeNextPath(form.next) ?? "")
+        let failed = { (key: String, arguments: [String: String], status: HTTPResponseStatus) in
+            try await req.page("accounts/sign-in", FormPage(values: values, formError: req.t(key, arguments)),
+                               title: "signin.title", status: status)
+        }
+        guard let email = EmailAddress.normalize(form.email ?? ""), let password = form.password, !password.isEmpty,
+              password.count <= PasswordPolicy.maximumLength else {
+            return try await failed("signin.failed", [:], .unauthorized)
+        }
+        let service = req.accounts
+        let throttleKey = service.throttleKey(forEmail: email)
+        let throttle = try await service.throttle(key: throttleKey)
+        if let until = throttle.throttle.blockedUntil(now: req.now) {
+            let error = service.blockedError(until: until)
+            return try await failed(error.key, error.arguments, .tooManyRequests)
+        }
+        let account = try await service.account(email: email)
+        guard try await service.passwordMatches(password, account: account), let account else {
+            let now = req.now
+            try await req.audited { db, audit in
+                throttle.throttle = throttle.throttle.recordingFailure(at: now)
+                try await throttle.save(on: db)
+                try await audit.record("sign_in.failed", "account", account?.id?.uuidString.lowercased() ?? "unknown",
+                                       ["reason": "password"])
+            }
+            return try await failed("signin.failed", [:], .unauthorized)
+        }
+        if account.suspendedAt != nil {
+            return try await failed("signin.suspended", [:], .forbidden)
+        }
+
+        let stage: SignInSession.Stage = account.hasSecondFactor ? .secondFactor
+            : (account.mustUseSecondFactor ? .enrolSecondFactor : .signedIn)
+        let destination: String = switch stage {
+        case .secondFactor: SiteURL.secondFactor.path + (values.next.isEmpty ? "" : "?next=" + values.next)
+        case .enrolSecondFactor: SiteURL.twoFactorSetup.path
+        case .signedIn: values.next.isEmpty ? Self.home(for: account).path : values.next
+        }
+        let response = req.redirect(to: destination, redirectType: .normal)
+        try await req.audited(actingAs: account.id) { db, audit in
+            if throttle.id != nil { try await throttle.delete(on: db) }
+            try await service.startSession(for: account, stage: stage, on: response, database: db)
+            try await audit.record(stage == .signedIn ? "sign_in.succeeded" : "sign_in.password_accepted", "account",
+                                   account.id!.uuidString.lowercased(), ["factors": "password"])
+        }
+        return response
+    }
+
+    struct SecondFactorForm: Content {
+        var code: String?
+        var next: String?
+    }
+
+    @Sendable func secondFactorForm(req: Request) async throws -> Response {
+        guard req.signInSession?.stage == .secondFactor else { return req.redirect(to: .signIn) }
+        let next = req.safeNextPath(try? req.query.get(String.self, at: "next")) ?? ""
+        return try await req.page("accounts/second-factor", FormPage(values: SignInValues(next: next)), title: "twofactor.title")
+    }
+
+    @Sendable func secondFactor(req: Request) async throws -> Response {
+        guard let session = req.signInSession, session.stage == .secondFactor else { return req.redirect(to: .signIn) }
+        let form = try req.content.decode(SecondFactorForm.self)
+        let next = req.safeNextPath(form.next) ?? ""
+        let account = session.account
+        let service = req.accounts
+        let throttle = try await service.throttle(key: service.throttleKey(forEmail: account.email))
+        let failed = { (key: String, arguments: [String: String], status: HTTPResponseStatus) in
+            try await req.page("accounts/second-factor", FormPage(values: SignInValues(next: next), errors: ["code": req.t(key, arguments)]),
+                               title: "twofactor.title", status: status)
+        }
+        if let until = throttle.throttle.blockedUntil(now: req.now) {
+            let error = service.blockedError(until: until)
+            return try await failed(error.key, error.arguments, .tooManyRequests)
+        }
+        let now = req.now
+        let response = req.redirect(to: next.isEmpty ? Self.home(for: account).path : next, redirectType: .normal)
+        let method = try await req.audited(actingAs: account.id) { db, audit -> String? in
+            guard let method = try await service.checkSecondFactor(form.code, for: account, on: db) else {
+                throttle.throttle = throttle.throttle.recordingFailure(at: now)
+                try await throttle.save(on: db)
+                try await audit.record("sign_in.failed", "account", account.id!.uuidString.lowercased(), ["reason": "second_factor"])
+                return nil
+            }
+            if throttle.id != nil { try await throttle.delete(on: db) }
+            try await service.startSession(for: account, stage: .signedIn, on: response, database: db)
+            try await audit.record("sign_in.succeeded", "account", account.id!.uuidString.lowercased(),
+                                   ["factors": "password+\(method.rawValue)"])
+            return method.rawValue
+        }
+        guard method != nil else { return try await failed("twofactor.invalid", [:], .unauthorized) }
+        return response
+    }
+
+    @Sendable func signOut(req: Request) async throws -> Response {
+        let response = req.redirect(to: .home)
+        if let session = req.signInSession {
+            let accountID = session.$account.id
+            try await req.audited { db, audit in
+                try await session.delete(on: db)
+                try await audit.record("sign_out", "account", accountID.uuidString.lowercased())
+            }
+        }
+        response.cookies[SessionAuthenticator.cookieName] = req.expiredCookie()
+        return response
+    }
+
+    /// Where each kind of person starts after signing in.
+    static func home(for account: Account) -> SiteURL {
+        switch account.kind {
+        case .citizen: .account
+        case .staff: .staffHome
+        case .assistant: .servicePointDesk
+        case .admin: .admin
+        }
+    }
+}

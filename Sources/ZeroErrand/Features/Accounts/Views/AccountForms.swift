@@ -1,0 +1,36 @@
+import Vapor
+
+/// A form page's state: what was typed (never passwords) and the error next to each field.
+struct FormPage<Values: Encodable>: Encodable {
+    var values: Values
+    var errors: [String: String] = [:]
+    /// An error about the form as a whole, announced at its top.
+    var formError: String?
+    var notice: String?
+}
+
+struct NoValues: Encodable {}
+
+struct RegisterValues: Encodable {
+    var email = ""
+    var displayName = ""
+    var timeZone = ""
+    var timeZones: [String] = TimeZone.knownTimeZoneIdentifiers.sorted()
+}
+
+struct SignInValues: Encodable {
+    var email = ""
+    var next = ""
+}
+
+struct TokenValues: Encodable {
+    var token = ""
+    var email = ""
+}
+
+struct MessagePage: Encodable {
+    let heading: String
+    let message: String
+    var linkPath: String?
+    var linkText: String?
+}

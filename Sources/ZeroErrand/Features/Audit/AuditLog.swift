@@ -1,0 +1,93 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import ZeroErrandCore
+
+/// Who did something and from where, as the audit log records it.
+struct AuditContext: Sendable {
+    var actor: String
+    var clientAddress: String
+
+    static let system = AuditContext(actor: "system", clientAddress: "local")
+
+    static func account(_ id: UUID?) -> String { id.map { "account:\($0.uuidString.lowercased())" } ?? "anonymous" }
+}
+
+/// Appends events inside the caller's transaction, so a change and its audit event commit together
+/// or not at all.
+struct AuditTrail: Sendable {
+    let database: any Database
+    let context: AuditContext
+    let clock: AppClock
+
+    func record(_ action: String, _ objectType: String, _ objectID: String, _ details: [String: String] = [:]) async throws {
+        let head = try await lockedHead()
+        let facts = AuditFacts(occurredAt: clock.now(), actor: context.actor, action: action, objectType: objectType,
+                               objectID: objectID, clientAddress: context.clientAddress, details: Self.encode(details))
+        let event = AuditChain.append(facts, after: head.sequence == 0 ? nil : (head.sequence, head.hash))
+        try await AuditEvent(event).create(on: database)
+        head.sequence = event.sequence
+        head.hash = event.hash
+        try await head.update(on: database)
+    }
+
+    /// On PostgreSQL the head row is locked for the rest of the transaction, so app instances
+    /// sharing the database append one at a time. SQLite allows one writer anyway.
+    private func lockedHead() async throws -> AuditHead {
+        if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            try await sql.raw("SELECT sequence FROM audit_head WHERE id = 1 FOR UPDATE").run()
+        }
+        guard let head = try await AuditHead.find(1, on: database) else {
+            throw Abort(.internalServerError, reason: "audit head row is missing")
+        }
+        return head
+    }
+
+    static func encode(_ details: [String: String]) -> String {
+        guard !details.isEmpty else { return "{}" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(details)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+extension Application {
+    private struct AuditLockKey: StorageKey { typealias Value = AsyncSerialLock }
+
+    var auditLock: AsyncSerialLock {
+        if let lock = storage[AuditLockKey.self] { return lock }
+        let lock = AsyncSerialLock()
+        storage[AuditLockKey.self] = lock
+        return lock
+    }
+
+    /// Runs `body` in one transaction with an audit trail; nothing it wrote survives if it throws.
+    func audited<T: Sendable>(_ context: AuditContext, on database: (any Database)? = nil,
+                              _ body: @escaping @Sendable (any Database, AuditTrail) async throws -> T) async throws -> T {
+        let database = database ?? db
+        let clock = dependencies.clock
+        return try await auditLock.run {
+            try await database.transaction { transaction in
+                try await body(transaction, AuditTrail(database: transaction, context: context, clock: clock))
+            }
+        }
+    }
+}
+
+extension Request {
+    var auditContext: AuditContext {
+        AuditContext(actor: AuditContext.account(currentAccount?.id), clientAddress: clientAddress)
+    }
+
+    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+
+    /// `actingAs` names the account when nobody is signed in yet but the person is known
+    /// (completing a sign-in, following an emailed link).
+    func audited<T: Sendable>(actingAs accountID: UUID? = nil,
+                              _ body: @escaping @Sendable (any Database, AuditTrail) async throws -> T) async throws -> T {
+        var context = auditContext
+        if let accountID { context.actor = AuditContext.account(accountID) }
+        return try await application.audited(context, on: db, body)
+    }
+}

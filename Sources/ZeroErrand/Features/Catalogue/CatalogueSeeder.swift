@@ -1,0 +1,106 @@
+import Fluent
+import Foundation
+import ZeroErrandCore
+
+/// Brings the database in line with the shipped files at start-up. Offices, service points and
+/// matters are added when new; a matter is refreshed from the file unless an administrator has
+/// edited it, because their edit is the newer word.
+enum CatalogueSeeder {
+    struct Outcome: Equatable { var departments = 0, servicePoints = 0, mattersAdded = 0, mattersUpdated = 0 }
+
+    static func apply(_ files: CatalogueFiles, on database: any Database, audit: AuditTrail) async throws -> Outcome {
+        var outcome = Outcome()
+        var departments = Dictionary(uniqueKeysWithValues: try await Department.query(on: database).all().map { ($0.code, $0) })
+        for entry in files.departments where departments[entry.code] == nil {
+            let department = Department()
+            department.code = entry.code
+            department.kind = entry.kind
+            department.nameZh = entry.nameZh
+            department.nameEn = entry.nameEn
+            department.cityZh = entry.cityZh
+            department.cityEn = entry.cityEn
+            department.timeZone = entry.timeZone
+            try await department.create(on: database)
+            departments[entry.code] = department
+            outcome.departments += 1
+        }
+        // Parents are linked after all exist, whatever order the file lists them in.
+        for entry in files.departments {
+            guard let parentCode = entry.parent, let department = departments[entry.code], department.$parent.id == nil else { continue }
+            department.$parent.id = departments[parentCode]?.id
+            try await department.update(on: database)
+        }
+
+        let points = Set(try await ServicePoint.query(on: database).all().map(\.code))
+        for entry in files.servicePoints where !points.contains(entry.code) {
+            let point = ServicePoint()
+            point.code = entry.code
+            point.nameZh = entry.nameZh
+            point.nameEn = entry.nameEn
+            point.cityZh = entry.cityZh
+            point.cityEn = entry.cityEn
+            point.country = entry.country
+            point.timeZone = entry.timeZone
+            point.address = entry.address
+            point.contactEmail = entry.contactEmail
+            point.contactPhone = entry.contactPhone
+            try await point.create(on: database)
+            outcome.servicePoints += 1
+        }
+
+        let matters = Dictionary(uniqueKeysWithValues: try await Matter.query(on: database).all().map { ($0.code, $0) })
+        for entry in files.matters {
+            guard let departmentID = departments[entry.department]?.id else { continue }
+            if let existing = matters[entry.code] {
+                guard existing.editedAt == nil else { continue }
+                let before = existing.snapshot
+                fill(existing, from: entry, departmentID: departmentID)
+                if existing.snapshot != before {
+                    try await existing.update(on: database)
+                    outcome.mattersUpdated += 1
+                }
+            } else {
+                let matter = Matter()
+                fill(matter, from: entry, departmentID: departmentID)
+                try await matter.create(on: database)
+                outcome.mattersAdded += 1
+            }
+        }
+        if outcome != Outcome() {
+            try await audit.record("catalogue.loaded", "catalogue", "files", [
+                "departments_added": String(outcome.departments), "service_points_added": String(outcome.servicePoints),
+                "matters_added": String(outcome.mattersAdded), "matters_updated": String(outcome.mattersUpdated)])
+        }
+        return outcome
+    }
+
+    private static func fill(_ matter: Matter, from entry: CatalogueFiles.MatterEntry, departmentID: UUID) {
+        matter.code = entry.code
+        matter.area = entry.area
+        matter.$department.id = departmentID
+        matter.nameZh = entry.nameZh
+        matter.nameEn = entry.nameEn
+        matter.descriptionZh = entry.descriptionZh
+        matter.descriptionEn = entry.descriptionEn
+        matter.keywordsZh = entry.keywordsZh
+        matter.keywordsEn = entry.keywordsEn
+        matter.channels = entry.channels
+        matter.identityLevel = entry.identityLevel
+        matter.timeLimitDays = entry.timeLimitDays
+        matter.feeFen = entry.feeFen
+        matter.feeNoteZh = entry.feeNoteZh
+        matter.feeNoteEn = entry.feeNoteEn
+        matter.materials = entry.materials
+        matter.refreshSearchText()
+    }
+}
+
+private extension Matter {
+    /// Everything the file sets, to tell whether a refresh changed anything.
+    var snapshot: [String] {
+        [code, area.rawValue, $department.id.uuidString, nameZh, nameEn, descriptionZh, descriptionEn,
+         keywordsZh.joined(separator: "|"), keywordsEn.joined(separator: "|"), channels.map(\.rawValue).joined(separator: "|"),
+         String(identityLevel.rawValue), String(timeLimitDays), String(feeFen), feeNoteZh, feeNoteEn,
+         materials.map { "\($0.nameZh)|\($0.nameEn)|\($0.descriptionZh)|\($0.descriptionEn)|\($0.canSupplyLater)" }.joined(separator: "||")]
+    }
+}

@@ -1,0 +1,53 @@
+import Fluent
+import Foundation
+import ZeroErrandCore
+
+/// One public matter a citizen abroad can handle, loaded from `Resources/Catalogue/matters.yaml`
+/// and editable by administrators.
+final class Matter: Model, @unchecked Sendable {
+    static let schema = "matters"
+
+    struct Material: Codable, Sendable, Equatable {
+        var nameZh: String
+        var nameEn: String
+        var descriptionZh: String
+        var descriptionEn: String
+        /// The office may accept the application now and take this material later.
+        var canSupplyLater: Bool
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "code") var code: String
+    @Field(key: "area") var area: MatterArea
+    @Parent(key: "department_id") var department: Department
+    @Field(key: "name_zh") var nameZh: String
+    @Field(key: "name_en") var nameEn: String
+    @Field(key: "description_zh") var descriptionZh: String
+    @Field(key: "description_en") var descriptionEn: String
+    @Field(key: "keywords_zh") var keywordsZh: [String]
+    @Field(key: "keywords_en") var keywordsEn: [String]
+    @Field(key: "channels") var channels: [HandlingChannel]
+    @Field(key: "identity_level") var identityLevel: IdentityLevel
+    @Field(key: "time_limit_days") var timeLimitDays: Int
+    /// In fen (CNY 0.01), so money is never a floating-point number.
+    @Field(key: "fee_fen") var feeFen: Int
+    @Field(key: "fee_note_zh") var feeNoteZh: String
+    @Field(key: "fee_note_en") var feeNoteEn: String
+    @Field(key: "materials") var materials: [Material]
+    /// Lower-cased names, descriptions and keywords in both languages, for search on either database.
+    @Field(key: "search_text") var searchText: String
+    /// Set when an administrator edits the matter; the catalogue file then no longer overwrites it.
+    @OptionalField(key: "edited_at") var editedAt: Date?
+    @OptionalParent(key: "edited_by") var editedBy: Account?
+
+    init() {}
+
+    func refreshSearchText() {
+        searchText = ([nameZh, nameEn, descriptionZh, descriptionEn, code] + keywordsZh + keywordsEn)
+            .joined(separator: " ").lowercased()
+    }
+
+    func name(_ locale: AppLocale) -> String { locale == .zhHans ? nameZh : nameEn }
+    func description(_ locale: AppLocale) -> String { locale == .zhHans ? descriptionZh : descriptionEn }
+    func feeNote(_ locale: AppLocale) -> String { locale == .zhHans ? feeNoteZh : feeNoteEn }
+}

@@ -1,0 +1,27 @@
+import Fluent
+import Foundation
+
+/// An office at home that works matters: a police station, a notary office, a court, ...
+final class Department: Model, @unchecked Sendable {
+    static let schema = "departments"
+
+    static let kinds = ["public_security", "police_station", "notary_office", "court", "overseas_chinese_affairs",
+                        "letters_and_visits", "real_estate_registry", "vehicle_administration", "civil_affairs",
+                        "social_security", "medical_insurance", "tax", "justice_bureau"]
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "code") var code: String
+    @Field(key: "kind") var kind: String
+    @OptionalParent(key: "parent_id") var parent: Department?
+    @Field(key: "name_zh") var nameZh: String
+    @Field(key: "name_en") var nameEn: String
+    @Field(key: "city_zh") var cityZh: String
+    @Field(key: "city_en") var cityEn: String
+    /// Staff of the office see times in this zone; legal deadlines count its working days.
+    @Field(key: "time_zone") var timeZone: String
+
+    init() {}
+
+    func name(_ locale: AppLocale) -> String { locale == .zhHans ? nameZh : nameEn }
+    func city(_ locale: AppLocale) -> String { locale == .zhHans ? cityZh : cityEn }
+}

@@ -1,0 +1,66 @@
+import Fluent
+
+/// Accounts, their sessions, recovery codes, emailed tokens and sign-in throttles.
+struct CreateAccounts: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Account.schema)
+            .id()
+            .field("email", .string, .required)
+            .field("display_name", .string, .required)
+            .field("kind", .string, .required)
+            .field("roles", .array(of: .string), .required)
+            .field("department_id", .uuid, .references(Department.schema, "id"))
+            .field("service_point_id", .uuid, .references(ServicePoint.schema, "id"))
+            .field("password_hash", .string)
+            .field("email_confirmed_at", .datetime)
+            .field("identity_verified_at", .datetime)
+            .field("locale", .string, .required)
+            .field("time_zone", .string, .required)
+            .field("totp_secret", .string)
+            .field("totp_pending_secret", .string)
+            .field("totp_last_counter", .int64)
+            .field("suspended_at", .datetime)
+            .field("created_at", .datetime, .required)
+            .unique(on: "email")
+            .create()
+        try await database.schema(SignInSession.schema)
+            .id()
+            .field("token_hash", .string, .required)
+            .field("account_id", .uuid, .required, .references(Account.schema, "id", onDelete: .cascade))
+            .field("stage", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_seen_at", .datetime, .required)
+            .field("client_address", .string, .required)
+            .field("user_agent", .string, .required)
+            .unique(on: "token_hash")
+            .create()
+        try await database.schema(RecoveryCode.schema)
+            .id()
+            .field("account_id", .uuid, .required, .references(Account.schema, "id", onDelete: .cascade))
+            .field("code_hash", .string, .required)
+            .field("used_at", .datetime)
+            .create()
+        try await database.schema(EmailToken.schema)
+            .id()
+            .field("account_id", .uuid, .required, .references(Account.schema, "id", onDelete: .cascade))
+            .field("purpose", .string, .required)
+            .field("token_hash", .string, .required)
+            .field("expires_at", .datetime, .required)
+            .field("used_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+        try await database.schema(LoginThrottleRecord.schema)
+            .id()
+            .field("key_hash", .string, .required)
+            .field("failures", .int, .required)
+            .field("last_failure_at", .datetime)
+            .unique(on: "key_hash")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [LoginThrottleRecord.schema, EmailToken.schema, RecoveryCode.schema, SignInSession.schema, Account.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}

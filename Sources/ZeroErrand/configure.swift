@@ -1,0 +1,82 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import LeafKit
+import SQLKit
+import Vapor
+import ZeroErrandCore
+
+/// Reads the configuration from the environment and sets the app up with the real clock and randomness.
+public func configure(_ app: Application) async throws {
+    let config = try AppConfig.load(environment: app.environment, directory: app.directory)
+    try await configure(app, config: config, clock: .system, random: .system)
+}
+
+/// The set-up itself, with the outside world injected; tests call this with a pinned clock.
+func configure(_ app: Application, config: AppConfig, clock: AppClock, random: RandomSource) async throws {
+    let resources = config.resourcesDirectory
+    let blocklist = try String(contentsOfFile: resources + "Security/common-passwords.txt", encoding: .utf8)
+        .split(whereSeparator: \.isNewline).map(String.init)
+    app.dependencies = AppDependencies(
+        config: config, clock: clock, random: random,
+        translator: try Translator.load(from: resources),
+        passwordPolicy: PasswordPolicy(blocklist: Set(blocklist)),
+        // bcrypt's cost doubles the work per step; tests use the minimum to stay fast.
+        passwordHasher: PasswordHasher(key: config.secretKey, cost: config.mode == .testing ? 4 : 12),
+        secrets: Secrets(key: config.secretKey))
+
+    try configureDatabase(app, config)
+    if case .postgres(_, let searchPath?) = config.database, let schema = searchPath.first, let sql = app.db as? any SQLDatabase {
+        // A separate schema per deployment (or per test) in one database; made on first start.
+        try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+    }
+    registerMigrations(app)
+    try await app.autoMigrate()
+    if case .sqlite = config.database, let sql = app.db as? any SQLDatabase {
+        // WAL lets readers go on while one writer commits; the setting is kept in the file.
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+    }
+    let catalogue = try CatalogueFiles.load(from: resources + "Catalogue/")
+    _ = try await app.audited(.system) { db, audit in
+        try await CatalogueSeeder.apply(catalogue, on: db, audit: audit)
+    }
+
+    app.dummyPasswordHash = try await app.dependencies.passwordHasher.hash(random.token(), on: app.threadPool)
+
+    app.views.use(.leaf)
+    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: .default,
+                                                  sandboxDirectory: resources + "Views/", viewDirectory: resources + "Views/"))
+    app.leaf.cache.isEnabled = config.mode == .production
+    app.leaf.tags["t"] = TranslateTag()
+    app.leaf.tags["csrf"] = CSRFFieldTag()
+
+    app.routes.defaultMaxBodySize = "1mb"
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+    app.middleware.use(SessionAuthenticator())
+    app.middleware.use(CSRFMiddleware())
+
+    if config.mode != .testing {
+        app.lifecycle.use(OutboxWorker())
+    }
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(VerifyAuditCommand(), as: "audit-verify")
+    try routes(app)
+}
+
+private func configureDatabase(_ app: Application, _ config: AppConfig) throws {
+    switch config.database {
+    case .sqlite(let path):
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .postgres(let url, let searchPath):
+        var configuration = try SQLPostgresConfiguration(url: url)
+        configuration.searchPath = searchPath
+        app.databases.use(.postgres(configuration: configuration), as: .psql)
+    }
+}

@@ -1,0 +1,12 @@
+import Fluent
+import Vapor
+
+/// Numbered and append-only: a landed migration is never edited, only followed by a new one.
+func registerMigrations(_ app: Application) {
+    // 001: accounts, directory, catalogue, audit log, outbox
+    app.migrations.add(CreateDirectory())
+    app.migrations.add(CreateAccounts())
+    app.migrations.add(CreateCatalogue())
+    app.migrations.add(CreateAuditLog())
+    app.migrations.add(CreateOutbox())
+}

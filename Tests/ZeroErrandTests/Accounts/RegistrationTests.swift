@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import Testing
+@testable import ZeroErrand
+import ZeroErrandCore
+
+@Suite("Registration and email confirmation")
+struct RegistrationTests {
+    @Test("A citizen abroad registers with email only, confirms by the emailed code, and signs in")
+    func registerConfirmSignIn() async throws {
+        try await withTestApp { (app, _) async throws in
+            let browser = TestBrowser(app, language: "zh-CN")
+            let email = Inbox.uniqueAddress("yanghui")
+            let registered = try await browser.post("/register", [
+                "email": email, "displayName": "杨辉", "password": "马德里的阳光很好我要换身份证", "timeZone": "Europe/Madrid"])
+            #expect(registered.status == .ok)
+            #expect(registered.body.contains(email))
+
+            let mail = try await Inbox.latest(app, to: email)
+            #expect(mail.text.contains("杨辉"))
+            let token = try #require(Inbox.token(in: mail))
+            #expect(mail.text.contains("http://127.0.0.1:8080/email/confirm#token=\(token)"))
+
+            let confirmed = try await browser.post("/email/confirm", ["token": token])
+            #expect(confirmed.status == .ok)
+            let account = try #require(try await Account.query(on: app.db).filter(\.$email == email).first())
+            #expect(account.emailConfirmedAt != nil)
+            #expect(account.identityLevel == .emailConfirmed)
+            #expect(account.timeZone == "Europe/Madrid")
+            #expect(account.locale == "zh-Hans")
+
+            // Single use: the same link does nothing the second time.
+            let again = try await browser.post("/email/confirm", ["token": token])
+            #expect(again.status == .unprocessableEntity)
+
+            let signedIn = try await browser.signIn(email, password: "马德里的阳光很好我要换身份证")
+            #expect(signedIn.status == .seeOther)
+            #expect(signedIn.location == "/account")
+            #expect(try await browser.get("/account").body.contains("杨辉"))
+        }
+    }
+
+    @Test("Bad input gets a message next to each field and creates nothing")
+    func badInput() async throws {
+        try await withTestApp { (app, _) async throws in
+            let browser = TestBrowser(app, language: "en")
+            let page = try await browser.post("/register", ["email": "not-an-address", "displayName": "", "password": "short",
+                                                            "timeZone": "Mars/Olympus"])
+            #expect(page.status == .unprocessableEntity)
+            #expect(page.body.contains(app.dependencies.translator.text("field.email_invalid", .en)))
+            #expect(page.body.contains(app.dependencies.translator.text("password.too_short", .en)))
+            #expect(page.body.contains(app.dependencies.translator.text("field.time_zone_invalid", .en)))
+            #expect(page.body.contains("aria-invalid=\"true\""))
+            #expect(try await Account.query(on: app.db).count() == 0)
+
+            let common = try await browser.post("/register", ["email": Inbox.uniqueAddress(), "displayName": "A",
+                                                              "password": "password123", "timeZone": "UTC"])
+            #expect(common.body.contains(app.dependencies.translator.text("password.common", .en)))
+            #expect(try await Account.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("Registering an address that has an account looks the same, and mails the owner instead")
+    func existingAddress() async throws {
+        try await withTestApp { (app, _) async throws in
+            let email = Inbox.uniqueAddress("owner")
+            try await TestAccounts.make(app, email: email)
+            let browser = TestBrowser(app)
+            let page = try await browser.post("/register", ["email": email.uppercased(), "displayName": "Someone",
+                                                            "password": "another long passphrase", "timeZone": "UTC"])
+            #expect(page.status == .ok)
+            #expect(try await Account.query(on: app.db).count() == 1)
+            let mail = try await Inbox.latest(app, to: email)
+            #expect(mail.text.contains("/sign-in"))
+            #expect(Inbox.token(in: mail) == nil)
+        }
+    }
+
+    @Test("A 64-character Chinese passphrase works, and no prefix of it does")
+    func longPassphrase() async throws {
+        try await withTestApp { (app, _) async throws in
+            let passphrase = String(String(repeating: "我在巴黎的家门口种了一棵银杏树", count: 5).prefix(64))
+            let email = Inbox.uniqueAddress()
+            let browser = TestBrowser(app)
+            try await browser.post("/register", ["email": email, "displayName": "Chen", "password": passphrase, "timeZone": "Europe/Paris"])
+            // bcrypt alone would compare only the first 72 bytes (24 of these characters).
+            let prefix = String(passphrase.prefix(25)) + String(repeating: "x", count: 39)
+            #expect(try await browser.signIn(email, password: prefix).status == .unauthorized)
+            #expect(try await browser.signIn(email, password: passphrase).status == .seeOther)
+        }
+    }
+}

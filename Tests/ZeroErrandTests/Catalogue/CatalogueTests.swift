@@ -1,0 +1,164 @@
+import Fluent
+import Foundation
+import LeafKit
+import Testing
+@testable import ZeroErrand
+import ZeroErrandCore
+
+@Suite("Matter catalogue: pages, search and API")
+struct CatalogueTests {
+    struct MatterList: Decodable { let count: Int; let matters: [MatterItem] }
+    struct MatterItem: Decodable {
+        struct Text: Decodable { let en: String; let zh: String
+            enum CodingKeys: String, CodingKey { case en; case zh = "zh-Hans" } }
+        let code: String; let area: String; let name: Text; let channels: [String]; let timeLimitWorkingDays: Int
+        let materials: [Material]
+        struct Material: Decodable { let canSupplyLater: Bool }
+    }
+
+    func api(_ browser: TestBrowser, _ path: String) async throws -> (TestBrowser.Page, MatterList?) {
+        browser.accept = "application/json"
+        let page = try await browser.get(path)
+        return (page, try? JSONDecoder().decode(MatterList.self, from: Data(page.body.utf8)))
+    }
+
+    @Test("At least 118 matters across the three areas are loaded at start-up")
+    func loaded() async throws {
+        try await withTestApp { (app, _) async throws in
+            #expect(try await Matter.query(on: app.db).count() >= 118)
+            for area in MatterArea.allCases {
+                #expect(try await Matter.query(on: app.db).filter(\.$area == area).count() >= 10)
+            }
+            #expect(try await ServicePoint.query(on: app.db).count() >= 16)
+        }
+    }
+
+    @Test("Searching 身份证 or ID card finds the ID-card matters, in the API and on the page")
+    func search() async throws {
+        try await withTestApp { (app, _) async throws in
+            let browser = TestBrowser(app)
+            let (_, chinese) = try await api(browser, "/api/v1/matters?q=%E8%BA%AB%E4%BB%BD%E8%AF%81")
+            let (_, english) = try await api(browser, "/api/v1/matters?q=ID%20card")
+            let zh = try #require(chinese), en = try #require(english)
+            // Every matter named after the ID card is found in either language.
+            let idCardMatters = Set(try await Matter.query(on: app.db).all().filter { $0.nameZh.contains("身份证") }.map(\.code))
+            #expect(idCardMatters.count >= 3)
+            #expect(idCardMatters.isSubset(of: Set(zh.matters.map(\.code))))
+            #expect(idCardMatters.isSubset(of: Set(en.matters.map(\.code))))
+            #expect(!en.matters.contains { $0.code.hasPrefix("LV-") })
+
+            browser.accept = "text/html"
+            browser.acceptLanguage = "zh-CN"
+            let page = try await browser.get("/matters?q=%E8%BA%AB%E4%BB%BD%E8%AF%81")
+            #expect(page.status == .ok)
+            #expect(page.body.contains("<html lang=\"zh-Hans\""))
+            for matter in zh.matters { #expect(page.body.contains(matter.name.zh.htmlEscaped())) }
+        }
+    }
+
+    @Test("Browse by area and by department")
+    func browse() async throws {
+        try await withTestApp { (app, _) async throws in
+            let browser = TestBrowser(app)
+            let (_, justice) = try await api(browser, "/api/v1/matters?area=justice")
+            #expect(try #require(justice).matters.allSatisfy { $0.area == "justice" })
+            let (_, police) = try await api(browser, "/api/v1/matters?department=wz-psb")
+            let expected = try await Matter.query(on: app.db).join(Department.self, on: \Matter.$department.$id == \Department.$id)
+                .filter(Department.self, \.$code == "wz-psb").count()
+            #expect(try #require(police).count == expected)
+            #expect(expected > 0)
+        }
+    }
+
+    @Test("Unknown filters and codes get a translated error, as JSON for the API")
+    func errors() async throws {
+        try await withTestApp { (app, _) async throws in
+            let browser = TestBrowser(app, language: "zh-CN")
+            let (badArea, _) = try await api(browser, "/api/v1/matters?area=space")
+            #expect(badArea.status == .badRequest)
+            #expect(badArea.body.contains(app.dependencies.translator.text("catalogue.unknown_area", .zhHans)))
+            let (missing, _) = try await api(browser, "/api/v1/matters/NOPE-000")
+            #expect(missing.status == .notFound)
+            #expect(missing.body.hasPrefix("{\"error\""))
+            browser.accept = "text/html"
+            let page = try await browser.get("/matters/NOPE-000")
+            #expect(page.status == .notFound)
+            #expect(page.body.contains(app.dependencies.translator.text("error.not_found", .zhHans)))
+        }
+    }
+
+    @Test("A matter's page shows its materials, time limit and fee in the chosen language")
+    func matterPage() async throws {
+        try await withTestApp { (app, _) async throws in
+            let matter = try #require(try await Matter.query(on: app.db).sort(\.$code).first())
+            let browser = TestBrowser(app, language: "en")
+            let page = try await browser.get("/matters/\(matter.code)")
+            #expect(page.status == .ok)
+            #expect(page.body.contains(matter.nameEn.htmlEscaped()))
+            for material in matter.materials { #expect(page.body.contains(material.nameEn.htmlEscaped())) }
+            #expect(page.body.contains(app.dependencies.translator.text("matter.time_limit", .en, ["days": String(matter.timeLimitDays)])))
+            browser.accept = "application/json"
+            let api = try await browser.get("/api/v1/matters/\(matter.code)")
+            let item = try JSONDecoder().decode(MatterItem.self, from: Data(api.body.utf8))
+            #expect(item.name.zh == matter.nameZh && item.timeLimitWorkingDays == matter.timeLimitDays)
+        }
+    }
+}
+
+@Suite("Catalogue file")
+struct CatalogueFileTests {
+    func copyOfCatalogue() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalogue-\(UUID().uuidString)").path + "/"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for name in ["departments.yaml", "service_points.yaml", "matters.yaml"] {
+            try FileManager.default.copyItem(atPath: TestEnvironment.packageRoot + "Resources/Catalogue/" + name, toPath: directory + name)
+        }
+        return directory
+    }
+
+    func breakLine(_ path: String, containing marker: String, with replacement: (String) -> String) throws -> Int {
+        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+        let index = try #require(lines.firstIndex { !$0.hasPrefix("#") && $0.contains(marker) })
+        lines[index] = replacement(lines[index])
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return index + 1
+    }
+
+    @Test("The shipped files load")
+    func shipped() throws {
+        let files = try CatalogueFiles.load(from: TestEnvironment.packageRoot + "Resources/Catalogue/")
+        #expect(files.matters.count >= 118)
+        #expect(Set(files.matters.map(\.area)) == Set(MatterArea.allCases))
+    }
+
+    @Test("A malformed value is named by file, line and field")
+    func malformedValue() throws {
+        let directory = try copyOfCatalogue()
+        let line = try breakLine(directory + "matters.yaml", containing: "time_limit_days:") { $0.components(separatedBy: ":")[0] + ": soon" }
+        #expect {
+            try CatalogueFiles.load(from: directory)
+        } throws: { error in
+            let error = error as? DataFileError
+            return error?.file.hasSuffix("matters.yaml") == true && error?.line == line && error?.field == "time_limit_days"
+        }
+    }
+
+    @Test("A missing field, an unknown channel and an unknown department are caught")
+    func otherMistakes() throws {
+        let channel = try copyOfCatalogue()
+        _ = try breakLine(channel + "matters.yaml", containing: "channels:") { $0.replacingOccurrences(of: "[", with: "[teleport, ") }
+        #expect { try CatalogueFiles.load(from: channel) } throws: { ($0 as? DataFileError)?.field == "channels" }
+
+        let department = try copyOfCatalogue()
+        _ = try breakLine(department + "matters.yaml", containing: "department:") { $0.components(separatedBy: ":")[0] + ": nowhere" }
+        #expect { try CatalogueFiles.load(from: department) } throws: { ($0 as? DataFileError)?.field == "department" }
+
+        let missing = try copyOfCatalogue()
+        _ = try breakLine(missing + "matters.yaml", containing: "name_en:") { _ in "" }
+        #expect { try CatalogueFiles.load(from: missing) } throws: { ($0 as? DataFileError)?.field == "name_en" }
+
+        let syntax = try copyOfCatalogue()
+        _ = try breakLine(syntax + "service_points.yaml", containing: "address:") { $0 + " [unclosed" }
+        #expect { try CatalogueFiles.load(from: syntax) } throws: { ($0 as? DataFileError)?.file.hasSuffix("service_points.yaml") == true }
+    }
+}

@@ -1,0 +1,32 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+@testable import ZeroErrand
+
+/// The mail a person would receive. With the SMTP sink of scripts/test running, the outbox really
+/// sends it over SMTP and this reads what the sink received; without it, the queued message.
+enum Inbox {
+    struct Mail { let subject: String; let text: String }
+
+    static func latest(_ app: Application, to address: String) async throws -> Mail {
+        if TestEnvironment.hasMailSink {
+            try await app.outbox.deliverDue()
+            let mail = try await MailSink.latestMessage(to: address)
+            return Mail(subject: mail.subject, text: mail.text)
+        }
+        guard let queued = try await OutboxMail.query(on: app.db).filter(\.$toAddress == address)
+            .sort(\.$createdAt, .descending).first() else { throw Abort(.notFound, reason: "no mail to \(address)") }
+        return Mail(subject: queued.subject, text: queued.textBody)
+    }
+
+    /// The token from a link like `https://…/email/confirm#token=…`.
+    static func token(in mail: Mail) -> String? {
+        guard let range = mail.text.range(of: "#token=") else { return nil }
+        return String(mail.text[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+    }
+
+    static func uniqueAddress(_ name: String = "person") -> String {
+        "\(name)-\(UUID().uuidString.prefix(8).lowercased())@example.org"
+    }
+}

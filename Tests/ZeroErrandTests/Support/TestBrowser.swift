@@ -1,0 +1,118 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Testing
+import Vapor
+import VaporTesting
+@testable import ZeroErrand
+
+/// What a person's browser does, minus the rendering: keeps cookies, sends the CSRF token with
+/// forms like the pages do, and lets a test follow a redirect.
+final class TestBrowser: @unchecked Sendable {
+    let app: Application
+    private(set) var cookies: [String: String] = [:]
+    var acceptLanguage: String
+    var accept = "text/html"
+
+    init(_ app: Application, language: String = "en") {
+        self.app = app
+        self.acceptLanguage = language
+    }
+
+    struct Page {
+        let status: HTTPStatus
+        let headers: HTTPHeaders
+        let body: String
+        var location: String? { headers.first(name: .location) }
+    }
+
+    @discardableResult
+    func get(_ path: String) async throws -> Page {
+        try await send(.GET, path, body: nil)
+    }
+
+    /// Posts a form the way the site's pages do: URL-encoded with the CSRF field added.
+    @discardableResult
+    func post(_ path: String, _ fields: [String: String] = [:], csrf: Bool = true) async throws -> Page {
+        if csrf && cookies[CSRFMiddleware.cookieName] == nil { try await get("/") }
+        var all = fields
+        if csrf { all[CSRFMiddleware.fieldName] = cookies[CSRFMiddleware.cookieName] }
+        let encoded = all.map { "\(Self.escape($0.key))=\(Self.escape($0.value))" }.joined(separator: "&")
+        return try await send(.POST, path, body: encoded)
+    }
+
+    /// Fields with repeated names (`roles[]=a&roles[]=b`).
+    @discardableResult
+    func post(_ path: String, pairs: [(String, String)]) async throws -> Page {
+        if cookies[CSRFMiddleware.cookieName] == nil { try await get("/") }
+        let all = pairs + [(CSRFMiddleware.fieldName, cookies[CSRFMiddleware.cookieName] ?? "")]
+        return try await send(.POST, path, body: all.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&"))
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, body: String?) async throws -> Page {
+        var result: Page?
+        try await app.testing().test(method, path, beforeRequest: { request in
+            request.headers.replaceOrAdd(name: .acceptLanguage, value: acceptLanguage)
+            request.headers.replaceOrAdd(name: .accept, value: accept)
+            if !cookies.isEmpty {
+                request.headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            }
+            if let body {
+                request.headers.contentType = .urlEncodedForm
+                request.body = ByteBuffer(string: body)
+            }
+        }, afterResponse: { response in
+            for header in response.headers[.setCookie] {
+                guard let pair = header.split(separator: ";").first, let equals = pair.firstIndex(of: "=") else { continue }
+                let name = String(pair[..<equals]).trimmingCharacters(in: .whitespaces)
+                let value = String(pair[pair.index(after: equals)...])
+                if value.isEmpty || header.lowercased().contains("max-age=0") { cookies[name] = nil } else { cookies[name] = value }
+            }
+            result = Page(status: response.status, headers: response.headers, body: response.body.string)
+        })
+        return result!
+    }
+
+    func forgetCookie(_ name: String) { cookies[name] = nil }
+    func setCookie(_ name: String, _ value: String) { cookies[name] = value }
+
+    static func escape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
+
+/// Accounts made directly in the database, for tests that are not about registration.
+enum TestAccounts {
+    static let password = "correct horse battery staple 长城"
+
+    @discardableResult
+    static func make(_ app: Application, email: String, kind: AccountKind = .citizen, roles: [StaffRole] = [],
+                     departmentCode: String? = nil, servicePointCode: String? = nil,
+                     totpSecret: [UInt8]? = nil, confirmed: Bool = true) async throws -> Account {
+        let department = try await departmentCode.asyncMap { code in
+            try await Department.query(on: app.db).filter(\.$code == code).first()
+        } ?? nil
+        let point = try await servicePointCode.asyncMap { code in
+            try await ServicePoint.query(on: app.db).filter(\.$code == code).first()
+        } ?? nil
+        let hash = try await app.dependencies.passwordHasher.hash(password, on: app.threadPool)
+        let account = Account(email: email, displayName: email.components(separatedBy: "@")[0], kind: kind, roles: roles,
+                              departmentID: department?.id, servicePointID: point?.id, passwordHash: hash, locale: .en,
+                              timeZone: "Europe/Paris", createdAt: app.dependencies.clock.now())
+        if confirmed { account.emailConfirmedAt = app.dependencies.clock.now() }
+        if let totpSecret { account.totpSecret = try app.dependencies.secrets.seal(totpSecret) }
+        try await account.create(on: app.db)
+        return account
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
+
+import Fluent
+import ZeroErrandCore

@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Checks the translation files against every key the app can ask for.
+
+Keys come from the templates (`#t("key")`), from literal keys in the Swift sources and from the
+key families the Swift code builds at run time (`"kind." + rawValue`, ...). Fails (exit 1) when a
+key is missing from either language, when the two files hold different keys, or when a key's
+`{placeholders}` differ between the languages, or when a text has a placeholder that the code
+calling it does not supply (it would reach the reader as "{name}").
+
+Usage: scripts/check_translations.py [--list]   (--list prints every key the app uses)
+"""
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VIEWS = ROOT / "Resources" / "Views"
+LOCALES = ROOT / "Resources" / "Locales"
+SOURCES = ROOT / "Sources"
+LANGUAGES = ["zh-Hans", "en"]
+
+# Keys assembled at run time from an enum's raw value; keep in step with the Swift enums.
+DYNAMIC_FAMILIES = {
+    "kind.": ["citizen", "staff", "assistant", "admin"],
+    "role.": ["clerk", "reviewer", "notary", "mediator", "judge", "supervisor"],
+    "area.": ["government", "justice", "petitions"],
+    "channel.": ["exempt", "proxy", "online", "video", "overseas_point"],
+    "identity.": ["level1", "level2", "level3", "none"],
+    "department_kind.": ["public_security", "police_station", "notary_office", "court", "overseas_chinese_affairs",
+                         "letters_and_visits", "real_estate_registry", "vehicle_administration", "civil_affairs",
+                         "social_security", "medical_insurance", "tax", "justice_bureau"],
+    "staff.": ["active", "invited", "suspended"],
+    "password.": ["too_short", "too_long", "common", "contains_email"],
+}
+DYNAMIC_EXTRA = [f"area.{a}.summary" for a in DYNAMIC_FAMILIES["area."]]
+
+KEY = r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+"
+TEMPLATE_KEY = re.compile(r'#t\(\s*"([^"]+)"\s*\)')
+# Literal keys in Swift: t("x", t(\"x\" inside interpolation, key: "x", subjectKey: / bodyKey: "x",
+# title: "x" (req.page's title key), and failed("x", ...) helpers in the sign-in controller.
+SWIFT_PATTERNS = [
+    re.compile(r'\bt\(\s*\\?"(' + KEY + r')\\?"'),
+    re.compile(r'\b(?:key|subjectKey|bodyKey|title):\s*"(' + KEY + r')"'),
+    re.compile(r'\bfailed\(\s*"(' + KEY + r')"'),
+]
+# Any other key-shaped literal, except audit actions (audit.record("..."), file names and hosts.
+ANY_LITERAL = re.compile(r'"(' + KEY + r')"')
+NOT_A_KEY = re.compile(r'\.(yaml|json|leaf|swift|txt|local|example)$')
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Calls whose arguments can be read: t("key") / t("key", ["name": ...]), and keys handed to the
+# outbox or to AppError together with `arguments: [...]`.
+CALL_WITH_KEY = re.compile(r'(\bt\(|\bfailed\(|\b(?:key|subjectKey|bodyKey):)\s*\\?"(' + KEY + r')\\?"')
+ARGUMENT_NAME = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"\s*:')
+
+
+def template_keys():
+    keys = {}
+    for path in sorted(VIEWS.rglob("*.leaf")):
+        for key in TEMPLATE_KEY.findall(path.read_text(encoding="utf-8")):
+            keys.setdefault(key, str(path.relative_to(ROOT)))
+    return keys
+
+
+def swift_keys():
+    keys = {}
+    for path in sorted(SOURCES.rglob("*.swift")):
+        rel = str(path.relative_to(ROOT))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("//", 1)[0] if not line.lstrip().startswith("//") else ""
+            if not code:
+                continue
+            found = set()
+            for pattern in SWIFT_PATTERNS:
+                found.update(pattern.findall(code))
+            # Audit actions look like keys but are stored as they are, never translated.
+            if ".record(" not in code and "Logger" not in code:
+                found.update(k for k in ANY_LITERAL.findall(code) if not NOT_A_KEY.search(k))
+            for key in found:
+                keys.setdefault(key, f"{rel}:{number}")
+    return keys
+
+
+def bracketed(text, start):
+    """The text inside the [...] that opens at `start`, or None."""
+    if start >= len(text) or text[start] != "[":
+        return None
+    depth = 0
+    for index in range(start, len(text)):
+        depth += {"[": 1, "]": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[start + 1:index]
+    return None
+
+
+def swift_arguments():
+    """For each key whose call site shows its arguments: the argument names every call supplies."""
+    supplied = {}
+    for path in sorted(SOURCES.rglob("*.swift")):
+        text = path.read_text(encoding="utf-8")
+        for match in CALL_WITH_KEY.finditer(text):
+            kind, key, rest = match.group(1), match.group(2), match.end()
+            after = text[rest:rest + 400]
+            if kind in ("t(", "failed("):
+                if re.match(r"\s*\)", after):
+                    names = set()
+                else:
+                    opening = re.match(r"\s*,\s*\[", after)
+                    inner = bracketed(text, rest + opening.end() - 1) if opening else None
+                    if inner is None:
+                        continue
+                    names = set(ARGUMENT_NAME.findall(inner))
+            else:
+                found = re.search(r"arguments:\s*\[", after)
+                if not found or "enqueue(" in after[:found.start()]:
+                    continue
+                inner = bracketed(text, rest + found.end() - 1)
+                if inner is None:
+                    continue
+                names = set(ARGUMENT_NAME.findall(inner))
+            supplied[key] = supplied[key] & names if key in supplied else names
+    return supplied
+
+
+def dynamic_keys():
+    keys = {prefix + value: "dynamic family" for prefix, values in DYNAMIC_FAMILIES.items() for value in values}
+    keys.update({key: "dynamic family" for key in DYNAMIC_EXTRA})
+    return keys
+
+
+def load(language):
+    path = LOCALES / f"{language}.json"
+    try:
+        with path.open(encoding="utf-8") as handle:
+            pairs = json.load(handle, object_pairs_hook=list)
+    except (OSError, ValueError) as error:
+        print(f"cannot read {path}: {error}")
+        sys.exit(1)
+    table, duplicates = {}, []
+    for key, value in pairs:
+        if key in table:
+            duplicates.append(key)
+        if not isinstance(value, str):
+            print(f"{path.name}: value of {key} is not a string")
+            sys.exit(1)
+        table[key] = value
+    return table, duplicates
+
+
+def main():
+    used = {}
+    for source in (dynamic_keys(), swift_keys(), template_keys()):
+        for key, where in source.items():
+            used.setdefault(key, where)
+    if "--list" in sys.argv:
+        for key in sorted(used):
+            print(f"{key}\t{used[key]}")
+        return 0
+
+    problems = []
+    tables = {}
+    for language in LANGUAGES:
+        table, duplicates = load(language)
+        tables[language] = table
+        problems += [f"{language}.json: duplicate key {key}" for key in duplicates]
+        problems += [f"{language}.json: missing {key} (used in {used[key]})" for key in sorted(used) if key not in table]
+        problems += [f"{language}.json: empty text for {key}" for key, value in table.items() if not value.strip()]
+
+    first, second = (tables[language] for language in LANGUAGES)
+    problems += [f"only in {LANGUAGES[0]}.json: {key}" for key in sorted(first.keys() - second.keys())]
+    problems += [f"only in {LANGUAGES[1]}.json: {key}" for key in sorted(second.keys() - first.keys())]
+    for key in sorted(first.keys() & second.keys()):
+        a, b = set(PLACEHOLDER.findall(first[key])), set(PLACEHOLDER.findall(second[key]))
+        if a != b:
+            problems.append(f"placeholders differ for {key}: {LANGUAGES[0]} {sorted(a)} vs {LANGUAGES[1]} {sorted(b)}")
+
+    # A placeholder nobody fills would reach the reader as "{name}".
+    supplied = {key: set() for key in template_keys()}
+    supplied.update({key: set() for key in dynamic_keys()})
+    for key, names in swift_arguments().items():
+        supplied[key] = supplied.get(key, names) & names
+    for language, table in tables.items():
+        for key, names in sorted(supplied.items()):
+            missing = set(PLACEHOLDER.findall(table.get(key, ""))) - names
+            if missing:
+                problems.append(f"{language}.json: {key} uses {sorted(missing)}, which the code does not supply")
+
+    unused = sorted(first.keys() - used.keys())
+    if problems:
+        print("\n".join(problems))
+        print(f"\n{len(problems)} problem(s).")
+        return 1
+    print(f"ok: {len(used)} keys used, {len(first)} keys in each language"
+          + (f"; not referenced anywhere: {', '.join(unused)}" if unused else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
