@@ -19,7 +19,7 @@ struct CreateCatalogue: AsyncMigration {
             .field("fee_fen", .int, .required)
             .field("fee_note_zh", .string, .required)
             .field("fee_note_en", .string, .required)
-            .field("materials", .json, .required)
+            .field("materials", .array(of: .json), .required)
             .field("search_text", .string, .required)
             .field("edited_at", .datetime)
             .field("edited_by", .uuid, .references(Account.schema, "id"))

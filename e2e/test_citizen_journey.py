@@ -1,0 +1,85 @@
+"""A citizen abroad in a real browser: finds the ID-card matters in Chinese and English,
+registers, confirms the email, turns on two-step sign-in and signs in with both factors."""
+import re
+import time
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from conftest import latest_mail, totp
+
+
+def test_home_and_search_in_both_languages(server, browser_factory):
+    driver = browser_factory("zh-CN")
+    driver.get(server + "/")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"
+    search = driver.find_element(By.NAME, "q")
+    search.send_keys("身份证")
+    search.send_keys(Keys.ENTER)
+    names = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "main a[href^='/matters/']")]
+    assert any("身份证" in name for name in names), names
+
+    # Switch to English with the language button and search again.
+    driver.find_element(By.CSS_SELECTOR, "form[action='/language'] button").click()
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    driver.get(server + "/")
+    search = driver.find_element(By.NAME, "q")
+    search.send_keys("ID card")
+    search.send_keys(Keys.ENTER)
+    names = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "main a[href^='/matters/']")]
+    assert any("ID card" in name for name in names), names
+    driver.find_element(By.PARTIAL_LINK_TEXT, "expired resident ID card").click()
+    assert "Power of attorney" in driver.find_element(By.TAG_NAME, "main").text
+
+
+def test_register_confirm_and_sign_in_with_two_factors(server, browser_factory, mail_dir):
+    driver = browser_factory("en-GB")
+    address = f"chen-{uuid.uuid4().hex[:8]}@example.org"
+    password = "我在巴黎的家门口种了一棵银杏树"
+    driver.get(server + "/register")
+    driver.find_element(By.ID, "email").send_keys(address)
+    driver.find_element(By.ID, "displayName").send_keys("Chen Wei")
+    driver.find_element(By.ID, "password").send_keys(password)
+    zone = driver.find_element(By.ID, "timeZone")
+    assert zone.get_attribute("value"), "the time zone is filled in from the browser"
+    driver.find_element(By.CSS_SELECTOR, "main form button[type='submit']").click()
+    assert address in driver.find_element(By.TAG_NAME, "main").text
+
+    subject, text = latest_mail(mail_dir, address)
+    link = re.search(r"https?://\S+#token=[A-Za-z0-9_-]+", text).group(0)
+    driver.get(link)
+    token_field = driver.find_element(By.CSS_SELECTOR, "input[data-fragment-token]")
+    assert token_field.get_attribute("value"), "the page takes the code from the link"
+    assert "#token" not in driver.current_url, "the code does not stay in the address bar"
+    token_field.submit()
+    assert driver.find_element(By.TAG_NAME, "h1").text
+
+    sign_in(driver, server, address, password)
+    assert driver.current_url.endswith("/account")
+
+    driver.get(server + "/account/two-factor")
+    secret = driver.find_element(By.CSS_SELECTOR, "main code").text
+    driver.find_element(By.ID, "code").send_keys(totp(secret))
+    driver.find_element(By.CSS_SELECTOR, "main form button[type='submit']").click()
+    codes = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "ol.codes code")]
+    assert len(codes) == 10
+
+    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+    sign_in(driver, server, address, password)
+    assert driver.current_url.split("?")[0].endswith("/sign-in/second-factor")
+    # A code is accepted once; wait for the authenticator's next code as a person would.
+    step = int(time.time() // 30)
+    while int(time.time() // 30) == step:
+        time.sleep(0.5)
+    driver.find_element(By.ID, "code").send_keys(totp(secret))
+    driver.find_element(By.CSS_SELECTOR, "main form button[type='submit']").click()
+    assert driver.current_url.endswith("/account")
+    assert "Chen Wei" in driver.find_element(By.TAG_NAME, "main").text
+
+
+def sign_in(driver, server, address, password):
+    driver.get(server + "/sign-in")
+    driver.find_element(By.ID, "email").send_keys(address)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "main form button[type='submit']").click()
