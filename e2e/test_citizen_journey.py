@@ -6,6 +6,8 @@ import uuid
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import latest_mail, totp
 
@@ -17,19 +19,23 @@ def test_home_and_search_in_both_languages(server, browser_factory):
     search = driver.find_element(By.NAME, "q")
     search.send_keys("身份证")
     search.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 10).until(EC.url_contains("/matters"))
     names = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "main a[href^='/matters/']")]
     assert any("身份证" in name for name in names), names
 
     # Switch to English with the language button and search again.
     driver.find_element(By.CSS_SELECTOR, "form[action='/language'] button").click()
-    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    assert "q=" in driver.current_url, "switching language keeps the search"
     driver.get(server + "/")
     search = driver.find_element(By.NAME, "q")
     search.send_keys("ID card")
     search.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 10).until(EC.url_contains("/matters"))
     names = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "main a[href^='/matters/']")]
     assert any("ID card" in name for name in names), names
     driver.find_element(By.PARTIAL_LINK_TEXT, "expired resident ID card").click()
+    WebDriverWait(driver, 10).until(EC.url_contains("/matters/GA-"))
     assert "Power of attorney" in driver.find_element(By.TAG_NAME, "main").text
 
 
@@ -44,7 +50,7 @@ def test_register_confirm_and_sign_in_with_two_factors(server, browser_factory, 
     zone = driver.find_element(By.ID, "timeZone")
     assert zone.get_attribute("value"), "the time zone is filled in from the browser"
     driver.find_element(By.CSS_SELECTOR, "main form button[type='submit']").click()
-    assert address in driver.find_element(By.TAG_NAME, "main").text
+    WebDriverWait(driver, 10).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), address))
 
     subject, text = latest_mail(mail_dir, address)
     link = re.search(r"https?://\S+#token=[A-Za-z0-9_-]+", text).group(0)
@@ -52,30 +58,35 @@ def test_register_confirm_and_sign_in_with_two_factors(server, browser_factory, 
     token_field = driver.find_element(By.CSS_SELECTOR, "input[data-fragment-token]")
     assert token_field.get_attribute("value"), "the page takes the code from the link"
     assert "#token" not in driver.current_url, "the code does not stay in the address bar"
+    heading = driver.find_element(By.TAG_NAME, "h1").text
     token_field.submit()
-    assert driver.find_element(By.TAG_NAME, "h1").text
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "h1").text != heading)
+    assert "/sign-in" in driver.find_element(By.CSS_SELECTOR, "main a[href^='/sign-in']").get_attribute("href")
 
     sign_in(driver, server, address, password)
-    assert driver.current_url.endswith("/account")
+    WebDriverWait(driver, 10).until(EC.url_matches(r"/account$"))
 
     driver.get(server + "/account/two-factor")
     secret = driver.find_element(By.CSS_SELECTOR, "main code").text
     driver.find_element(By.ID, "code").send_keys(totp(secret))
     driver.find_element(By.CSS_SELECTOR, "main form button[type='submit']").click()
+    WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "ol.codes code")))
     codes = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "ol.codes code")]
     assert len(codes) == 10
 
     driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+    WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "a[href='/sign-in']")))
     sign_in(driver, server, address, password)
-    assert driver.current_url.split("?")[0].endswith("/sign-in/second-factor")
+    WebDriverWait(driver, 10).until(EC.url_contains("/sign-in/second-factor"))
     # A code is accepted once; wait for the authenticator's next code as a person would.
     step = int(time.time() // 30)
     while int(time.time() // 30) == step:
         time.sleep(0.5)
     driver.find_element(By.ID, "code").send_keys(totp(secret))
     driver.find_element(By.CSS_SELECTOR, "main form button[type='submit']").click()
-    assert driver.current_url.endswith("/account")
-    assert "Chen Wei" in driver.find_element(By.TAG_NAME, "main").text
+    WebDriverWait(driver, 10).until(EC.url_matches(r"/account$"))
+    assert driver.find_element(By.ID, "displayName").get_attribute("value") == "Chen Wei"
+    assert "Chen Wei" in driver.find_element(By.CSS_SELECTOR, "header").text
 
 
 def sign_in(driver, server, address, password):

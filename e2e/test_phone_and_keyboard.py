@@ -2,6 +2,7 @@
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 PAGES = ["/", "/matters", "/matters/GA-PSB-001", "/register", "/sign-in", "/password/forgot"]
 
@@ -45,9 +46,12 @@ def test_keyboard_reaches_the_skip_link_and_the_search(server, browser_factory):
 def test_errors_are_announced_next_to_the_field(server, browser_factory):
     driver = browser_factory("zh-CN")
     driver.get(server + "/register")
-    driver.find_element(By.ID, "email").send_keys("not-an-address")
+    # Passes the browser's own checks, fails the server's: the server's message must be announced.
+    driver.find_element(By.ID, "email").send_keys("someone@localhost")
+    driver.find_element(By.ID, "displayName").send_keys("李")
     driver.find_element(By.ID, "password").send_keys("short")
     driver.find_element(By.CSS_SELECTOR, "main form button[type='submit']").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "email").get_attribute("aria-invalid") == "true")
     email_field = driver.find_element(By.ID, "email")
     assert email_field.get_attribute("aria-invalid") == "true"
     described = email_field.get_attribute("aria-describedby").split()

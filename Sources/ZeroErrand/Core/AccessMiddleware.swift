@@ -12,7 +12,7 @@ struct Require: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let actor = request.actor else {
             if request.wantsJSON || request.method != .GET { throw AppError.signInRequired }
-            return request.redirect(to: SiteURL.signIn.path + "?next=" + (request.url.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/"))
+            return request.redirect(to: SiteURL.signIn.path + "?next=" + request.url.string.queryEncoded)
         }
         guard AccessPolicy.allows(actor, permission(request)) else { throw AppError.forbidden }
         return try await next.respond(to: request)

@@ -1,3 +1,4 @@
+import Foundation
 import Vapor
 
 /// Every page and endpoint, used both to register routes and to build links, so a link can
@@ -64,6 +65,13 @@ enum SiteURL: Sendable {
     var route: [PathComponent] { path.pathComponents }
 
     func absolute(_ config: AppConfig) -> String { config.publicURL + path }
+}
+
+extension String {
+    /// Safe as one query parameter value: `&`, `=`, `?` and `#` are encoded too.
+    var queryEncoded: String {
+        addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~/"))) ?? ""
+    }
 }
 
 extension Request {

@@ -13,6 +13,10 @@ struct Shell: Encodable {
     let title: String
     let lang: String
     let path: String
+    /// Path and query, so switching language keeps a search.
+    let back: String
+    /// Password given, second factor not yet: the header offers signing out, not signing in.
+    let pendingSignIn: Bool
     let csrf: String
     let person: Person?
     /// The other language, for the switcher.
@@ -35,6 +39,8 @@ enum PageRenderer {
             title: title,
             lang: locale.rawValue,
             path: request.url.path,
+            back: request.url.string,
+            pendingSignIn: account == nil && request.signInSession != nil,
             csrf: request.csrfToken,
             person: account.map { Shell.Person(name: $0.displayName, isStaff: $0.kind == .staff,
                                                isAssistant: $0.kind == .assistant, isAdmin: $0.kind == .admin) },

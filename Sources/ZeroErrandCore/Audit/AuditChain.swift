@@ -49,6 +49,12 @@ public enum AuditChain {
         /// The newest events are gone: the chain is shorter than the recorded head.
         case truncated(afterSequence: Int64)
 
+        public var sequence: Int64 {
+            switch self {
+            case .alteredEvent(let sequence), .brokenLink(let sequence), .truncated(let sequence): sequence
+            }
+        }
+
         public var description: String {
             switch self {
             case .alteredEvent(let sequence): "event \(sequence) was altered (its hash does not match its content)"

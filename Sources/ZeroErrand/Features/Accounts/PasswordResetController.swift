@@ -31,7 +31,8 @@ struct PasswordResetController: RouteCollection {
             try await req.audited(actingAs: account.id) { db, audit in
                 let token = try await service.issueToken(.resetPassword, for: account, on: db)
                 try await outbox.enqueue(to: account, subjectKey: "mail.reset.subject", bodyKey: "mail.reset.body",
-                                         arguments: ["name": account.displayName, "link": service.link(.resetPassword, token: token)], on: db)
+                                         arguments: ["name": account.displayName, "link": service.link(.resetPassword, token: token), "code": token],
+                                         on: db)
                 try await audit.record("account.password_reset_requested", "account", account.id!.uuidString.lowercased())
             }
         }

@@ -60,7 +60,7 @@ struct SignInController: RouteCollection {
         let stage: SignInSession.Stage = account.hasSecondFactor ? .secondFactor
             : (account.mustUseSecondFactor ? .enrolSecondFactor : .signedIn)
         let destination: String = switch stage {
-        case .secondFactor: SiteURL.secondFactor.path + (values.next.isEmpty ? "" : "?next=" + values.next)
+        case .secondFactor: SiteURL.secondFactor.path + (values.next.isEmpty ? "" : "?next=" + values.next.queryEncoded)
         case .enrolSecondFactor: SiteURL.twoFactorSetup.path
         case .signedIn: values.next.isEmpty ? Self.home(for: account).path : values.next
         }

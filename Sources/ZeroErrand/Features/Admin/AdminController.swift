@@ -32,7 +32,7 @@ struct AdminController: RouteCollection {
             AuditRow(sequence: event.id ?? 0, time: req.showTime(event.occurredAt), actor: event.actor, action: event.action,
                      object: "\(event.objectType) \(event.objectID)", clientAddress: event.clientAddress, details: event.details)
         }
-        let status = report.firstBreak.map { req.t("audit.broken", ["problem": $0.description]) }
+        let status = report.firstBreak.map { req.t("audit.broken", ["problem": req.t($0.translationKey, ["sequence": String($0.sequence)])]) }
             ?? req.t("audit.intact", ["count": String(report.eventCount)])
         let older = events.count == pageSize ? events.last?.id.map { SiteURL.adminAudit.path + "?before=\($0)" } : nil
         return try await req.page("admin/audit", AuditPage(rows: rows, chainStatus: status, chainIntact: report.firstBreak == nil,

@@ -118,7 +118,8 @@ struct StaffAdminController: RouteCollection {
             if existing == nil {
                 let token = try await service.issueToken(.invitation, for: account, on: db)
                 try await outbox.enqueue(to: account, subjectKey: "mail.invitation.subject", bodyKey: "mail.invitation.body",
-                                         arguments: ["name": account.displayName, "link": service.link(.resetPassword, token: token)], on: db)
+                                         arguments: ["name": account.displayName, "link": service.link(.resetPassword, token: token), "code": token],
+                                         on: db)
                 try await audit.record("staff.created", "account", id, details)
             } else {
                 try await audit.record("staff.updated", "account", id, details)
