@@ -157,8 +157,8 @@ struct StaffAdminController: RouteCollection {
 
     /// Citizens are not managed here; their identifiers get the same 404 as unknown ones.
     private func find(_ req: Request) async throws -> Account {
-        guard let id = req.parameters.get("id", as: UUID.self), let account = try await Account.find(id, on: req.db),
-              account.kind != .citizen else { throw AppError.notFound }
+        let account = try await Account.find(routeParameter: "id", in: req)
+        guard account.kind != .citizen else { throw AppError.notFound }
         return account
     }
 }

@@ -120,9 +120,6 @@ struct DepartmentAdminController: RouteCollection {
     }
 
     private func find(_ req: Request) async throws -> Department {
-        guard let id = req.parameters.get("id", as: UUID.self), let department = try await Department.find(id, on: req.db) else {
-            throw AppError.notFound
-        }
-        return department
+        try await Department.find(routeParameter: "id", in: req)
     }
 }

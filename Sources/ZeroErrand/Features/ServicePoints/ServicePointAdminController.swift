@@ -90,9 +90,6 @@ struct ServicePointAdminController: RouteCollection {
     }
 
     private func find(_ req: Request) async throws -> ServicePoint {
-        guard let id = req.parameters.get("id", as: UUID.self), let point = try await ServicePoint.find(id, on: req.db) else {
-            throw AppError.notFound
-        }
-        return point
+        try await ServicePoint.find(routeParameter: "id", in: req)
     }
 }
