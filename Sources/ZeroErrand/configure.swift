@@ -42,6 +42,7 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
         try await CatalogueSeeder.apply(catalogue, on: db, audit: audit)
     }
 
+    _ = app.instanceID
     app.dummyPasswordHash = try await app.dependencies.passwordHasher.hash(random.token(), on: app.threadPool)
 
     app.views.use(.leaf)

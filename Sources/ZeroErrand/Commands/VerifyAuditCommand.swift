@@ -8,7 +8,7 @@ struct VerifyAuditCommand: AsyncCommand {
     var help: String { "Verifies the hash chain of the audit log and names the first broken link." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let report = try await AuditVerifier.verify(on: context.application.db)
+        let report = try await AuditVerifier.verify(on: context.application.db, key: context.application.dependencies.secrets.auditKey)
         if let broken = report.firstBreak {
             context.console.error("Audit chain BROKEN: \(broken) (\(report.eventCount) events verified before it).")
             throw AuditChainBroken()

@@ -9,8 +9,9 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let headerName = "X-CSRF-Token"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // Only a value this middleware could have made is accepted: it is written into every page.
         let cookie = request.cookies[Self.cookieName]?.string
-        let existing = cookie?.count == 43 ? cookie : nil
+        let existing = cookie.flatMap { $0.wholeMatch(of: /[A-Za-z0-9_-]{43}/) != nil ? $0 : nil }
         let token = existing ?? request.dependencies.random.token()
         request.csrfToken = token
 

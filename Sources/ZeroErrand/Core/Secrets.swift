@@ -14,6 +14,11 @@ struct Secrets: Sendable {
         return Data(mac).base64EncodedString()
     }
 
+    /// Keys the audit log's hash chain; derived, so the same secret never serves two purposes.
+    var auditKey: SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("zeroerrand audit chain".utf8), outputByteCount: 32)
+    }
+
     /// AES-GCM, for secrets the server must read back (TOTP seeds).
     func seal(_ plaintext: [UInt8]) throws -> String {
         try AES.GCM.seal(plaintext, using: key).combined!.base64EncodedString()

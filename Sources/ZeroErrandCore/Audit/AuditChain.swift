@@ -69,7 +69,9 @@ public enum AuditChain {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
     }
 
-    public static func hash(of facts: AuditFacts, sequence: Int64, previousHash: String) -> String {
+    /// An HMAC, not a bare hash: someone who can write to the database but does not hold the key
+    /// cannot recompute the chain after editing it.
+    public static func hash(of facts: AuditFacts, sequence: Int64, previousHash: String, key: SymmetricKey) -> String {
         let millis = Int64((facts.occurredAt.timeIntervalSince1970 * 1000).rounded())
         let fields = [String(sequence), String(millis), facts.actor, facts.action, facts.objectType,
                       facts.objectID, facts.clientAddress, facts.details, previousHash]
@@ -80,20 +82,20 @@ public enum AuditChain {
             canonical.append(contentsOf: "\(bytes.count):".utf8)
             canonical.append(bytes)
         }
-        return SHA256.hash(data: canonical).map { String(format: "%02x", $0) }.joined()
+        return HMAC<SHA256>.authenticationCode(for: canonical, using: key).map { String(format: "%02x", $0) }.joined()
     }
 
-    public static func append(_ facts: AuditFacts, after previous: (sequence: Int64, hash: String)?) -> ChainedAuditEvent {
+    public static func append(_ facts: AuditFacts, after previous: (sequence: Int64, hash: String)?, key: SymmetricKey) -> ChainedAuditEvent {
         let sequence = (previous?.sequence ?? 0) + 1
         let previousHash = previous?.hash ?? genesisHash
         return ChainedAuditEvent(sequence: sequence, facts: facts, previousHash: previousHash,
-                                 hash: hash(of: facts, sequence: sequence, previousHash: previousHash))
+                                 hash: hash(of: facts, sequence: sequence, previousHash: previousHash, key: key))
     }
 
     /// Walks events in sequence order and names the first one that breaks the chain.
     public static func firstBreak(in events: some Sequence<ChainedAuditEvent>,
-                                  recordedHead: (sequence: Int64, hash: String)?) -> Break? {
-        var walker = Walker()
+                                  recordedHead: (sequence: Int64, hash: String)?, key: SymmetricKey) -> Break? {
+        var walker = Walker(key: key)
         for event in events {
             if let broken = walker.check(event) { return broken }
         }
@@ -104,14 +106,15 @@ public enum AuditChain {
     public struct Walker: Sendable {
         public private(set) var last: (sequence: Int64, hash: String) = (0, AuditChain.genesisHash)
         public private(set) var count: Int64 = 0
+        private let key: SymmetricKey
 
-        public init() {}
+        public init(key: SymmetricKey) { self.key = key }
 
         public mutating func check(_ event: ChainedAuditEvent) -> Break? {
             if event.sequence != last.sequence + 1 || event.previousHash != last.hash {
                 return .brokenLink(sequence: event.sequence)
             }
-            if AuditChain.hash(of: event.facts, sequence: event.sequence, previousHash: event.previousHash) != event.hash {
+            if AuditChain.hash(of: event.facts, sequence: event.sequence, previousHash: event.previousHash, key: key) != event.hash {
                 return .alteredEvent(sequence: event.sequence)
             }
             last = (event.sequence, event.hash)

@@ -25,7 +25,7 @@ struct AuditTrailTests {
             #expect(mine[1].actor == "account:\(id)" && mine[2].actor == "account:\(id)")
             #expect(mine.allSatisfy { abs($0.occurredAt.timeIntervalSince(clock.now)) < 1 })
             #expect(mine.allSatisfy { !$0.details.contains(TestAccounts.password) && !$0.details.contains("not the password") })
-            let report = try await AuditVerifier.verify(on: app.db)
+            let report = try await AuditVerifier.verify(on: app.db, key: app.dependencies.secrets.auditKey)
             #expect(report.firstBreak == nil && report.eventCount == Int64(events.count))
         }
     }
@@ -41,7 +41,7 @@ struct AuditTrailTests {
             let sql = try #require(app.db as? any SQLDatabase)
             try await sql.raw("UPDATE audit_events SET client_address = '198.51.100.7' WHERE sequence = \(bind: target.id!)").run()
 
-            let report = try await AuditVerifier.verify(on: app.db)
+            let report = try await AuditVerifier.verify(on: app.db, key: app.dependencies.secrets.auditKey)
             #expect(report.firstBreak == .alteredEvent(sequence: target.id!))
 
             let console = TestConsole()
@@ -61,7 +61,7 @@ struct AuditTrailTests {
             for _ in 0..<2 { try await browser.signIn("ghost@example.org", password: "wrong password") }
             let last = try #require(try await AuditEvent.query(on: app.db).sort(\.$id, .descending).first())
             try await last.delete(on: app.db)
-            let report = try await AuditVerifier.verify(on: app.db)
+            let report = try await AuditVerifier.verify(on: app.db, key: app.dependencies.secrets.auditKey)
             #expect(report.firstBreak == .truncated(afterSequence: last.id! - 1))
         }
     }

@@ -17,3 +17,11 @@ extension TestBrowser {
 
 /// A fixed 20-byte TOTP secret per test account.
 func testSecret(_ seed: UInt8 = 1) -> [UInt8] { (0..<20).map { UInt8($0) &+ seed } }
+
+/// Reads the secret from the set-up page, as a person types it into an authenticator app.
+enum TwoFactorSetup {
+    static func secret(in page: String) -> [UInt8]? {
+        guard let match = page.firstMatch(of: /<code[^>]*>([A-Z2-7 ]{16,})<\/code>/) else { return nil }
+        return Base32.decode(String(match.output.1))
+    }
+}

@@ -24,9 +24,11 @@ struct Outbox: Sendable {
     func deliverDue(limit: Int = 50) async throws -> Int {
         let now = app.dependencies.clock.now()
         let due = try await OutboxMail.query(on: app.db).filter(\.$sentAt == nil).filter(\.$nextAttemptAt <= now)
+            .group(.or) { $0.filter(\.$claimedUntil == nil).filter(\.$claimedUntil < now) }
             .sort(\.$createdAt).limit(limit).all()
         var sent = 0
         for mail in due {
+            guard try await claim(mail, now: now) else { continue }
             do {
                 try await deliver(mail)
                 mail.sentAt = app.dependencies.clock.now()
@@ -37,11 +39,26 @@ struct Outbox: Sendable {
                 mail.attempts += 1
                 mail.lastError = String(describing: error).prefix(500).description
                 mail.nextAttemptAt = now.addingTimeInterval(min(30 * pow(2, Double(mail.attempts - 1)), 3600))
+                mail.claimedUntil = nil
                 app.logger.warning("mail delivery failed, will retry", metadata: ["mail": .string(mail.id?.uuidString ?? ""), "attempt": .stringConvertible(mail.attempts)])
             }
             try await mail.update(on: app.db)
         }
         return sent
+    }
+
+    /// Takes a message for this instance for five minutes; false when another instance was first.
+    /// A crashed sender's claim runs out, and the message is sent by whoever comes next.
+    private func claim(_ mail: OutboxMail, now: Date) async throws -> Bool {
+        let id = try mail.requireID()
+        let claimant = app.instanceID
+        try await OutboxMail.query(on: app.db).filter(\.$id == id).filter(\.$sentAt == nil)
+            .group(.or) { $0.filter(\.$claimedUntil == nil).filter(\.$claimedUntil < now) }
+            .set(\.$claimedBy, to: claimant).set(\.$claimedUntil, to: now.addingTimeInterval(300)).update()
+        guard let fresh = try await OutboxMail.find(id, on: app.db), fresh.claimedBy == claimant, fresh.sentAt == nil else { return false }
+        mail.claimedBy = claimant
+        mail.claimedUntil = fresh.claimedUntil
+        return true
     }
 
     private func deliver(_ mail: OutboxMail) async throws {
@@ -64,6 +81,16 @@ struct Outbox: Sendable {
 
 extension Application {
     var outbox: Outbox { Outbox(app: self) }
+
+    private struct InstanceIDKey: StorageKey { typealias Value = String }
+
+    /// Tells this process apart from other instances sharing the database.
+    var instanceID: String {
+        if let id = storage[InstanceIDKey.self] { return id }
+        let id = UUID().uuidString
+        storage[InstanceIDKey.self] = id
+        return id
+    }
 }
 
 /// Sends queued mail every few seconds while the server runs (not in tests, which send explicitly).

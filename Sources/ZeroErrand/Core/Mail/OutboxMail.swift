@@ -17,6 +17,9 @@ final class OutboxMail: Model, @unchecked Sendable {
     @Field(key: "next_attempt_at") var nextAttemptAt: Date
     @OptionalField(key: "sent_at") var sentAt: Date?
     @OptionalField(key: "last_error") var lastError: String?
+    /// Which app instance is sending it, until when: several instances share one outbox.
+    @OptionalField(key: "claimed_by") var claimedBy: String?
+    @OptionalField(key: "claimed_until") var claimedUntil: Date?
 
     init() {}
 

@@ -21,8 +21,6 @@ final class Account: Model, @unchecked Sendable {
     @Field(key: "time_zone") var timeZone: String
     /// The TOTP secret, sealed with the app key (see `SecretBox`).
     @OptionalField(key: "totp_secret") var totpSecret: String?
-    /// A secret shown during set-up, kept until the person proves their app has it.
-    @OptionalField(key: "totp_pending_secret") var totpPendingSecret: String?
     /// The last TOTP time step accepted, so a code cannot be replayed.
     @OptionalField(key: "totp_last_counter") var totpLastCounter: Int64?
     @OptionalField(key: "suspended_at") var suspendedAt: Date?

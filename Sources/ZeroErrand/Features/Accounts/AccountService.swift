@@ -52,8 +52,22 @@ struct AccountService {
 
     /// The account a still-valid token belongs to, without using it up.
     func validToken(_ raw: String?, purpose: EmailToken.Purpose...) async throws -> EmailToken? {
+        try await validToken(raw, purposes: purpose, on: request.db)
+    }
+
+    /// Uses the token up inside the caller's transaction; false when another request was first.
+    func useToken(_ token: EmailToken, on database: any Database) async throws -> Bool {
+        guard let fresh = try await EmailToken.find(token.id, on: database), fresh.usedAt == nil, fresh.expiresAt > now else {
+            return false
+        }
+        fresh.usedAt = now
+        try await fresh.update(on: database)
+        return true
+    }
+
+    private func validToken(_ raw: String?, purposes purpose: [EmailToken.Purpose], on database: any Database) async throws -> EmailToken? {
         guard let raw = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty, raw.count <= 100 else { return nil }
-        guard let token = try await EmailToken.query(on: request.db).filter(\.$tokenHash == secrets.tokenHash(raw))
+        guard let token = try await EmailToken.query(on: database).filter(\.$tokenHash == secrets.tokenHash(raw))
             .filter(\.$purpose ~~ purpose).with(\.$account).first() else { return nil }
         guard token.usedAt == nil, token.expiresAt > now else { return nil }
         return token
@@ -68,8 +82,43 @@ struct AccountService {
 
     enum SecondFactor: String { case authenticatorApp = "totp", recoveryCode = "recovery_code" }
 
+    enum SecondFactorOutcome<Value: Sendable>: Sendable {
+        case accepted(Value)
+        case rejected
+        case blocked(AppError)
+    }
+
+    /// The one way a second factor is checked: the attempt is counted before the code is looked at
+    /// (so parallel guesses cannot share one count), the check runs on a fresh copy of the account
+    /// inside the audited transaction (so a code cannot be used twice at once), a failure is
+    /// audited as `failureAction`, and only a success clears the count and runs `then`.
+    func withSecondFactor<Value: Sendable>(
+        _ code: String?, for accountID: UUID, failureAction: String, actingAs actor: UUID? = nil,
+        then body: @escaping @Sendable (any Database, AuditTrail, SecondFactor) async throws -> Value
+    ) async throws -> SecondFactorOutcome<Value> {
+        let key = secondFactorThrottleKey(accountID)
+        let objectID = accountID.uuidString.lowercased()
+        if let until = try await reserveAttempt(key) {
+            try await request.audited(actingAs: actor) { _, audit in
+                try await audit.record(failureAction, "account", objectID, ["reason": "blocked"])
+            }
+            return .blocked(blockedError(until: until))
+        }
+        let service = self
+        return try await request.audited(actingAs: actor) { db, audit -> SecondFactorOutcome<Value> in
+            guard let account = try await Account.find(accountID, on: db),
+                  let method = try await service.checkSecondFactor(code, for: account, on: db) else {
+                try await audit.record(failureAction, "account", objectID, ["reason": "second_factor"])
+                return .rejected
+            }
+            try await service.clearAttempts(key, on: db)
+            return .accepted(try await body(db, audit, method))
+        }
+    }
+
     /// Accepts a current TOTP code (each time step once) or an unused recovery code, and records its use.
-    func checkSecondFactor(_ code: String?, for account: Account, on database: any Database) async throws -> SecondFactor? {
+    /// Call it only inside an audited transaction, on an account read in that transaction.
+    private func checkSecondFactor(_ code: String?, for account: Account, on database: any Database) async throws -> SecondFactor? {
         guard let code = code?.trimmingCharacters(in: .whitespaces), !code.isEmpty, code.count <= 40,
               let sealed = account.totpSecret else { return nil }
         let totp = TOTP(secret: try secrets.open(sealed))
@@ -110,10 +159,29 @@ struct AccountService {
 
     // MARK: Throttling
 
-    func throttleKey(forEmail email: String) -> String { secrets.tokenHash("sign-in:" + email) }
+    /// Password failures count per submitted address, whether or not it has an account.
+    func passwordThrottleKey(email: String) -> String { secrets.tokenHash("sign-in:" + email) }
 
-    func throttle(key: String) async throws -> LoginThrottleRecord {
-        try await LoginThrottleRecord.query(on: request.db).filter(\.$keyHash == key).first() ?? LoginThrottleRecord(keyHash: key)
+    /// Second-factor failures count per account, apart from password failures, so knowing the
+    /// password does not reset the count of code guesses.
+    func secondFactorThrottleKey(_ accountID: UUID) -> String { secrets.tokenHash("second-factor:" + accountID.uuidString) }
+
+    /// Counts this attempt as a failure before it is checked, inside a serialized transaction, so a
+    /// burst of parallel guesses is counted one by one. Returns the end of the block instead when
+    /// the key is blocked (and counts nothing). A success calls `clearAttempts`.
+    func reserveAttempt(_ key: String) async throws -> Date? {
+        let now = now
+        return try await request.audited { db, _ -> Date? in
+            let record = try await LoginThrottleRecord.query(on: db).filter(\.$keyHash == key).first() ?? LoginThrottleRecord(keyHash: key)
+            if let until = record.throttle.blockedUntil(now: now) { return until }
+            record.throttle = record.throttle.recordingFailure(at: now)
+            try await record.save(on: db)
+            return nil
+        }
+    }
+
+    func clearAttempts(_ key: String, on database: any Database) async throws {
+        try await LoginThrottleRecord.query(on: database).filter(\.$keyHash == key).delete()
     }
 
     /// The same words for an unknown and a known account.
@@ -148,8 +216,12 @@ extension Request {
     var accounts: AccountService { AccountService(request: self) }
 
     /// Only paths on this site, so a crafted link cannot bounce a person elsewhere after sign-in.
+    /// Browsers drop tabs and line breaks from URLs (`/\t/evil.example` becomes `//evil.example`),
+    /// so only plain path and query characters are allowed at all.
     func safeNextPath(_ raw: String?) -> String? {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\"), raw.count < 200 else { return nil }
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), raw.count < 200 else { return nil }
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "/-._~?=&%+"))
+        guard raw.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) }) else { return nil }
         return raw
     }
 }

@@ -71,25 +71,26 @@ struct AccountSettingsController: RouteCollection {
         return response
     }
 
-    /// The account being set up: fully signed in, or halfway through a first staff sign-in.
-    private func enrollingAccount(_ req: Request) throws -> (Account, enrolling: Bool) {
-        if let account = req.currentAccount { return (account, false) }
-        if let session = req.signInSession, session.stage == .enrolSecondFactor { return (session.account, true) }
+    /// The account being set up and its session: fully signed in, or halfway through a first staff sign-in.
+    private func enrolling(_ req: Request) throws -> (Account, SignInSession, enrolling: Bool) {
+        guard let session = req.signInSession else { throw AppError.signInRequired }
+        if let account = req.currentAccount { return (account, session, false) }
+        if session.stage == .enrolSecondFactor { return (session.account, session, true) }
         throw AppError.signInRequired
     }
 
     @Sendable func twoFactorForm(req: Request) async throws -> Response {
-        let (account, enrolling) = try enrollingAccount(req)
+        let (account, session, enrolling) = try enrolling(req)
         if account.hasSecondFactor { return req.redirect(to: .account) }
         let secrets = req.dependencies.secrets
         // The pending secret survives reloads, so a code from an app that already scanned it still works.
         let secret: [UInt8]
-        if let pending = account.totpPendingSecret, let opened = try? secrets.open(pending) {
+        if let pending = session.totpPendingSecret, let opened = try? secrets.open(pending) {
             secret = opened
         } else {
             secret = req.dependencies.random.bytes(20)
-            account.totpPendingSecret = try secrets.seal(secret)
-            try await account.update(on: req.db)
+            session.totpPendingSecret = try secrets.seal(secret)
+            try await session.update(on: req.db)
         }
         return try await renderSetup(req, account: account, secret: secret, enrolling: enrolling)
     }
@@ -111,36 +112,39 @@ struct AccountSettingsController: RouteCollection {
     struct CodeForm: Content { var code: String? }
 
     @Sendable func enableTwoFactor(req: Request) async throws -> Response {
-        let (account, enrolling) = try enrollingAccount(req)
+        let (account, session, enrolling) = try enrolling(req)
         if account.hasSecondFactor { return req.redirect(to: .account) }
         let secrets = req.dependencies.secrets
-        guard let pending = account.totpPendingSecret, let secret = try? secrets.open(pending) else { return req.redirect(to: .twoFactorSetup) }
+        guard let pending = session.totpPendingSecret, let secret = try? secrets.open(pending) else { return req.redirect(to: .twoFactorSetup) }
         let form = try req.content.decode(CodeForm.self)
         guard let counter = TOTP(secret: secret).matchingCounter(for: form.code ?? "", at: req.now) else {
             return try await renderSetup(req, account: account, secret: secret, enrolling: enrolling,
                                          errors: ["code": req.t("twofactor.invalid")])
         }
         let service = req.accounts
-        let page = RecoveryCodesPage(codes: [], continuePath: enrolling ? SignInController.home(for: account).path : SiteURL.account.path)
         let response = Response(status: .ok)
-        let codes = try await req.audited(actingAs: account.id) { db, audit -> [String] in
+        let accountID = try account.requireID()
+        let codes = try await req.audited(actingAs: accountID) { db, audit -> [String]? in
+            guard let account = try await Account.find(accountID, on: db), account.totpSecret == nil else { return nil }
             account.totpSecret = pending
-            account.totpPendingSecret = nil
             account.totpLastCounter = Int64(counter)
             try await account.update(on: db)
             let codes = try await service.replaceRecoveryCodes(for: account, on: db)
-            try await audit.record("account.two_factor_enabled", "account", account.id!.uuidString.lowercased())
+            try await audit.record("account.two_factor_enabled", "account", accountID.uuidString.lowercased())
             if enrolling {
                 // Both factors are now proven: this completes the sign-in, with a new session id.
                 try await service.startSession(for: account, stage: .signedIn, on: response, database: db)
-                try await audit.record("sign_in.succeeded", "account", account.id!.uuidString.lowercased(), ["factors": "password+totp_enrolment"])
+                try await audit.record("sign_in.succeeded", "account", accountID.uuidString.lowercased(), ["factors": "password+totp_enrolment"])
+            } else {
+                session.totpPendingSecret = nil
+                try await session.update(on: db)
             }
             return codes
         }
-        var shown = page
-        shown.codes = codes
-        let rendered = try await req.page("accounts/recovery-codes", shown, title: "recovery.title")
-        rendered.cookies = response.cookies
+        guard let codes else { return req.redirect(to: .account) }
+        let page = RecoveryCodesPage(codes: codes, continuePath: enrolling ? SignInController.home(for: account).path : SiteURL.account.path)
+        let rendered = try await req.page("accounts/recovery-codes", page, title: "recovery.title")
+        for (name, value) in response.cookies.all { rendered.cookies[name] = value }
         return rendered
     }
 
@@ -148,32 +152,44 @@ struct AccountSettingsController: RouteCollection {
         let account = try req.requireAccount()
         guard !account.mustUseSecondFactor, account.hasSecondFactor else { throw AppError.forbidden }
         let form = try req.content.decode(CodeForm.self)
-        let service = req.accounts
-        let accepted = try await req.audited { db, audit -> Bool in
-            guard try await service.checkSecondFactor(form.code, for: account, on: db) != nil else { return false }
-            account.totpSecret = nil
-            account.totpLastCounter = nil
-            try await account.update(on: db)
-            try await RecoveryCode.query(on: db).filter(\.$account.$id == account.requireID()).delete()
-            try await audit.record("account.two_factor_disabled", "account", account.id!.uuidString.lowercased())
-            return true
+        let accountID = try account.requireID()
+        let outcome = try await req.accounts.withSecondFactor(form.code, for: accountID, failureAction: "account.two_factor_disable_failed") { db, audit, _ in
+            guard let fresh = try await Account.find(accountID, on: db) else { return }
+            fresh.totpSecret = nil
+            fresh.totpLastCounter = nil
+            try await fresh.update(on: db)
+            try await RecoveryCode.query(on: db).filter(\.$account.$id == accountID).delete()
+            try await audit.record("account.two_factor_disabled", "account", accountID.uuidString.lowercased())
         }
-        guard accepted else { return try await render(req, account: account, errors: ["disableCode": req.t("twofactor.invalid")], status: .unprocessableEntity) }
-        return try await render(req, account: account, notice: req.t("twofactor.disabled"))
+        switch outcome {
+        case .accepted:
+            account.totpSecret = nil
+            return try await render(req, account: account, notice: req.t("twofactor.disabled"))
+        case .rejected:
+            return try await render(req, account: account, errors: ["disableCode": req.t("twofactor.invalid")], status: .unprocessableEntity)
+        case .blocked(let error):
+            return try await render(req, account: account, errors: ["disableCode": req.t(error.key, error.arguments)], status: .tooManyRequests)
+        }
     }
 
     @Sendable func regenerateRecoveryCodes(req: Request) async throws -> Response {
         let account = try req.requireAccount()
         let form = try req.content.decode(CodeForm.self)
+        let accountID = try account.requireID()
         let service = req.accounts
-        let codes = try await req.audited { db, audit -> [String]? in
-            guard try await service.checkSecondFactor(form.code, for: account, on: db) != nil else { return nil }
+        let outcome = try await service.withSecondFactor(form.code, for: accountID, failureAction: "account.recovery_codes_failed") { db, audit, _ in
             let codes = try await service.replaceRecoveryCodes(for: account, on: db)
-            try await audit.record("account.recovery_codes_replaced", "account", account.id!.uuidString.lowercased())
+            try await audit.record("account.recovery_codes_replaced", "account", accountID.uuidString.lowercased())
             return codes
         }
-        guard let codes else { return try await render(req, account: account, errors: ["recoveryCode": req.t("twofactor.invalid")], status: .unprocessableEntity) }
-        return try await req.page("accounts/recovery-codes", RecoveryCodesPage(codes: codes, continuePath: SiteURL.account.path), title: "recovery.title")
+        switch outcome {
+        case .accepted(let codes):
+            return try await req.page("accounts/recovery-codes", RecoveryCodesPage(codes: codes, continuePath: SiteURL.account.path), title: "recovery.title")
+        case .rejected:
+            return try await render(req, account: account, errors: ["recoveryCode": req.t("twofactor.invalid")], status: .unprocessableEntity)
+        case .blocked(let error):
+            return try await render(req, account: account, errors: ["recoveryCode": req.t(error.key, error.arguments)], status: .tooManyRequests)
+        }
     }
 
     @Sendable func signOutEverywhere(req: Request) async throws -> Response {

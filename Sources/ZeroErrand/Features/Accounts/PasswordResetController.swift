@@ -27,16 +27,20 @@ struct PasswordResetController: RouteCollection {
         }
         let service = req.accounts
         let outbox = req.application.outbox
-        if let account = try await service.account(email: email), account.suspendedAt == nil {
-            try await req.audited(actingAs: account.id) { db, audit in
-                let token = try await service.issueToken(.resetPassword, for: account, on: db)
-                try await outbox.enqueue(to: account, subjectKey: "mail.reset.subject", bodyKey: "mail.reset.body",
-                                         arguments: ["name": account.displayName, "link": service.link(.resetPassword, token: token), "code": token],
-                                         on: db)
-                try await audit.record("account.password_reset_requested", "account", account.id!.uuidString.lowercased())
+        let account = try await service.account(email: email)
+        // The same work and the same answer whether or not the address has an account; the request
+        // is anonymous, so the audit log does not pin it on the owner.
+        try await req.audited { db, audit in
+            guard let account, account.suspendedAt == nil else {
+                try await audit.record("account.password_reset_requested", "account", "unknown")
+                return
             }
+            let token = try await service.issueToken(.resetPassword, for: account, on: db)
+            try await outbox.enqueue(to: account, subjectKey: "mail.reset.subject", bodyKey: "mail.reset.body",
+                                     arguments: ["name": account.displayName, "link": service.link(.resetPassword, token: token), "code": token],
+                                     on: db)
+            try await audit.record("account.password_reset_requested", "account", account.id!.uuidString.lowercased())
         }
-        // The same answer whether or not the address has an account.
         return try await req.page("message", MessagePage(heading: req.t("forgot.sent.heading"),
                                                          message: req.t("forgot.sent.message", ["email": email])),
                                   title: "forgot.sent.heading")
@@ -66,37 +70,36 @@ struct PasswordResetController: RouteCollection {
         if let problem = service.passwordProblem(form.password ?? "", email: account.email) {
             return try await render(["password": problem])
         }
-        let throttle = try await service.throttle(key: service.throttleKey(forEmail: account.email))
-        if let until = throttle.throttle.blockedUntil(now: req.now) {
-            return try await render(["code": req.t(service.blockedError(until: until).key, service.blockedError(until: until).arguments)])
-        }
         let passwordHash = try await service.hashPassword(form.password ?? "")
         let now = req.now
         let outbox = req.application.outbox
-        let accepted = try await req.audited(actingAs: account.id) { db, audit -> Bool in
-            if account.hasSecondFactor {
-                guard try await service.checkSecondFactor(form.code, for: account, on: db) != nil else {
-                    throttle.throttle = throttle.throttle.recordingFailure(at: now)
-                    try await throttle.save(on: db)
-                    try await audit.record("account.password_reset_failed", "account", account.id!.uuidString.lowercased(),
-                                           ["reason": "second_factor"])
-                    return false
-                }
-            }
-            token.usedAt = now
-            try await token.update(on: db)
+        let accountID = try account.requireID()
+        /// Runs in the transaction that also checked the second factor, when there is one.
+        let reset = { @Sendable (db: any Database, audit: AuditTrail) async throws -> Bool in
+            guard try await service.useToken(token, on: db), let account = try await Account.find(accountID, on: db) else { return false }
             account.passwordHash = passwordHash
             // Whoever could read the mailbox has now proved it; the address is confirmed.
             if account.emailConfirmedAt == nil { account.emailConfirmedAt = now }
             try await account.update(on: db)
-            try await AccountService.endAllSessions(of: account.requireID(), on: db)
-            if throttle.id != nil { try await throttle.delete(on: db) }
+            try await AccountService.endAllSessions(of: accountID, on: db)
+            try await service.clearAttempts(service.passwordThrottleKey(email: account.email), on: db)
             try await outbox.enqueue(to: account, subjectKey: "mail.password_changed.subject",
                                      bodyKey: "mail.password_changed.body", arguments: ["name": account.displayName], on: db)
-            try await audit.record("account.password_reset", "account", account.id!.uuidString.lowercased())
+            try await audit.record("account.password_reset", "account", accountID.uuidString.lowercased())
             return true
         }
-        guard accepted else { return try await render(["code": req.t("twofactor.invalid")]) }
+        let done: Bool
+        if account.hasSecondFactor {
+            switch try await service.withSecondFactor(form.code, for: accountID, failureAction: "account.password_reset_failed",
+                                                      then: { db, audit, _ in try await reset(db, audit) }) {
+            case .accepted(let result): done = result
+            case .rejected: return try await render(["code": req.t("twofactor.invalid")])
+            case .blocked(let error): return try await render(["code": req.t(error.key, error.arguments)])
+            }
+        } else {
+            done = try await req.audited(reset)
+        }
+        guard done else { return try await render(["token": req.t("reset.invalid")]) }
         let response = try await req.page("message", MessagePage(heading: req.t("reset.done.heading"), message: req.t("reset.done.message"),
                                                                  linkPath: SiteURL.signIn.path, linkText: req.t("nav.sign_in")),
                                           title: "reset.done.heading")

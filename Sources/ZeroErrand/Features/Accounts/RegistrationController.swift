@@ -83,15 +83,22 @@ struct RegistrationController: RouteCollection {
                                       title: "confirm.title", status: .unprocessableEntity)
         }
         let now = req.now
-        try await req.audited(actingAs: token.$account.id) { db, audit in
-            token.usedAt = now
-            try await token.update(on: db)
-            let account = token.account
+        let service = req.accounts
+        let confirmed = try await req.audited(actingAs: token.$account.id) { db, audit -> Bool in
+            guard try await service.useToken(token, on: db), let account = try await Account.find(token.$account.id, on: db) else {
+                return false
+            }
             if account.emailConfirmedAt == nil {
                 account.emailConfirmedAt = now
                 try await account.update(on: db)
             }
             try await audit.record("account.email_confirmed", "account", account.id!.uuidString.lowercased())
+            return true
+        }
+        guard confirmed else {
+            return try await req.page("accounts/confirm-email",
+                                      FormPage(values: TokenValues(), errors: ["token": req.t("confirm.invalid")]),
+                                      title: "confirm.title", status: .unprocessableEntity)
         }
         return try await req.page("message", MessagePage(heading: req.t("confirm.done.heading"), message: req.t("confirm.done.message"),
                                                          linkPath: req.currentAccount == nil ? SiteURL.signIn.path : SiteURL.account.path,

@@ -36,24 +36,25 @@ struct SignInController: RouteCollection {
             return try await failed("signin.failed", [:], .unauthorized)
         }
         let service = req.accounts
-        let throttleKey = service.throttleKey(forEmail: email)
-        let throttle = try await service.throttle(key: throttleKey)
-        if let until = throttle.throttle.blockedUntil(now: req.now) {
+        let throttleKey = service.passwordThrottleKey(email: email)
+        let account = try await service.account(email: email)
+        let objectID = account?.id?.uuidString.lowercased() ?? "unknown"
+        let recordFailure = { (reason: String) in
+            try await req.audited { _, audit in
+                try await audit.record("sign_in.failed", "account", objectID, ["reason": reason])
+            }
+        }
+        if let until = try await service.reserveAttempt(throttleKey) {
+            try await recordFailure("blocked")
             let error = service.blockedError(until: until)
             return try await failed(error.key, error.arguments, .tooManyRequests)
         }
-        let account = try await service.account(email: email)
         guard try await service.passwordMatches(password, account: account), let account else {
-            let now = req.now
-            try await req.audited { db, audit in
-                throttle.throttle = throttle.throttle.recordingFailure(at: now)
-                try await throttle.save(on: db)
-                try await audit.record("sign_in.failed", "account", account?.id?.uuidString.lowercased() ?? "unknown",
-                                       ["reason": "password"])
-            }
+            try await recordFailure("password")
             return try await failed("signin.failed", [:], .unauthorized)
         }
         if account.suspendedAt != nil {
+            try await recordFailure("suspended")
             return try await failed("signin.suspended", [:], .forbidden)
         }
 
@@ -66,10 +67,10 @@ struct SignInController: RouteCollection {
         }
         let response = req.redirect(to: destination, redirectType: .normal)
         try await req.audited(actingAs: account.id) { db, audit in
-            if throttle.id != nil { try await throttle.delete(on: db) }
+            try await service.clearAttempts(throttleKey, on: db)
             try await service.startSession(for: account, stage: stage, on: response, database: db)
             try await audit.record(stage == .signedIn ? "sign_in.succeeded" : "sign_in.password_accepted", "account",
-                                   account.id!.uuidString.lowercased(), ["factors": "password"])
+                                   objectID, ["factors": "password"])
         }
         return response
     }
@@ -90,33 +91,24 @@ struct SignInController: RouteCollection {
         let form = try req.content.decode(SecondFactorForm.self)
         let next = req.safeNextPath(form.next) ?? ""
         let account = session.account
+        let accountID = try account.requireID()
         let service = req.accounts
-        let throttle = try await service.throttle(key: service.throttleKey(forEmail: account.email))
+        let response = req.redirect(to: next.isEmpty ? Self.home(for: account).path : next, redirectType: .normal)
+        let outcome = try await service.withSecondFactor(form.code, for: accountID, failureAction: "sign_in.failed",
+                                                         actingAs: accountID) { db, audit, method in
+            try await service.startSession(for: account, stage: .signedIn, on: response, database: db)
+            try await audit.record("sign_in.succeeded", "account", accountID.uuidString.lowercased(),
+                                   ["factors": "password+\(method.rawValue)"])
+        }
         let failed = { (key: String, arguments: [String: String], status: HTTPResponseStatus) in
             try await req.page("accounts/second-factor", FormPage(values: SignInValues(next: next), errors: ["code": req.t(key, arguments)]),
                                title: "twofactor.title", status: status)
         }
-        if let until = throttle.throttle.blockedUntil(now: req.now) {
-            let error = service.blockedError(until: until)
-            return try await failed(error.key, error.arguments, .tooManyRequests)
+        switch outcome {
+        case .accepted: return response
+        case .rejected: return try await failed("twofactor.invalid", [:], .unauthorized)
+        case .blocked(let error): return try await failed(error.key, error.arguments, .tooManyRequests)
         }
-        let now = req.now
-        let response = req.redirect(to: next.isEmpty ? Self.home(for: account).path : next, redirectType: .normal)
-        let method = try await req.audited(actingAs: account.id) { db, audit -> String? in
-            guard let method = try await service.checkSecondFactor(form.code, for: account, on: db) else {
-                throttle.throttle = throttle.throttle.recordingFailure(at: now)
-                try await throttle.save(on: db)
-                try await audit.record("sign_in.failed", "account", account.id!.uuidString.lowercased(), ["reason": "second_factor"])
-                return nil
-            }
-            if throttle.id != nil { try await throttle.delete(on: db) }
-            try await service.startSession(for: account, stage: .signedIn, on: response, database: db)
-            try await audit.record("sign_in.succeeded", "account", account.id!.uuidString.lowercased(),
-                                   ["factors": "password+\(method.rawValue)"])
-            return method.rawValue
-        }
-        guard method != nil else { return try await failed("twofactor.invalid", [:], .unauthorized) }
-        return response
     }
 
     @Sendable func signOut(req: Request) async throws -> Response {

@@ -22,6 +22,9 @@ final class SignInSession: Model, @unchecked Sendable {
     @Field(key: "last_seen_at") var lastSeenAt: Date
     @Field(key: "client_address") var clientAddress: String
     @Field(key: "user_agent") var userAgent: String
+    /// A TOTP secret being set up, sealed; it belongs to this browser's session only, so nobody
+    /// else signed in to the account can see the secret the owner is about to confirm.
+    @OptionalField(key: "totp_pending_secret") var totpPendingSecret: String?
 
     init() {}
 

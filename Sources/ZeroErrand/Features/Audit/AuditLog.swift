@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import SQLKit
@@ -20,24 +21,21 @@ struct AuditTrail: Sendable {
     let database: any Database
     let context: AuditContext
     let clock: AppClock
+    let key: SymmetricKey
 
     func record(_ action: String, _ objectType: String, _ objectID: String, _ details: [String: String] = [:]) async throws {
         let head = try await lockedHead()
         let facts = AuditFacts(occurredAt: clock.now(), actor: context.actor, action: action, objectType: objectType,
                                objectID: objectID, clientAddress: context.clientAddress, details: Self.encode(details))
-        let event = AuditChain.append(facts, after: head.sequence == 0 ? nil : (head.sequence, head.hash))
+        let event = AuditChain.append(facts, after: head.sequence == 0 ? nil : (head.sequence, head.hash), key: key)
         try await AuditEvent(event).create(on: database)
         head.sequence = event.sequence
         head.hash = event.hash
         try await head.update(on: database)
     }
 
-    /// On PostgreSQL the head row is locked for the rest of the transaction, so app instances
-    /// sharing the database append one at a time. SQLite allows one writer anyway.
+    /// The head row, locked since the transaction began (see `Application.audited`).
     private func lockedHead() async throws -> AuditHead {
-        if let sql = database as? any SQLDatabase, sql.dialect.name == "postgresql" {
-            try await sql.raw("SELECT sequence FROM audit_head WHERE id = 1 FOR UPDATE").run()
-        }
         guard let head = try await AuditHead.find(1, on: database) else {
             throw Abort(.internalServerError, reason: "audit head row is missing")
         }
@@ -67,9 +65,16 @@ extension Application {
                               _ body: @escaping @Sendable (any Database, AuditTrail) async throws -> T) async throws -> T {
         let database = database ?? db
         let clock = dependencies.clock
+        let key = dependencies.secrets.auditKey
         return try await auditLock.run {
             try await database.transaction { transaction in
-                try await body(transaction, AuditTrail(database: transaction, context: context, clock: clock))
+                // On PostgreSQL, locking the head row first makes audited transactions of every app
+                // instance run one at a time, as the in-process lock does within one instance: reads
+                // inside them (a TOTP counter, a token's use) see every earlier commit.
+                if let sql = transaction as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                    try await sql.raw("SELECT sequence FROM audit_head WHERE id = 1 FOR UPDATE").run()
+                }
+                return try await body(transaction, AuditTrail(database: transaction, context: context, clock: clock, key: key))
             }
         }
     }

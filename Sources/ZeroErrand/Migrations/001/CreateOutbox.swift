@@ -13,6 +13,8 @@ struct CreateOutbox: AsyncMigration {
             .field("next_attempt_at", .datetime, .required)
             .field("sent_at", .datetime)
             .field("last_error", .string)
+            .field("claimed_by", .string)
+            .field("claimed_until", .datetime)
             .create()
     }
 

@@ -96,7 +96,9 @@ struct AuditRow: Encodable {
 
 struct AuditPage: Encodable {
     let rows: [AuditRow]
-    let chainStatus: String
+    /// Nil until verification is asked for.
+    let chainStatus: String?
     let chainIntact: Bool
+    let verifyPath: String
     let olderPath: String?
 }
