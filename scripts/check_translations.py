@@ -44,9 +44,8 @@ SWIFT_PATTERNS = [
     re.compile(r'\b(?:key|subjectKey|bodyKey|title):\s*"(' + KEY + r')"'),
     re.compile(r'\bfailed\(\s*"(' + KEY + r')"'),
 ]
-# Any other key-shaped literal, except audit actions (audit.record("..."), file names and hosts.
-ANY_LITERAL = re.compile(r'"(' + KEY + r')"')
-NOT_A_KEY = re.compile(r'\.(yaml|json|leaf|swift|txt|local|example)$')
+# Other dotted literals (audit actions, file names) are not keys; keys reach text only through
+# the calls above, so those are what is checked.
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Calls whose arguments can be read: t("key") / t("key", ["name": ...]), and keys handed to the
 # outbox or to AppError together with `arguments: [...]`.
@@ -73,9 +72,6 @@ def swift_keys():
             found = set()
             for pattern in SWIFT_PATTERNS:
                 found.update(pattern.findall(code))
-            # Audit actions look like keys but are stored as they are, never translated.
-            if ".record(" not in code and "Logger" not in code:
-                found.update(k for k in ANY_LITERAL.findall(code) if not NOT_A_KEY.search(k))
             for key in found:
                 keys.setdefault(key, f"{rel}:{number}")
     return keys
