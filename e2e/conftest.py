@@ -37,7 +37,13 @@ def mail_dir():
 
 
 @pytest.fixture(scope="session")
-def server(mail_dir):
+def server(server_data):
+    return server_data["url"]
+
+
+@pytest.fixture(scope="session")
+def server_data(mail_dir):
+    """The running app, and what a test needs to run its commands against the same data."""
     binary = os.environ.get("ZE_BINARY") or str(ROOT / ".build/debug/zeroerrand")
     data = tempfile.mkdtemp(prefix="ze-e2e-")
     port = free_port()
@@ -56,7 +62,7 @@ def server(mail_dir):
             if process.poll() is not None:
                 raise RuntimeError(open(os.path.join(data, "server.log")).read())
             time.sleep(0.2)
-    yield base
+    yield {"url": base, "binary": binary, "env": env}
     process.terminate()
     process.wait(timeout=10)
     shutil.rmtree(data, ignore_errors=True)

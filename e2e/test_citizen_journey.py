@@ -18,8 +18,7 @@ def test_home_and_search_in_both_languages(server, browser_factory):
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"
     search = driver.find_element(By.NAME, "q")
     search.send_keys("身份证")
-    search.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 10).until(EC.url_contains("/matters"))
+    press_enter_and_wait(driver, search)
     names = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "main a[href^='/matters/']")]
     assert any("身份证" in name for name in names), names
 
@@ -30,8 +29,7 @@ def test_home_and_search_in_both_languages(server, browser_factory):
     driver.get(server + "/")
     search = driver.find_element(By.NAME, "q")
     search.send_keys("ID card")
-    search.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 10).until(EC.url_contains("/matters"))
+    press_enter_and_wait(driver, search)
     names = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "main a[href^='/matters/']")]
     assert any("ID card" in name for name in names), names
     driver.find_element(By.PARTIAL_LINK_TEXT, "expired resident ID card").click()
@@ -87,6 +85,13 @@ def test_register_confirm_and_sign_in_with_two_factors(server, browser_factory, 
     WebDriverWait(driver, 10).until(EC.url_matches(r"/account$"))
     assert driver.find_element(By.ID, "displayName").get_attribute("value") == "Chen Wei"
     assert "Chen Wei" in driver.find_element(By.CSS_SELECTOR, "header").text
+
+
+def press_enter_and_wait(driver, field):
+    """Submits with the keyboard and waits until the next page has replaced this one."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    field.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 10).until(EC.staleness_of(old))
 
 
 def sign_in(driver, server, address, password):

@@ -30,6 +30,78 @@
     }
   }
 
+  // Forms that undo something ask first (the question comes translated in data-confirm).
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
+
+  // File uploads: the file is sent as the whole request body (PUT), so the server can stream it
+  // to disk and check type and size as it arrives. Progress and results are announced in the
+  // status line next to the field; every text comes translated in the field's data attributes.
+  var csrfField = document.querySelector("input[name=_csrf]");
+  document.querySelectorAll("input[type=file][data-upload-url]").forEach(function (input) {
+    var box = input.closest(".upload") || input.parentNode;
+    var progress = box.querySelector("[data-upload-progress]");
+    var status = box.querySelector("[data-upload-status]");
+    var text = function (name) { return input.getAttribute("data-text-" + name) || ""; };
+    var say = function (message, failed) {
+      if (!status) { return; }
+      status.textContent = message;
+      status.classList.toggle("upload-failed", !!failed);
+    };
+    var finish = function () {
+      input.disabled = false;
+      input.value = "";
+      if (progress) { progress.hidden = true; }
+    };
+
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      if (!file) { return; }
+      var maxMB = parseInt(input.getAttribute("data-max-mb"), 10);
+      if (maxMB > 0 && file.size > maxMB * 1048576) {
+        say(text("too-large"), true);
+        input.value = "";
+        return;
+      }
+
+      var request = new XMLHttpRequest();
+      request.open("PUT", input.getAttribute("data-upload-url"));
+      request.setRequestHeader("Accept", "application/json");
+      request.setRequestHeader("Content-Type", file.type || "application/octet-stream");
+      request.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
+      if (csrfField) { request.setRequestHeader("X-CSRF-Token", csrfField.value); }
+      request.upload.onprogress = function (event) {
+        if (!progress || !event.lengthComputable) { return; }
+        progress.max = event.total;
+        progress.value = event.loaded;
+      };
+      request.onload = function () {
+        if (request.status === 201) {
+          if (progress) { progress.value = progress.max; }
+          say(text("done"), false);
+          location.reload();
+          return;
+        }
+        var message = "";
+        try { message = JSON.parse(request.responseText).error.message || ""; } catch (e) { message = ""; }
+        say(message || text("failed"), true);
+        finish();
+      };
+      request.onerror = request.onabort = function () {
+        say(text("failed"), true);
+        finish();
+      };
+
+      input.disabled = true;
+      if (progress) { progress.removeAttribute("value"); progress.hidden = false; }
+      say(text("uploading"), false);
+      request.send(file);
+    });
+  });
+
   // A print button for recovery codes, shown only where printing is possible.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     if (typeof window.print !== "function") { return; }

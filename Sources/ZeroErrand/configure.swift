@@ -24,7 +24,10 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
         passwordPolicy: PasswordPolicy(blocklist: Set(blocklist)),
         // bcrypt's cost doubles the work per step; tests use the minimum to stay fast.
         passwordHasher: PasswordHasher(key: config.secretKey, cost: config.mode == .testing ? 4 : 12),
-        secrets: Secrets(key: config.secretKey))
+        secrets: Secrets(key: config.secretKey),
+        workingCalendar: try HolidayFile.load(resources + "Calendar/holidays-cn.yaml"),
+        documents: DocumentStore(directory: config.dataDirectory + "/documents", keys: config.documentKeys, maxBytes: config.uploadLimit))
+    app.dependencies.documents.clearIncoming()
 
     try configureDatabase(app, config)
     if case .postgres(_, let searchPath?) = config.database, let schema = searchPath.first, let sql = app.db as? any SQLDatabase {
@@ -66,6 +69,7 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     }
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(VerifyAuditCommand(), as: "audit-verify")
+    app.asyncCommands.use(RewrapDocumentsCommand(), as: "documents-rewrap")
     try routes(app)
 }
 

@@ -9,4 +9,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateCatalogue())
     app.migrations.add(CreateAuditLog())
     app.migrations.add(CreateOutbox())
+    // 002: applications (cases, documents, timeline, messages, ratings, notifications)
+    app.migrations.add(CreateCases())
 }

@@ -16,4 +16,9 @@ func routes(_ app: Application) throws {
     try app.register(collection: StaffAdminController())
     try app.register(collection: ServicePointAdminController())
     try app.register(collection: MatterAdminController())
+    try app.register(collection: ApplicationsController())
+    try app.register(collection: OfficeCasesController())
+    try app.register(collection: NotificationsController())
+    try app.register(collection: SessionAPIController())
+    try app.register(collection: CaseAPIController())
 }

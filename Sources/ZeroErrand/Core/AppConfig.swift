@@ -25,6 +25,10 @@ struct AppConfig: Sendable {
     var cookieSecure: Bool
     var resourcesDirectory: String
     var dataDirectory: String
+    /// Master keys for documents at rest, newest first (`ZE_DOCUMENT_KEYS`).
+    var documentKeys: DocumentKeys
+    /// Largest accepted upload, in bytes (`ZE_UPLOAD_LIMIT_MB`, default 20 MiB).
+    var uploadLimit: Int
 
     struct Invalid: Error, CustomStringConvertible {
         let setting: String
@@ -101,10 +105,38 @@ struct AppConfig: Sendable {
             throw Invalid(setting: "MAIL_FROM", problem: "must be an email address")
         }
 
+        let documentKeys: DocumentKeys
+        if let text = get("ZE_DOCUMENT_KEYS") {
+            documentKeys = try DocumentKeys.parse(text)
+        } else if mode == .production {
+            throw Invalid(setting: "ZE_DOCUMENT_KEYS", problem: "is missing: production needs a master key for documents, e.g. k1:$(openssl rand -base64 32)")
+        } else {
+            documentKeys = try developmentDocumentKeys(in: dataDirectory)
+        }
+        let limitText = get("ZE_UPLOAD_LIMIT_MB") ?? "20"
+        guard let megabytes = Int(limitText), (1...1024).contains(megabytes) else {
+            throw Invalid(setting: "ZE_UPLOAD_LIMIT_MB", problem: "must be a whole number of MiB from 1 to 1024, not \(limitText)")
+        }
+
         return AppConfig(mode: mode, database: database, publicURL: publicURL.trimmingSuffix("/"),
                          secretKey: secretKey, smtp: smtp, mailFrom: MailAddress(address: fromText, name: "ZeroErrand"),
                          cookieSecure: mode == .production, resourcesDirectory: directory.resourcesDirectory,
-                         dataDirectory: dataDirectory)
+                         dataDirectory: dataDirectory, documentKeys: documentKeys, uploadLimit: megabytes * 1024 * 1024)
+    }
+
+    /// Development keeps its document master keys under data/, like its secret; rotation appends there.
+    static func developmentDocumentKeys(in dataDirectory: String) throws -> DocumentKeys {
+        let path = dataDirectory + "/development-document-keys"
+        if let data = FileManager.default.contents(atPath: path) {
+            return try DocumentKeys.parse(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let keys = DocumentKeys(current: MasterKey(id: "k1", key: SymmetricKey(size: .bits256)), all: [:])
+        let text = "k1:" + keys.current.key.withUnsafeBytes { Data($0) }.base64EncodedString()
+        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw Invalid(setting: "ZE_DATA_DIR", problem: "is not writable: \(dataDirectory)")
+        }
+        return try DocumentKeys.parse(text)
     }
 
     /// Development keeps a random key under data/ so sessions survive restarts; never used in production.

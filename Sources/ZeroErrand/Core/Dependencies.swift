@@ -12,6 +12,9 @@ struct AppDependencies: Sendable {
     var passwordPolicy: PasswordPolicy
     var passwordHasher: PasswordHasher
     var secrets: Secrets
+    /// Chinese public holidays and working weekends, for legal time limits.
+    var workingCalendar: WorkingDayCalendar
+    var documents: DocumentStore
 }
 
 /// Wall-clock time; tests replace it with a `ManualClock`.

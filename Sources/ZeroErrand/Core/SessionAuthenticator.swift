@@ -11,7 +11,11 @@ struct SessionAuthenticator: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         var clearCookie = false
-        if let token = request.cookies[Self.cookieName]?.string, !token.isEmpty {
+        // The API takes a bearer token and never the cookie: it is exempt from the CSRF check, so a
+        // cookie a browser sends along by itself must not authenticate there.
+        let isAPI = request.url.path.hasPrefix("/api/")
+        let token = isAPI ? request.headers.bearerAuthorization?.token : request.cookies[Self.cookieName]?.string
+        if let token, !token.isEmpty {
             let hash = request.dependencies.secrets.tokenHash(token)
             if let session = try await SignInSession.query(on: request.db).filter(\.$tokenHash == hash)
                 .with(\.$account).first() {
@@ -21,7 +25,7 @@ struct SessionAuthenticator: AsyncMiddleware {
                     createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, kind: account.kind,
                     pending: session.stage != .signedIn, now: now) {
                     try await session.delete(on: request.db)
-                    clearCookie = true
+                    clearCookie = !isAPI
                 } else {
                     request.signInSession = session
                     if session.stage == .signedIn { request.currentAccount = account }
@@ -31,7 +35,7 @@ struct SessionAuthenticator: AsyncMiddleware {
                     }
                 }
             } else {
-                clearCookie = true
+                clearCookie = !isAPI
             }
         }
         let response = try await next.respond(to: request)

@@ -4,7 +4,7 @@ import Vapor
 /// Every page and endpoint, used both to register routes and to build links, so a link can
 /// never point at a route that does not exist.
 enum SiteURL: Sendable {
-    case home, healthz, language
+    case home, healthz, ping, language
     case register, confirmEmail
     case signIn, secondFactor, signOut, signOutEverywhere
     case forgotPassword, resetPassword
@@ -19,11 +19,23 @@ enum SiteURL: Sendable {
     case adminAudit
     case apiMatters, apiMatter(code: String)
     case openAPI
+    // Applications, as the citizen sees them
+    case myCases, apply(code: String), caseDetail(id: String), caseAction(id: String, action: String)
+    case caseDocuments(id: String), caseDocument(id: String, document: String), caseMessages(id: String), caseRating(id: String)
+    case notifications, accessLog
+    // Applications, as the office works them
+    case officeQueue, officeStats, officeCase(id: String), officeCaseAction(id: String, action: String)
+    case officeCaseDocuments(id: String), officeCaseDocument(id: String, document: String)
+    case officeCaseMessages(id: String), officeCaseAssignee(id: String)
+    // Applications over the JSON API
+    case apiSessions, apiCases, apiCase(id: String), apiCaseAction(id: String, action: String)
+    case apiCaseDocuments(id: String), apiCaseTimeline(id: String), apiCaseMessages(id: String)
 
     var path: String {
         switch self {
         case .home: "/"
         case .healthz: "/healthz"
+        case .ping: "/ping"
         case .language: "/language"
         case .register: "/register"
         case .confirmEmail: "/email/confirm"
@@ -58,6 +70,31 @@ enum SiteURL: Sendable {
         case .apiMatters: "/api/v1/matters"
         case .apiMatter(let code): "/api/v1/matters/\(code)"
         case .openAPI: "/openapi.json"
+        case .myCases: "/cases"
+        case .apply(let code): "/matters/\(code)/apply"
+        case .caseDetail(let id): "/cases/\(id)"
+        case .caseAction(let id, let action): "/cases/\(id)/actions/\(action)"
+        case .caseDocuments(let id): "/cases/\(id)/documents"
+        case .caseDocument(let id, let document): "/cases/\(id)/documents/\(document)"
+        case .caseMessages(let id): "/cases/\(id)/messages"
+        case .caseRating(let id): "/cases/\(id)/rating"
+        case .notifications: "/notifications"
+        case .accessLog: "/account/access-log"
+        case .officeQueue: "/office/queue"
+        case .officeStats: "/office/stats"
+        case .officeCase(let id): "/office/cases/\(id)"
+        case .officeCaseAction(let id, let action): "/office/cases/\(id)/actions/\(action)"
+        case .officeCaseDocuments(let id): "/office/cases/\(id)/documents"
+        case .officeCaseDocument(let id, let document): "/office/cases/\(id)/documents/\(document)"
+        case .officeCaseMessages(let id): "/office/cases/\(id)/messages"
+        case .officeCaseAssignee(let id): "/office/cases/\(id)/assignee"
+        case .apiSessions: "/api/v1/sessions"
+        case .apiCases: "/api/v1/cases"
+        case .apiCase(let id): "/api/v1/cases/\(id)"
+        case .apiCaseAction(let id, let action): "/api/v1/cases/\(id)/actions/\(action)"
+        case .apiCaseDocuments(let id): "/api/v1/cases/\(id)/documents"
+        case .apiCaseTimeline(let id): "/api/v1/cases/\(id)/timeline"
+        case .apiCaseMessages(let id): "/api/v1/cases/\(id)/messages"
         }
     }
 

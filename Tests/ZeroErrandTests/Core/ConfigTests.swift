@@ -8,7 +8,8 @@ struct ConfigTests {
     let directory = DirectoryConfiguration(workingDirectory: FileManager.default.temporaryDirectory.path + "/")
     let production = Environment(name: "production")
     let complete = ["ZE_SECRET_KEY": Data(repeating: 1, count: 32).base64EncodedString(), "ZE_PUBLIC_URL": "https://zeroerrand.example",
-                    "SMTP_HOST": "smtp.example.org", "MAIL_FROM": "no-reply@zeroerrand.example"]
+                    "SMTP_HOST": "smtp.example.org", "MAIL_FROM": "no-reply@zeroerrand.example",
+                    "ZE_DOCUMENT_KEYS": "k1:" + Data(repeating: 2, count: 32).base64EncodedString()]
 
     @Test("Production refuses to start without each required setting, naming it")
     func productionNeedsSecrets() throws {
@@ -25,7 +26,8 @@ struct ConfigTests {
     @Test("Malformed settings are refused by name")
     func malformed() {
         let cases = [("ZE_SECRET_KEY", "too-short"), ("SMTP_PORT", "seventy"), ("SMTP_SECURITY", "maybe"),
-                     ("DATABASE_URL", "mysql://x"), ("ZE_PUBLIC_URL", "http://insecure.example")]
+                     ("DATABASE_URL", "mysql://x"), ("ZE_PUBLIC_URL", "http://insecure.example"),
+                     ("ZE_DOCUMENT_KEYS", "k1:short"), ("ZE_UPLOAD_LIMIT_MB", "0")]
         for (setting, value) in cases {
             var values = complete
             values[setting] = value

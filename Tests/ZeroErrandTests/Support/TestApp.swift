@@ -38,7 +38,9 @@ enum TestEnvironment {
         return AppConfig(mode: .testing, database: database, publicURL: "http://127.0.0.1:8080",
                          secretKey: SymmetricKey(data: Data(repeating: 7, count: 32)), smtp: smtp,
                          mailFrom: MailAddress(address: "no-reply@zeroerrand.test", name: "ZeroErrand"),
-                         cookieSecure: false, resourcesDirectory: packageRoot + "Resources/", dataDirectory: dataDirectory)
+                         cookieSecure: false, resourcesDirectory: packageRoot + "Resources/", dataDirectory: dataDirectory,
+                         documentKeys: try! DocumentKeys.parse("k1:" + Data(repeating: 5, count: 32).base64EncodedString()),
+                         uploadLimit: 1024 * 1024)
     }
 }
 

@@ -22,6 +22,7 @@ final class TestBrowser: @unchecked Sendable {
         let status: HTTPStatus
         let headers: HTTPHeaders
         let body: String
+        let bytes: [UInt8]
         var location: String? { headers.first(name: .location) }
     }
 
@@ -48,7 +49,24 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(.POST, path, body: all.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&"))
     }
 
+    /// An upload as the page's script sends it: the file as the body, the CSRF token in a header.
+    @discardableResult
+    func upload(_ path: String, bytes: [UInt8], fileName: String, csrf: Bool = true) async throws -> Page {
+        if cookies[CSRFMiddleware.cookieName] == nil { try await get("/") }
+        var headers = HTTPHeaders()
+        headers.add(name: "X-File-Name", value: fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        if csrf { headers.add(name: CSRFMiddleware.headerName, value: cookies[CSRFMiddleware.cookieName] ?? "") }
+        headers.contentType = .binary
+        return try await send(.PUT, path, rawBody: ByteBuffer(bytes: bytes), extraHeaders: headers)
+    }
+
     private func send(_ method: HTTPMethod, _ path: String, body: String?) async throws -> Page {
+        var headers = HTTPHeaders()
+        if body != nil { headers.contentType = .urlEncodedForm }
+        return try await send(method, path, rawBody: body.map { ByteBuffer(string: $0) }, extraHeaders: headers)
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, rawBody: ByteBuffer?, extraHeaders: HTTPHeaders) async throws -> Page {
         var result: Page?
         try await app.testing().test(method, path, beforeRequest: { request in
             request.headers.replaceOrAdd(name: .acceptLanguage, value: acceptLanguage)
@@ -56,10 +74,8 @@ final class TestBrowser: @unchecked Sendable {
             if !cookies.isEmpty {
                 request.headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
             }
-            if let body {
-                request.headers.contentType = .urlEncodedForm
-                request.body = ByteBuffer(string: body)
-            }
+            for (name, value) in extraHeaders { request.headers.replaceOrAdd(name: name, value: value) }
+            if let rawBody { request.body = rawBody }
         }, afterResponse: { response in
             for header in response.headers[.setCookie] {
                 guard let pair = header.split(separator: ";").first, let equals = pair.firstIndex(of: "=") else { continue }
@@ -67,7 +83,8 @@ final class TestBrowser: @unchecked Sendable {
                 let value = String(pair[pair.index(after: equals)...])
                 if value.isEmpty || header.lowercased().contains("max-age=0") { cookies[name] = nil } else { cookies[name] = value }
             }
-            result = Page(status: response.status, headers: response.headers, body: response.body.string)
+            result = Page(status: response.status, headers: response.headers, body: response.body.string,
+                          bytes: Array(response.body.readableBytesView))
         })
         return result!
     }

@@ -93,16 +93,25 @@ extension Application {
     }
 }
 
-/// Sends queued mail every few seconds while the server runs (not in tests, which send explicitly).
+/// Sends queued mail every few seconds, and deadline reminders every few minutes, while the server
+/// runs (not in tests, which call both explicitly).
 final class OutboxWorker: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
 
     func didBootAsync(_ application: Application) async throws {
         task = Task {
+            var round = 0
             while !Task.isCancelled {
+                // Reminders are cheap to look for but need not be looked for every few seconds.
+                if round % 100 == 0 {
+                    do { try await DeadlineReminders.run(application) } catch {
+                        application.logger.warning("deadline reminders failed: \(error)")
+                    }
+                }
                 do { try await application.outbox.deliverDue() } catch {
                     application.logger.warning("outbox run failed: \(error)")
                 }
+                round += 1
                 try? await Task.sleep(for: .seconds(3))
             }
         }

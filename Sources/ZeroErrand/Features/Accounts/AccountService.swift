@@ -22,14 +22,21 @@ struct AccountService {
                       database: (any Database)? = nil) async throws {
         let database = database ?? request.db
         if let old = request.signInSession { try await old.delete(on: database) }
+        let token = try await createSession(for: account, stage: stage, on: database)
+        response.cookies[SessionAuthenticator.cookieName] = request.cookie(token)
+        request.rotateCSRFToken()
+        response.cookies[CSRFMiddleware.cookieName] = request.cookie(request.csrfToken)
+    }
+
+    /// A new session; returns its token, which is stored only as a keyed hash. API clients send it
+    /// as `Authorization: Bearer`; browsers get it in the session cookie.
+    func createSession(for account: Account, stage: SignInSession.Stage, on database: any Database) async throws -> String {
         let token = request.dependencies.random.token()
         let session = SignInSession(tokenHash: secrets.tokenHash(token), accountID: try account.requireID(), stage: stage,
                                     now: now, clientAddress: request.clientAddress,
                                     userAgent: request.headers.first(name: .userAgent) ?? "")
         try await session.create(on: database)
-        response.cookies[SessionAuthenticator.cookieName] = request.cookie(token)
-        request.rotateCSRFToken()
-        response.cookies[CSRFMiddleware.cookieName] = request.cookie(request.csrfToken)
+        return token
     }
 
     static func endAllSessions(of accountID: UUID, on database: any Database) async throws {

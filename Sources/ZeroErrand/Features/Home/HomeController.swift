@@ -16,6 +16,8 @@ struct HomeController: RouteCollection {
         routes.get(SiteURL.home.route, use: home)
         routes.post(SiteURL.language.route, use: switchLanguage)
         routes.get(SiteURL.healthz.route, use: health)
+        // The bare route benchmarks compare against: the whole middleware stack, no database.
+        routes.get(SiteURL.ping.route) { _ in "ok" }
     }
 
     @Sendable func home(req: Request) async throws -> Response {

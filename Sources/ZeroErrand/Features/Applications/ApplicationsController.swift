@@ -1,0 +1,158 @@
+import Fluent
+import Vapor
+import ZeroErrandCore
+
+/// The citizen's side: apply for a matter, supply materials, submit, follow the case, talk to the
+/// office, download the result, rate the service.
+struct ApplicationsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let own = routes.grouped(Require(.manageOwnAccount))
+        own.get(SiteURL.myCases.route, use: list)
+        own.get(SiteURL.apply(code: ":code").route, use: applyForm)
+        own.post(SiteURL.apply(code: ":code").route, use: apply)
+        own.get(SiteURL.caseDetail(id: ":id").route, use: show)
+        own.post(SiteURL.caseAction(id: ":id", action: ":action").route, use: act)
+        own.on(.PUT, SiteURL.caseDocuments(id: ":id").route, body: .stream, use: upload)
+        own.get(SiteURL.caseDocument(id: ":id", document: ":document").route, use: download)
+        own.post(SiteURL.caseMessages(id: ":id").route, use: message)
+        own.post(SiteURL.caseRating(id: ":id").route, use: rate)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let account = try req.requireAccount()
+        let cases = try await Case.query(on: req.db).filter(\.$applicant.$id == account.requireID())
+            .with(\.$matter).sort(\.$createdAt, .descending).limit(200).all()
+        let rows = cases.map { record in
+            CaseRow(path: SiteURL.caseDetail(id: record.id!.uuidString).path, number: record.number, matter: record.matter.name(req.locale),
+                    status: req.t("case_status.\(record.status.rawValue)"), statusCode: record.status.rawValue,
+                    updated: req.showTime(record.updatedAt), due: record.dueOn, overdue: false, assignee: nil)
+        }
+        return try await req.page("cases/mine", rows, title: "cases.mine.title")
+    }
+
+    // MARK: Applying
+
+    @Sendable func applyForm(req: Request) async throws -> Response {
+        let matter = try await CatalogueController.find(req)
+        return try await req.page("cases/apply", applyPage(req, matter), title: "apply.title")
+    }
+
+    private func applyPage(_ req: Request, _ matter: Matter, details: String = "", errors: [String: String] = [:]) throws -> ApplyPage {
+        let account = try req.requireAccount()
+        var refusal: String?, nextPath: String?, nextText: String?
+        if account.kind != .citizen {
+            refusal = req.t("apply.refused.not_citizen")
+        } else if !matter.channels.contains(.online) {
+            refusal = req.t("apply.refused.not_online")
+        } else if (account.identityLevel ?? .emailConfirmed) < matter.identityLevel || account.identityLevel == nil {
+            let have = account.identityLevel
+            refusal = req.t("apply.refused.identity", ["needed": req.t("identity.level\(matter.identityLevel.rawValue)"),
+                                                       "have": have.map { req.t("identity.level\($0.rawValue)") } ?? req.t("identity.none")])
+            switch have {
+            case nil: (nextPath, nextText) = (SiteURL.account.path, req.t("apply.next.confirm_email"))
+            case .emailConfirmed? where matter.identityLevel == .twoFactor:
+                (nextPath, nextText) = (SiteURL.twoFactorSetup.path, req.t("apply.next.two_factor"))
+            default: (nextPath, nextText) = (SiteURL.matter(code: matter.code).path, req.t("apply.next.video"))
+            }
+        }
+        return ApplyPage(matterName: matter.name(req.locale), matterPath: SiteURL.matter(code: matter.code).path,
+                         action: SiteURL.apply(code: matter.code).path,
+                         materials: matter.materials.map {
+                             MaterialView(name: req.locale == .zhHans ? $0.nameZh : $0.nameEn,
+                                          description: req.locale == .zhHans ? $0.descriptionZh : $0.descriptionEn,
+                                          canSupplyLater: $0.canSupplyLater)
+                         },
+                         refusal: refusal, nextStepPath: nextPath, nextStepText: nextText, details: details, errors: errors)
+    }
+
+    struct ApplyForm: Content { var details: String? }
+
+    @Sendable func apply(req: Request) async throws -> Response {
+        let matter = try await CatalogueController.find(req)
+        let account = try req.requireAccount()
+        let details = (try req.content.decode(ApplyForm.self).details ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let page = try applyPage(req, matter, details: details)
+        if page.refusal != nil { return try await req.page("cases/apply", page, title: "apply.title", status: .forbidden) }
+        guard !details.isEmpty, details.count <= 4000 else {
+            return try await req.page("cases/apply", try applyPage(req, matter, details: details, errors: ["details": req.t("apply.details_required")]),
+                                      title: "apply.title", status: .unprocessableEntity)
+        }
+        let record = try await req.cases.createDraft(matter: matter, applicant: account, details: details)
+        return req.redirect(to: .caseDetail(id: record.id!.uuidString))
+    }
+
+    // MARK: Following a case
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let record = try await CaseAccess.applicantCase(req)
+        let page = try await CasePresenter(request: req, record: record, role: .applicant).page()
+        // Opening the case reads the office's messages (shown as new this once).
+        try await CaseMessage.query(on: req.db).filter(\.$caseRecord.$id == record.requireID()).filter(\.$fromOffice == true)
+            .filter(\.$readAt == nil).set(\.$readAt, to: req.now).update()
+        try await AccountNotification.query(on: req.db).filter(\.$caseRecord.$id == record.requireID()).filter(\.$readAt == nil)
+            .set(\.$readAt, to: req.now).update()
+        return try await PageRenderer.render("cases/show", page, title: record.number, for: req)
+    }
+
+    @Sendable func act(req: Request) async throws -> Response {
+        let record = try await CaseAccess.applicantCase(req)
+        try await req.cases.performApplicantAction(req.parameters.get("action") ?? "", on: record)
+        return req.redirect(to: .caseDetail(id: record.id!.uuidString))
+    }
+
+    struct UploadQuery: Content {
+        var purpose: String?
+        var material: Int?
+    }
+
+    @Sendable func upload(req: Request) async throws -> Response {
+        let record = try await CaseAccess.applicantCase(req)
+        let query = try req.query.decode(UploadQuery.self)
+        let document = try await req.cases.receiveApplicantDocument(on: record, purpose: query.purpose, material: query.material)
+        return try await DocumentDTO(document).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable func download(req: Request) async throws -> Response {
+        let record = try await CaseAccess.applicantCase(req)
+        return try DocumentUpload.send(try await DocumentUpload.find(req, on: record), for: req)
+    }
+
+    // MARK: Talking to the office, rating
+
+    struct MessageForm: Content { var body: String? }
+
+    @Sendable func message(req: Request) async throws -> Response {
+        let record = try await CaseAccess.applicantCase(req)
+        try await CaseConversation.post(req, on: record, fromOffice: false, body: try req.content.decode(MessageForm.self).body)
+        return req.redirect(to: SiteURL.caseDetail(id: record.id!.uuidString).path + "#messages", redirectType: .normal)
+    }
+
+    struct RatingForm: Content {
+        var score: Int?
+        var comment: String?
+    }
+
+    @Sendable func rate(req: Request) async throws -> Response {
+        let record = try await CaseAccess.applicantCase(req)
+        let form = try req.content.decode(RatingForm.self)
+        guard record.status == .closed else { throw AppError(status: .conflict, key: "rating.not_closed") }
+        guard let score = form.score, (1...5).contains(score) else { throw AppError(status: .unprocessableEntity, key: "rating.score_invalid") }
+        let comment = (form.comment ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard comment.count <= 1000 else { throw AppError(status: .unprocessableEntity, key: "rating.comment_too_long") }
+        let caseID = try record.requireID()
+        let now = req.now
+        try await req.audited { db, audit in
+            guard try await CaseRating.query(on: db).filter(\.$caseRecord.$id == caseID).first() == nil else {
+                throw AppError(status: .conflict, key: "rating.already")
+            }
+            let rating = CaseRating()
+            rating.$caseRecord.id = caseID
+            rating.score = score
+            rating.comment = comment
+            rating.createdAt = now
+            try await rating.create(on: db)
+            try await audit.record("case.rated", "case", caseID.uuidString.lowercased(), ["score": String(score)])
+        }
+        return req.redirect(to: .caseDetail(id: caseID.uuidString))
+    }
+}

@@ -1,0 +1,78 @@
+import Fluent
+import Foundation
+import ZeroErrandCore
+
+/// One application by a citizen for one matter: the object every later feature (video, proxy,
+/// notarization, mediation, petitions) attaches to.
+final class Case: Model, @unchecked Sendable {
+    static let schema = "cases"
+
+    @ID(key: .id) var id: UUID?
+    /// Readable number, e.g. ZE-2026-000123; unique.
+    @Field(key: "number") var number: String
+    @Parent(key: "matter_id") var matter: Matter
+    /// Copied from the matter when the case is created, so moving a matter later does not move its cases.
+    @Parent(key: "department_id") var department: Department
+    @Parent(key: "applicant_id") var applicant: Account
+    @OptionalParent(key: "assignee_id") var assignee: Account?
+    @Field(key: "status") var status: CaseStatus
+    /// What the citizen wrote about the request.
+    @Field(key: "details") var details: String
+    /// The matter's legal time limit when the case was created; a later catalogue edit does not move it.
+    @Field(key: "limit_days") var limitDays: Int
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "submitted_at") var submittedAt: Date?
+    /// The civil day (office zone) the legal clock started, e.g. "2026-12-01".
+    @OptionalField(key: "accepted_on") var acceptedOn: String?
+    /// Cached due day for queue filters and sorting; recomputed at every state change.
+    @OptionalField(key: "due_on") var dueOn: String?
+    @OptionalField(key: "decided_at") var decidedAt: Date?
+    /// Materials accepted as "supply later" (indices into the matter's materials) and by when.
+    @Field(key: "provisional_missing") var provisionalMissing: [Int]
+    @OptionalField(key: "supply_by") var supplyBy: Date?
+    /// The open supplement request, if any.
+    @Field(key: "supplement_items") var supplementItems: [String]
+    @OptionalField(key: "supplement_due_by") var supplementDueBy: Date?
+    /// When the applicant was reminded of the approaching supplement or supply-later date.
+    @OptionalField(key: "reminded_at") var remindedAt: Date?
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    var snapshot: CaseSnapshot {
+        CaseSnapshot(status: status, provisionalMissing: provisionalMissing, supplyBy: supplyBy, supplementDueBy: supplementDueBy)
+    }
+}
+
+/// The next case number of each year; incremented inside the transaction that creates a case.
+final class CaseCounter: Model, @unchecked Sendable {
+    static let schema = "case_counters"
+
+    @ID(custom: "year", generatedBy: .user) var id: Int?
+    @Field(key: "last_sequence") var lastSequence: Int
+
+    init() {}
+
+    init(year: Int, lastSequence: Int) {
+        self.id = year
+        self.lastSequence = lastSequence
+    }
+}
+
+/// A stretch during which the legal clock stood still (the citizen was supplying materials).
+/// Days are civil days in the office's zone; an open pause has no end yet.
+final class CasePause: Model, @unchecked Sendable {
+    static let schema = "case_pauses"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "case_id") var caseRecord: Case
+    @Field(key: "from_on") var fromOn: String
+    @OptionalField(key: "to_on") var toOn: String?
+
+    init() {}
+
+    init(caseID: UUID, fromOn: String) {
+        self.$caseRecord.id = caseID
+        self.fromOn = fromOn
+    }
+}

@@ -1,0 +1,129 @@
+import Fluent
+import Foundation
+import Vapor
+import ZeroErrandCore
+
+/// Builds the case page for its applicant or for the office: the same case, the same timeline,
+/// each in the viewer's time zone with the zone named. Loads everything in a fixed number of queries.
+struct CasePresenter {
+    let request: Request
+    let record: Case
+    let role: CaseRole
+
+    private var locale: AppLocale { request.locale }
+
+    /// Citizens see their own zone; staff see their office's.
+    var zone: TimeZone {
+        role == .office ? (TimeZone(identifier: record.department.timeZone) ?? request.viewerTimeZone) : request.viewerTimeZone
+    }
+
+    func page(errors: [String: String] = [:]) async throws -> CasePage {
+        let caseID = try record.requireID()
+        let id = caseID.uuidString
+        let db = request.db
+        async let documentsQuery = CaseDocument.query(on: db).filter(\.$caseRecord.$id == caseID).sort(\.$createdAt).all()
+        async let eventsQuery = CaseEvent.query(on: db).filter(\.$caseRecord.$id == caseID).with(\.$actor).sort(\.$occurredAt).all()
+        async let messagesQuery = CaseMessage.query(on: db).filter(\.$caseRecord.$id == caseID).with(\.$author).sort(\.$createdAt).all()
+        async let pausesQuery = CasePause.query(on: db).filter(\.$caseRecord.$id == caseID).all()
+        async let ratingQuery = CaseRating.query(on: db).filter(\.$caseRecord.$id == caseID).first()
+        let (documents, events, messages, pauses, rating) = try await (documentsQuery, eventsQuery, messagesQuery, pausesQuery, ratingQuery)
+
+        let documentPath = { (document: CaseDocument) -> String in
+            role == .office ? SiteURL.officeCaseDocument(id: id, document: document.id!.uuidString).path
+                : SiteURL.caseDocument(id: id, document: document.id!.uuidString).path
+        }
+        let line = { (document: CaseDocument) in
+            DocumentLine(name: document.originalName, path: documentPath(document), kind: document.kind.rawValue.uppercased(),
+                         size: Self.size(document.size),
+                         uploaded: request.showTime(document.createdAt, in: zone), sha256: document.sha256)
+        }
+        let materials = record.matter.materials.enumerated().map { index, material in
+            MaterialSlot(index: index, name: locale == .zhHans ? material.nameZh : material.nameEn,
+                         description: locale == .zhHans ? material.descriptionZh : material.descriptionEn,
+                         canSupplyLater: material.canSupplyLater, acceptedAsMissing: record.provisionalMissing.contains(index),
+                         documents: documents.filter { $0.purpose == .material && $0.materialIndex == index }.map(line))
+        }
+        let documentNames = Dictionary(uniqueKeysWithValues: documents.map { ($0.id!, $0) })
+        let timeline = events.map { event in
+            TimelineLine(time: request.showTime(event.occurredAt, in: zone), actor: actorName(event.actor),
+                         text: request.t("timeline.\(event.name)", ["status": event.statusAfter.map { request.t("case_status.\($0.rawValue)") } ?? ""]),
+                         note: event.note,
+                         documentPath: event.$document.id.flatMap { documentNames[$0] }.map(documentPath),
+                         documentName: event.$document.id.flatMap { documentNames[$0] }?.originalName)
+        }
+        let messageLines = messages.map { message in
+            MessageLine(time: request.showTime(message.createdAt, in: zone), author: actorName(message.author),
+                        fromOffice: message.fromOffice, body: message.body,
+                        unread: message.readAt == nil && message.fromOffice == (role == .applicant))
+        }
+        let today = CivilDay(request.now, in: TimeZone(identifier: record.department.timeZone) ?? zone)
+        // After a decision the time limit no longer applies.
+        let clockMatters = record.status.clockRuns || record.status == .supplementRequested
+        let deadline = clockMatters
+            ? CaseClock.deadline(for: record, pauses: pauses, calendar: request.dependencies.workingCalendar, today: today) : nil
+        let deadlineText = deadline.map { deadline -> String in
+            let left = deadline.workingDaysLeft(today: today)
+            let key = deadline.isProvisional ? "case.deadline.paused" : (left < 0 ? "case.deadline.overdue" : "case.deadline.left")
+            return request.t(key, ["due": deadline.dueDay.description, "days": String(abs(left))])
+        }
+        let canUpload = role == .applicant && [.draft, .supplementRequested].contains(record.status)
+            || role == .office && record.status == .approved
+        let colleagues: [Choice] = role == .office
+            ? try await Account.query(on: db).filter(\.$department.$id == record.$department.id).filter(\.$suspendedAt == nil)
+                .sort(\.$displayName).all().map { Choice(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id == record.$assignee.id) }
+            : []
+        return CasePage(
+            id: id, number: record.number, matter: record.matter.name(locale),
+            matterPath: SiteURL.matter(code: record.matter.code).path, department: record.department.name(locale),
+            status: request.t("case_status.\(record.status.rawValue)"), statusCode: record.status.rawValue,
+            details: record.details, deadline: deadlineText, overdue: deadline.map { $0.isOverdue(today: today) && record.status.clockRuns } ?? false,
+            supplementItems: record.supplementItems,
+            supplementDue: record.supplementDueBy.map { request.showTime($0, in: zone) },
+            materials: materials,
+            otherDocuments: documents.filter { $0.purpose != .material }.map(line),
+            uploadPath: role == .office ? SiteURL.officeCaseDocuments(id: id).path : SiteURL.caseDocuments(id: id).path,
+            canUpload: canUpload, uploadLimitMB: request.dependencies.config.uploadLimit / 1024 / 1024,
+            actions: actions(id: id),
+            timeline: timeline, messages: messageLines,
+            messagePath: role == .office ? SiteURL.officeCaseMessages(id: id).path : SiteURL.caseMessages(id: id).path,
+            ratingPath: role == .applicant && record.status == .closed && rating == nil ? SiteURL.caseRating(id: id).path : nil,
+            rating: rating.map { request.t("rating.given", ["score": String($0.score), "comment": $0.comment]) },
+            zoneNote: request.t("case.times_in_zone", ["zone": zone.identifier]),
+            assignee: record.assignee?.displayName,
+            assignPath: role == .office ? SiteURL.officeCaseAssignee(id: id).path : nil,
+            colleagues: colleagues,
+            applicant: role == .office ? record.applicant.displayName : nil,
+            errors: errors)
+    }
+
+    /// Sizes in units that read the same in both languages.
+    static func size(_ bytes: Int64) -> String {
+        switch bytes {
+        case ..<1024: "\(bytes) B"
+        case ..<(1024 * 1024): String(format: "%.0f KB", Double(bytes) / 1024)
+        default: String(format: "%.1f MB", Double(bytes) / 1024 / 1024)
+        }
+    }
+
+    private func actions(id: String) -> [ActionButton] {
+        let anyCanWait = record.matter.materials.contains(where: \.canSupplyLater)
+        return CaseLifecycle.allowedKinds(for: record.status, role: role).filter { $0 != .acceptProvisionally || anyCanWait }.map { kind in
+            let path = role == .office ? SiteURL.officeCaseAction(id: id, action: kind.rawValue).path
+                : SiteURL.caseAction(id: id, action: kind.rawValue).path
+            let needsText: Bool = [.notAccept, .refuse, .approve, .requestSupplement].contains(kind)
+            return ActionButton(name: kind.rawValue, label: request.t("case_action.\(kind.rawValue)"), path: path,
+                                needsText: needsText, needsDate: [.requestSupplement, .acceptProvisionally].contains(kind),
+                                needsMaterials: kind == .acceptProvisionally,
+                                textLabel: needsText ? request.t("case_action.\(kind.rawValue).text") : "")
+        }
+    }
+
+    /// Staff appear by office and role, not by name, to citizens; to colleagues by name.
+    private func actorName(_ account: Account?) -> String {
+        guard let account else { return request.t("timeline.system") }
+        if account.id == record.$applicant.id { return role == .applicant ? request.t("timeline.you") : account.displayName }
+        if role == .office { return account.displayName }
+        let roles = account.roles.map { request.t("role.\($0.rawValue)") }.joined(separator: ", ")
+        return request.t("timeline.office_staff", ["office": record.department.name(locale), "role": roles])
+    }
+}

@@ -1,0 +1,177 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import ZeroErrandCore
+
+/// Every change to a case goes through here: the state machine decides, and the change, its
+/// timeline line, the legal clock, the applicant's notification and the audit event commit together.
+struct CaseWorkflow {
+    let request: Request
+
+    private var now: Date { request.now }
+
+    /// A new draft with the next number of the year, e.g. ZE-2026-000123.
+    func createDraft(matter: Matter, applicant: Account, details: String) async throws -> Case {
+        let now = now
+        let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: now).year!
+        let matterID = try matter.requireID()
+        let departmentID = matter.$department.id
+        let applicantID = try applicant.requireID()
+        let limit = matter.timeLimitDays
+        return try await request.audited { db, audit in
+            // Serialized with every other audited change, so two drafts never get the same number.
+            let counter = try await CaseCounter.find(year, on: db) ?? CaseCounter(year: year, lastSequence: 0)
+            counter.lastSequence += 1
+            try await counter.save(on: db)
+            let record = Case()
+            record.number = CaseNumber.format(year: year, sequence: counter.lastSequence)
+            record.$matter.id = matterID
+            record.$department.id = departmentID
+            record.$applicant.id = applicantID
+            record.status = .draft
+            record.details = details
+            record.limitDays = limit
+            record.createdAt = now
+            record.provisionalMissing = []
+            record.supplementItems = []
+            record.updatedAt = now
+            try await record.create(on: db)
+            let caseID = try record.requireID()
+            try await CaseEvent(caseID: caseID, at: now, actorID: applicantID, kind: .action, name: "create", statusAfter: .draft).create(on: db)
+            try await audit.record("case.created", "case", caseID.uuidString.lowercased(), ["number": record.number])
+            return record
+        }
+    }
+
+    /// Applies one action of the lifecycle. An action the current state does not allow is refused
+    /// with a translated message and changes nothing.
+    @discardableResult
+    func perform(_ action: CaseAction, on caseID: UUID, as role: CaseRole) async throws -> Case {
+        let now = now
+        let actorID = request.currentAccount?.id
+        let calendar = request.dependencies.workingCalendar
+        let outbox = request.application.outbox
+        let config = request.dependencies.config
+        let request = request
+        return try await request.audited { db, audit in
+            guard let record = try await Case.query(on: db).filter(\.$id == caseID).with(\.$matter).with(\.$department)
+                .with(\.$applicant).first() else { throw AppError.notFound }
+            let context = CaseContext(materialsCanSupplyLater: record.matter.materials.map(\.canSupplyLater))
+            let before = record.status
+            let snapshot: CaseSnapshot
+            switch CaseLifecycle.apply(action, by: role, to: record.snapshot, context: context, now: now) {
+            case .success(let next): snapshot = next
+            case .failure(let error):
+                let status: HTTPResponseStatus = switch error {
+                case .notAllowed, .wrongRole: .conflict
+                default: .unprocessableEntity
+                }
+                // Action and status names read as words in the viewer's language.
+                var arguments = error.translationArguments
+                if let action = arguments["action"] { arguments["action"] = request.t("case_action.\(action)") }
+                if let status = arguments["status"] { arguments["status"] = request.t("case_status.\(status)") }
+                throw AppError(status: status, key: error.translationKey, arguments: arguments)
+            }
+            record.status = snapshot.status
+            record.provisionalMissing = snapshot.provisionalMissing
+            record.supplyBy = snapshot.supplyBy
+            record.supplementDueBy = snapshot.supplementDueBy
+            var note = ""
+            switch action {
+            case .submit: record.submittedAt = now
+            case .requestSupplement(let items, _):
+                record.remindedAt = nil
+                record.supplementItems = items.map(CaseLifecycle.normalizedText)
+                note = record.supplementItems.joined(separator: "\n")
+            case .resubmit: record.supplementItems = []
+            case .notAccept(let text), .refuse(let text), .approve(let text): note = CaseLifecycle.normalizedText(text)
+            default: break
+            }
+
+            let zone = TimeZone(identifier: record.department.timeZone) ?? TimeZone(identifier: "Asia/Shanghai")!
+            let today = CivilDay(now, in: zone)
+            switch CaseLifecycle.clockEffect(from: before, to: snapshot.status) {
+            case .start: record.acceptedOn = today.description
+            case .pause: try await CasePause(caseID: caseID, fromOn: today.description).create(on: db)
+            case .resume, .stop:
+                try await CasePause.query(on: db).filter(\.$caseRecord.$id == caseID).filter(\.$toOn == nil)
+                    .set(\.$toOn, to: today.description).update()
+            case .none: break
+            }
+            if snapshot.status.isDecided && record.decidedAt == nil { record.decidedAt = now }
+            let pauses = try await CasePause.query(on: db).filter(\.$caseRecord.$id == caseID).all()
+            record.dueOn = CaseClock.deadline(for: record, pauses: pauses, calendar: calendar, today: today)?.dueDay.description
+            record.updatedAt = now
+            try await record.update(on: db)
+
+            try await CaseEvent(caseID: caseID, at: now, actorID: actorID, kind: .action, name: action.name,
+                                statusAfter: snapshot.status, note: note).create(on: db)
+            if role == .office {
+                try await CaseNotifier.notifyApplicant(of: record, key: "notification.case.\(action.name)", extra: note,
+                                                       on: db, outbox: outbox, config: config, now: now)
+            }
+            try await audit.record("case.\(action.name)", "case", caseID.uuidString.lowercased(),
+                                   ["number": record.number, "status": snapshot.status.rawValue])
+            return record
+        }
+    }
+}
+
+extension CaseWorkflow {
+    /// The actions a citizen takes by name (from a form or the API); submitting needs every
+    /// material that cannot be supplied later.
+    func performApplicantAction(_ name: String, on record: Case) async throws {
+        let action: CaseAction
+        switch name {
+        case "submit": action = .submit
+        case "withdraw": action = .withdraw
+        case "resubmit": action = .resubmit
+        default: throw AppError.notFound
+        }
+        if action == .submit || action == .resubmit {
+            try await requireMaterials(record)
+        }
+        try await perform(action, on: record.requireID(), as: .applicant)
+    }
+
+    private func requireMaterials(_ record: Case) async throws {
+        let supplied = Set(try await CaseDocument.query(on: request.db).filter(\.$caseRecord.$id == record.requireID())
+            .filter(\.$purpose == .material).all().compactMap(\.materialIndex))
+        let missing = record.matter.materials.enumerated().filter { !$0.element.canSupplyLater && !supplied.contains($0.offset) }
+        if let first = missing.first {
+            throw AppError(status: .unprocessableEntity, key: "apply.material_missing",
+                           arguments: ["material": request.locale == .zhHans ? first.element.nameZh : first.element.nameEn])
+        }
+    }
+
+    /// A citizen's file: materials while drafting or when asked for more (or a material accepted as
+    /// "supply later"), attachments while the case is open.
+    func receiveApplicantDocument(on record: Case, purpose rawPurpose: String?, material: Int?) async throws -> CaseDocument {
+        let purpose = CaseDocument.Purpose(rawValue: rawPurpose ?? "material") ?? .material
+        let open = [.draft, .supplementRequested].contains(record.status)
+            || (!record.provisionalMissing.isEmpty && !record.status.isDecided && !record.status.isTerminal)
+        guard [.material, .supplement, .attachment].contains(purpose), open || purpose == .attachment, !record.status.isTerminal else {
+            throw AppError(status: .conflict, key: "upload.not_now")
+        }
+        if purpose == .material {
+            guard let material, record.matter.materials.indices.contains(material) else { throw AppError.badRequest }
+        }
+        return try await DocumentUpload.receive(request, into: record, purpose: purpose, materialIndex: purpose == .material ? material : nil)
+    }
+}
+
+/// The legal time limit of a case, from its acceptance day, its pauses and the holiday calendar.
+enum CaseClock {
+    static func deadline(for record: Case, pauses: [CasePause], calendar: WorkingDayCalendar, today: CivilDay) -> CaseDeadline? {
+        guard let acceptedOn = record.acceptedOn.flatMap(CivilDay.init) else { return nil }
+        let spans = pauses.compactMap { pause in
+            CivilDay(pause.fromOn).map { DeadlinePause(from: $0, to: pause.toOn.flatMap(CivilDay.init)) }
+        }
+        return LegalDeadline.compute(acceptedOn: acceptedOn, limit: record.limitDays, pauses: spans, calendar: calendar, today: today)
+    }
+}
+
+extension Request {
+    var cases: CaseWorkflow { CaseWorkflow(request: self) }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Vapor
+import ZeroErrandCore
+
+struct CaseRow: Encodable {
+    let path: String
+    let number: String
+    let matter: String
+    let status: String
+    let statusCode: String
+    let updated: String
+    let due: String?
+    let overdue: Bool
+    let assignee: String?
+}
+
+struct ApplyPage: Encodable {
+    let matterName: String
+    let matterPath: String
+    let action: String
+    let materials: [MaterialView]
+    /// Why this person cannot apply yet, and what to do about it.
+    let refusal: String?
+    let nextStepPath: String?
+    let nextStepText: String?
+    var details = ""
+    var errors: [String: String] = [:]
+}
+
+struct TimelineLine: Encodable {
+    let time: String
+    let actor: String
+    let text: String
+    let note: String
+    let documentPath: String?
+    let documentName: String?
+}
+
+struct DocumentLine: Encodable {
+    let name: String
+    let path: String
+    let kind: String
+    let size: String
+    let uploaded: String
+    let sha256: String
+}
+
+struct MaterialSlot: Encodable {
+    let index: Int
+    let name: String
+    let description: String
+    let canSupplyLater: Bool
+    let acceptedAsMissing: Bool
+    let documents: [DocumentLine]
+}
+
+struct MessageLine: Encodable {
+    let time: String
+    let author: String
+    let fromOffice: Bool
+    let body: String
+    let unread: Bool
+}
+
+struct ActionButton: Encodable {
+    let name: String
+    let label: String
+    let path: String
+    /// Reason, note or items the action needs, so the page shows a field for it.
+    let needsText: Bool
+    let needsDate: Bool
+    let needsMaterials: Bool
+    let textLabel: String
+}
+
+struct CasePage: Encodable {
+    let id: String
+    let number: String
+    let matter: String
+    let matterPath: String
+    let department: String
+    let status: String
+    let statusCode: String
+    let details: String
+    let deadline: String?
+    let overdue: Bool
+    let supplementItems: [String]
+    let supplementDue: String?
+    let materials: [MaterialSlot]
+    let otherDocuments: [DocumentLine]
+    let uploadPath: String
+    let canUpload: Bool
+    let uploadLimitMB: Int
+    let actions: [ActionButton]
+    let timeline: [TimelineLine]
+    let messages: [MessageLine]
+    let messagePath: String
+    let ratingPath: String?
+    let rating: String?
+    let zoneNote: String
+    let assignee: String?
+    let assignPath: String?
+    let colleagues: [Choice]
+    let applicant: String?
+    var errors: [String: String] = [:]
+}

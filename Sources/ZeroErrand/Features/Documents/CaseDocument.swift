@@ -1,0 +1,30 @@
+import Fluent
+import Foundation
+import ZeroErrandCore
+
+/// A file on a case: a material, a supplement, an office's result, or a message attachment.
+/// The bytes live encrypted in the document store; this row says what they are.
+final class CaseDocument: Model, @unchecked Sendable {
+    static let schema = "documents"
+
+    enum Purpose: String, Codable, Sendable { case material, supplement, result, attachment }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "case_id") var caseRecord: Case
+    @Parent(key: "uploaded_by") var uploadedBy: Account
+    @Field(key: "purpose") var purpose: Purpose
+    /// For materials: which of the matter's required materials this is.
+    @OptionalField(key: "material_index") var materialIndex: Int?
+    /// The name on the uploader's device, kept only as data, never as a path.
+    @Field(key: "original_name") var originalName: String
+    @Field(key: "kind") var kind: FileKind
+    @Field(key: "size") var size: Int64
+    /// Hex SHA-256 of the plaintext.
+    @Field(key: "sha256") var sha256: String
+    /// The server-chosen name of the encrypted blob in the store.
+    @Field(key: "storage_name") var storageName: String
+    @Field(key: "wrapped_key") var wrappedKey: WrappedKey
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}

@@ -1,0 +1,148 @@
+import Crypto
+import Foundation
+import NIOCore
+import Vapor
+import ZeroErrandCore
+
+/// The master keys that wrap each document's data key. The first is current; older ones stay
+/// until `zeroerrand documents-rewrap` has moved every data key to the current one.
+struct DocumentKeys: Sendable {
+    let current: MasterKey
+    let all: [String: SymmetricKey]
+
+    /// `k2:BASE64,k1:BASE64`, newest first.
+    static func parse(_ text: String) throws -> DocumentKeys {
+        var keys: [MasterKey] = []
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let data = Data(base64Encoded: parts[1]), data.count == 32 else {
+                throw AppConfig.Invalid(setting: "ZE_DOCUMENT_KEYS", problem: "must be id:base64-of-32-bytes items, newest first, e.g. k1:\(Data(count: 4).base64EncodedString())…")
+            }
+            keys.append(MasterKey(id: parts[0], key: SymmetricKey(data: data)))
+        }
+        guard let current = keys.first else { throw AppConfig.Invalid(setting: "ZE_DOCUMENT_KEYS", problem: "is empty") }
+        return DocumentKeys(current: current, all: Dictionary(keys.map { ($0.id, $0.key) }, uniquingKeysWith: { first, _ in first }))
+    }
+
+    var configurationText: String {
+        ([current.id] + all.keys.filter { $0 != current.id }.sorted()).map { id in
+            "\(id):\(all[id]!.withUnsafeBytes { Data($0) }.base64EncodedString())"
+        }.joined(separator: ",")
+    }
+}
+
+/// Where uploaded files live: encrypted, under server-chosen names, written all or nothing.
+struct DocumentStore: Sendable {
+    struct Stored: Sendable {
+        let storageName: String
+        let kind: FileKind
+        let size: Int64
+        let sha256: String
+        let wrappedKey: WrappedKey
+    }
+
+    enum StoreError: Error { case unsupportedType, empty }
+
+    let directory: String
+    let keys: DocumentKeys
+    let maxBytes: Int
+
+    private var incoming: String { directory + "/incoming" }
+
+    /// Streams the body into an encrypted file. The type comes from the first bytes; the size limit
+    /// is checked as bytes arrive, so an oversized body is cut off before it is all read. Nothing is
+    /// visible under the final name until the whole file is on disk; on any failure the partial
+    /// file is removed (and a crash leaves only a `.part` file that start-up clears away).
+    func store<Body: AsyncSequence>(_ body: Body) async throws -> Stored where Body.Element == ByteBuffer {
+        try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
+        let storageName = UUID().uuidString.lowercased() + ".zed"
+        let partPath = incoming + "/" + storageName + ".part"
+        guard FileManager.default.createFile(atPath: partPath, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: partPath) else {
+            throw Abort(.internalServerError, reason: "document store is not writable")
+        }
+        do {
+            let dataKey = Envelope.newDataKey()
+            var encryptor = ChunkedEncryptor(key: dataKey)
+            var hasher = SHA256Stream()
+            var budget = ByteBudget(limit: maxBytes)
+            var head: [UInt8] = []
+            var kind: FileKind?
+            var size: Int64 = 0
+            try handle.write(contentsOf: encryptor.header())
+
+            func consume(_ bytes: [UInt8], final: Bool) throws {
+                hasher.update(bytes)
+                try handle.write(contentsOf: try encryptor.encrypt(bytes, final: final))
+            }
+            for try await buffer in body {
+                let bytes = Array(buffer.readableBytesView)
+                try budget.consume(bytes.count)
+                size += Int64(bytes.count)
+                if kind == nil {
+                    // Hold the first bytes back until there are enough to tell the type.
+                    head += bytes
+                    guard head.count >= FileKind.sniffLength else { continue }
+                    guard let sniffed = FileKind.sniff(head) else { throw StoreError.unsupportedType }
+                    kind = sniffed
+                    try consume(head, final: false)
+                    head = []
+                } else {
+                    try consume(bytes, final: false)
+                }
+            }
+            if kind == nil {
+                guard !head.isEmpty else { throw StoreError.empty }
+                guard let sniffed = FileKind.sniff(head) else { throw StoreError.unsupportedType }
+                kind = sniffed
+            }
+            try consume(head, final: true)
+            try handle.synchronize()
+            try handle.close()
+            try FileManager.default.moveItem(atPath: partPath, toPath: directory + "/" + storageName)
+            try Self.syncDirectory(directory)
+            return Stored(storageName: storageName, kind: kind!, size: size, sha256: hasher.hexDigest(),
+                          wrappedKey: try Envelope.wrap(dataKey, with: keys.current))
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: partPath)
+            throw error
+        }
+    }
+
+    /// The plaintext of a stored file; its hash is checked against the one recorded at upload.
+    func read(storageName: String, wrappedKey: WrappedKey, expectedSHA256: String) throws -> Data {
+        guard let encrypted = FileManager.default.contents(atPath: directory + "/" + storageName) else {
+            throw Abort(.internalServerError, reason: "stored document \(storageName) is missing")
+        }
+        var decryptor = ChunkedDecryptor(key: try Envelope.unwrap(wrappedKey, using: keys.all))
+        // The last short chunk is only known to be last when the input ends: finish() returns it.
+        let plaintext = try decryptor.decrypt(encrypted) + decryptor.finish()
+        var hasher = SHA256Stream()
+        hasher.update(plaintext)
+        guard hasher.hexDigest() == expectedSHA256 else {
+            throw Abort(.internalServerError, reason: "stored document \(storageName) does not match its recorded hash")
+        }
+        return Data(plaintext)
+    }
+
+    func remove(storageName: String) {
+        try? FileManager.default.removeItem(atPath: directory + "/" + storageName)
+    }
+
+    /// Removes partial uploads a crash left behind; they were never acknowledged.
+    func clearIncoming() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: incoming) else { return }
+        for name in names where name.hasSuffix(".part") {
+            try? FileManager.default.removeItem(atPath: incoming + "/" + name)
+        }
+    }
+
+    /// A rename is durable only once the directory itself is synced.
+    private static func syncDirectory(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return }
+        defer { close(descriptor) }
+        fsync(descriptor)
+    }
+}

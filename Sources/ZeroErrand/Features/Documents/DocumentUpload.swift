@@ -1,0 +1,90 @@
+import Fluent
+import Foundation
+import Vapor
+import ZeroErrandCore
+
+/// Receiving and sending a case's files, the same way for the citizen and for the office.
+enum DocumentUpload {
+    /// Streams the body into the encrypted store, then records the document, a timeline line and an
+    /// audit event in one transaction. The answer comes only after all of it is durable.
+    static func receive(_ req: Request, into record: Case, purpose: CaseDocument.Purpose, materialIndex: Int?) async throws -> CaseDocument {
+        let name = fileName(req)
+        let stored: DocumentStore.Stored
+        do {
+            stored = try await req.dependencies.documents.store(req.body)
+        } catch is UploadTooLarge {
+            throw AppError(status: .payloadTooLarge, key: "upload.too_large",
+                           arguments: ["limit": String(req.dependencies.config.uploadLimit / 1024 / 1024)])
+        } catch DocumentStore.StoreError.unsupportedType {
+            throw AppError(status: .unsupportedMediaType, key: "upload.unsupported_type")
+        } catch DocumentStore.StoreError.empty {
+            throw AppError(status: .badRequest, key: "upload.empty")
+        }
+        let caseID = try record.requireID()
+        let uploaderID = try req.requireAccount().requireID()
+        let now = req.now
+        do {
+            return try await req.audited { db, audit in
+                let document = CaseDocument()
+                document.$caseRecord.id = caseID
+                document.$uploadedBy.id = uploaderID
+                document.purpose = purpose
+                document.materialIndex = materialIndex
+                document.originalName = name
+                document.kind = stored.kind
+                document.size = stored.size
+                document.sha256 = stored.sha256
+                document.storageName = stored.storageName
+                document.wrappedKey = stored.wrappedKey
+                document.createdAt = now
+                try await document.create(on: db)
+                if let materialIndex, let fresh = try await Case.find(caseID, on: db), fresh.provisionalMissing.contains(materialIndex) {
+                    // A material accepted as "supply later" has now been supplied.
+                    fresh.provisionalMissing = fresh.snapshot.supplying(material: materialIndex).provisionalMissing
+                    try await fresh.update(on: db)
+                }
+                try await CaseEvent(caseID: caseID, at: now, actorID: uploaderID, kind: .document, name: "document_\(purpose.rawValue)",
+                                    statusAfter: nil, note: "", documentID: document.id).create(on: db)
+                try await audit.record("document.uploaded", "document", document.id!.uuidString.lowercased(),
+                                       ["case": caseID.uuidString.lowercased(), "sha256": stored.sha256, "kind": stored.kind.rawValue])
+                return document
+            }
+        } catch {
+            // Not acknowledged, so not kept: the blob without its record would be unreachable anyway.
+            req.dependencies.documents.remove(storageName: stored.storageName)
+            throw error
+        }
+    }
+
+    /// The user's file name, kept only as data: no path, no control characters, bounded length.
+    static func fileName(_ req: Request) -> String {
+        let raw = req.headers.first(name: "X-File-Name").flatMap { $0.removingPercentEncoding } ?? ""
+        let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let clean = String(last.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.prefix(200))
+            .trimmingCharacters(in: .whitespaces)
+        return clean.isEmpty ? "document" : clean
+    }
+
+    /// Sends a stored file as an attachment; its bytes are checked against the recorded hash first.
+    static func send(_ document: CaseDocument, for req: Request) throws -> Response {
+        let data = try req.dependencies.documents.read(storageName: document.storageName, wrappedKey: document.wrappedKey,
+                                                       expectedSHA256: document.sha256)
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = HTTPMediaType(type: String(document.kind.mimeType.split(separator: "/")[0]),
+                                                     subType: String(document.kind.mimeType.split(separator: "/")[1]))
+        let ascii = document.originalName.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" ? String($0) : "_" }.joined()
+        let encoded = document.originalName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    /// The document named by `:document` on this case, or 404.
+    static func find(_ req: Request, on record: Case) async throws -> CaseDocument {
+        guard let id = req.parameters.get("document", as: UUID.self),
+              let document = try await CaseDocument.query(on: req.db).filter(\.$id == id)
+                .filter(\.$caseRecord.$id == record.requireID()).first() else { throw AppError.notFound }
+        return document
+    }
+}

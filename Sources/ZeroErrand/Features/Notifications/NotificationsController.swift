@@ -1,0 +1,76 @@
+import Fluent
+import Vapor
+import ZeroErrandCore
+
+/// The citizen's notifications, and the page that shows who at which office opened or changed
+/// their cases and documents.
+struct NotificationsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let own = routes.grouped(Require(.manageOwnAccount))
+        own.get(SiteURL.notifications.route, use: list)
+        own.get(SiteURL.accessLog.route, use: accessLog)
+    }
+
+    struct NotificationLine: Encodable {
+        let time: String
+        let text: String
+        let path: String?
+        let unread: Bool
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let account = try req.requireAccount()
+        let notifications = try await AccountNotification.query(on: req.db).filter(\.$account.$id == account.requireID())
+            .sort(\.$createdAt, .descending).limit(100).all()
+        let lines = notifications.map { notification in
+            NotificationLine(time: req.showTime(notification.createdAt), text: req.t(notification.key, notification.arguments),
+                             path: notification.$caseRecord.id.map { SiteURL.caseDetail(id: $0.uuidString).path },
+                             unread: notification.readAt == nil)
+        }
+        try await AccountNotification.query(on: req.db).filter(\.$account.$id == account.requireID()).filter(\.$readAt == nil)
+            .set(\.$readAt, to: req.now).update()
+        return try await req.page("notifications/list", lines, title: "notifications.title")
+    }
+
+    struct AccessLine: Encodable {
+        let time: String
+        let who: String
+        let what: String
+        let object: String
+    }
+
+    /// Audit events about this citizen's cases and their documents, by staff (not by the citizen).
+    /// Staff are named by office and role, not by name.
+    @Sendable func accessLog(req: Request) async throws -> Response {
+        let account = try req.requireAccount()
+        let accountID = try account.requireID()
+        let cases = try await Case.query(on: req.db).filter(\.$applicant.$id == accountID).all()
+        let caseIDs = cases.compactMap(\.id)
+        let numbers = Dictionary(uniqueKeysWithValues: cases.map { ($0.id!.uuidString.lowercased(), $0.number) })
+        let documents = caseIDs.isEmpty ? [] : try await CaseDocument.query(on: req.db).filter(\.$caseRecord.$id ~~ caseIDs).all()
+        let documentCase = Dictionary(uniqueKeysWithValues: documents.map { ($0.id!.uuidString.lowercased(), $0.$caseRecord.id.uuidString.lowercased()) })
+        var events: [AuditEvent] = []
+        if !caseIDs.isEmpty {
+            events = try await AuditEvent.query(on: req.db).group(.or) { group in
+                group.group(.and) { $0.filter(\.$objectType == "case").filter(\.$objectID ~~ Array(numbers.keys)) }
+                if !documentCase.isEmpty {
+                    group.group(.and) { $0.filter(\.$objectType == "document").filter(\.$objectID ~~ Array(documentCase.keys)) }
+                }
+            }.filter(\.$actor != AuditContext.account(accountID)).sort(\.$id, .descending).limit(200).all()
+        }
+        let actorIDs = Set(events.compactMap { UUID(uuidString: String($0.actor.dropFirst("account:".count))) })
+        let actors = actorIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Account.query(on: req.db)
+            .filter(\.$id ~~ Array(actorIDs)).with(\.$department).all().map { ($0.id!, $0) })
+        let lines = events.map { event -> AccessLine in
+            let actor = UUID(uuidString: String(event.actor.dropFirst("account:".count))).flatMap { actors[$0] }
+            let who = actor.map { actor -> String in
+                let roles = actor.roles.map { req.t("role.\($0.rawValue)") }.joined(separator: ", ")
+                return req.t("access.staff", ["office": actor.department?.name(req.locale) ?? req.t("kind.\(actor.kind.rawValue)"), "role": roles])
+            } ?? req.t("timeline.system")
+            let caseKey = event.objectType == "case" ? event.objectID : (documentCase[event.objectID] ?? "")
+            return AccessLine(time: req.showTime(event.occurredAt), who: who, what: req.t("access.action.\(event.action)"),
+                              object: numbers[caseKey] ?? "")
+        }
+        return try await req.page("notifications/access-log", lines, title: "access.title")
+    }
+}

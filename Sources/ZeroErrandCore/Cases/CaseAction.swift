@@ -1,0 +1,74 @@
+import Foundation
+
+/// Who performs an action on a case. A proxy acting under a mandate acts as the applicant;
+/// whether a given person may act for a role is decided by authorization, not here.
+public enum CaseRole: String, Sendable, CaseIterable, Codable {
+    case applicant, office
+}
+
+/// The kind of an action without its details: what the transition table, buttons, the audit
+/// log and the timeline talk about. The raw value is the action's stable name.
+public enum CaseActionKind: String, Sendable, CaseIterable, Codable {
+    case submit
+    case withdraw
+    case accept
+    case acceptProvisionally = "accept_provisionally"
+    case notAccept = "not_accept"
+    case startReview = "start_review"
+    case requestSupplement = "request_supplement"
+    case resubmit
+    case approve
+    case refuse
+    case issueResult = "issue_result"
+    case close
+
+    /// The only role that may perform this action.
+    public var role: CaseRole {
+        switch self {
+        case .submit, .withdraw, .resubmit: .applicant
+        case .accept, .acceptProvisionally, .notAccept, .startReview, .requestSupplement,
+             .approve, .refuse, .issueResult, .close: .office
+        }
+    }
+}
+
+/// Something an applicant or an office does to a case, with the details the rules need.
+public enum CaseAction: Sendable, Equatable {
+    case submit
+    case withdraw
+    case accept
+    /// Accept although some materials are missing: `missing` holds the indices (into the matter's
+    /// list of materials) of those the catalogue allows to be supplied later, by `supplyBy`.
+    case acceptProvisionally(missing: [Int], supplyBy: Date)
+    case notAccept(reason: String)
+    case startReview
+    case requestSupplement(items: [String], dueBy: Date)
+    case resubmit
+    case approve(note: String)
+    case refuse(reason: String)
+    case issueResult
+    case close
+
+    public var kind: CaseActionKind {
+        switch self {
+        case .submit: .submit
+        case .withdraw: .withdraw
+        case .accept: .accept
+        case .acceptProvisionally: .acceptProvisionally
+        case .notAccept: .notAccept
+        case .startReview: .startReview
+        case .requestSupplement: .requestSupplement
+        case .resubmit: .resubmit
+        case .approve: .approve
+        case .refuse: .refuse
+        case .issueResult: .issueResult
+        case .close: .close
+        }
+    }
+
+    /// Stable name for the audit log and the timeline, e.g. "request_supplement".
+    public var name: String { kind.rawValue }
+
+    /// The only role that may perform this action.
+    public var role: CaseRole { kind.role }
+}

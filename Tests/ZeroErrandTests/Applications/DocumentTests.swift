@@ -1,0 +1,116 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+@testable import ZeroErrand
+import ZeroErrandCore
+
+@Suite("Documents without paper")
+struct DocumentTests {
+    func storedFiles(_ app: Application) -> [String] {
+        let directory = app.dependencies.documents.directory
+        let top = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let incoming = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/incoming")) ?? []
+        return top.filter { $0 != "incoming" } + incoming
+    }
+
+    @Test("An upload is stored encrypted under a server name and comes back byte for byte as an attachment")
+    func roundTrip() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let created = try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "x"])
+            let id = try #require(created.location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) })
+            let bytes = SampleFiles.pdf("护照 passport E12345678")
+            let uploaded = try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: bytes,
+                                                          fileName: "../../etc/护照.pdf")
+            #expect(uploaded.status == .created)
+            let document = try #require(try await CaseDocument.query(on: app.db).first())
+            #expect(document.originalName == "护照.pdf")
+            #expect(document.kind == .pdf)
+            #expect(document.sha256 == SampleFiles.sha256(bytes))
+            let files = storedFiles(app)
+            #expect(files == [document.storageName])
+            let onDisk = try #require(FileManager.default.contents(atPath: app.dependencies.documents.directory + "/" + document.storageName))
+            #expect(onDisk.range(of: Data("E12345678".utf8)) == nil)
+
+            let download = try await world.citizen.get("/cases/\(id)/documents/\(document.id!)")
+            #expect(download.status == .ok)
+            #expect(download.bytes == bytes)
+            #expect(download.headers.first(name: .contentDisposition)?.hasPrefix("attachment;") == true)
+            #expect(download.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            #expect(download.headers.contentType?.serialize() == "application/pdf")
+        }
+    }
+
+    @Test("The type comes from the bytes: an HTML file named .pdf is refused and leaves nothing")
+    func sniffing() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let created = try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "x"])
+            let id = try #require(created.location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) })
+            world.citizen.accept = "application/json"
+            let refused = try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: SampleFiles.html,
+                                                         fileName: "scan.pdf")
+            #expect(refused.status == .unsupportedMediaType)
+            #expect(try await CaseDocument.query(on: app.db).count() == 0)
+            #expect(storedFiles(app).isEmpty)
+            let png = try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: SampleFiles.png,
+                                                     fileName: "photo.pdf")
+            #expect(png.status == .created)
+            #expect(try await CaseDocument.query(on: app.db).first()?.kind == .png)
+        }
+    }
+
+    @Test("An upload over the limit gets 413 and leaves nothing behind")
+    func oversized() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let created = try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "x"])
+            let id = try #require(created.location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) })
+            let big = SampleFiles.pdf() + [UInt8](repeating: 0x41, count: app.dependencies.config.uploadLimit)
+            world.citizen.accept = "application/json"
+            let refused = try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: big, fileName: "big.pdf")
+            #expect(refused.status == .payloadTooLarge)
+            #expect(try await CaseDocument.query(on: app.db).count() == 0)
+            #expect(storedFiles(app).isEmpty)
+        }
+    }
+
+    @Test("An upload without the CSRF header changes nothing")
+    func csrf() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let created = try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "x"])
+            let id = try #require(created.location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) })
+            let refused = try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: SampleFiles.pdf(),
+                                                         fileName: "a.pdf", csrf: false)
+            #expect(refused.status == .forbidden)
+            #expect(try await CaseDocument.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("Rotating the master key re-wraps every data key and every file still opens")
+    func rotation() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let id = try await world.draftWithMaterials()
+            let newKey = MasterKey(id: "k2", key: SymmetricKey(size: .bits256))
+            var keys = app.dependencies.documents.keys
+            keys = DocumentKeys(current: newKey, all: keys.all.merging([newKey.id: newKey.key]) { $1 })
+            let rewrapped = try await DocumentKeyRotation.rewrapAll(on: app.db, keys: keys)
+            #expect(rewrapped == world.matter.materials.count)
+            let documents = try await CaseDocument.query(on: app.db).all()
+            #expect(documents.allSatisfy { $0.wrappedKey.masterKeyID == "k2" })
+            // Only the new key is needed from now on.
+            let store = DocumentStore(directory: app.dependencies.documents.directory,
+                                      keys: DocumentKeys(current: newKey, all: [newKey.id: newKey.key]), maxBytes: 1 << 20)
+            for document in documents {
+                let bytes = try store.read(storageName: document.storageName, wrappedKey: document.wrappedKey, expectedSHA256: document.sha256)
+                #expect(SampleFiles.sha256(Array(bytes)) == document.sha256)
+            }
+            _ = id
+        }
+    }
+}
+
+import Crypto

@@ -1,0 +1,146 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+@testable import ZeroErrand
+import ZeroErrandCore
+
+@Suite("The office works a case")
+struct WorkflowTests {
+    @Test("Submit, accept, supplement, resubmit, approve with a result, close: each step on the timeline, mailed, audited")
+    func fullLoop() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let id = try await world.submittedCase()
+            let office = "/office/cases/\(id)"
+
+            #expect(try await world.clerk.post("\(office)/assignee", ["assignee": "me"]).status == .seeOther)
+            #expect(try await world.clerk.post("\(office)/actions/accept").status == .seeOther)
+            let accepted = try #require(try await Case.find(id, on: app.db))
+            #expect(accepted.status == .accepted && accepted.acceptedOn != nil && accepted.dueOn != nil)
+            let dueBefore = try #require(accepted.dueOn)
+
+            let dueBy = CivilDay(clock.now, in: TimeZone(identifier: "Asia/Shanghai")!).adding(days: 10).description
+            #expect(try await world.clerk.post("\(office)/actions/request_supplement",
+                                               ["text": "请补充户口簿首页\n请补充护照签证页", "date": dueBy]).status == .seeOther)
+            #expect(try await world.status(id) == .supplementRequested)
+            #expect(try await Case.find(id, on: app.db)?.supplementItems == ["请补充户口簿首页", "请补充护照签证页"])
+
+            // Four days later the citizen supplies it; the clock stood still meanwhile.
+            clock.advance(by: 4 * 86400)
+            try await world.signInAgain()
+            let supplement = try await world.citizen.upload("/cases/\(id)/documents?purpose=supplement", bytes: SampleFiles.pdf("户口簿"),
+                                                            fileName: "户口簿.pdf")
+            #expect(supplement.status == .created)
+            #expect(try await world.citizen.post("/cases/\(id)/actions/resubmit").status == .seeOther)
+            let resubmitted = try #require(try await Case.find(id, on: app.db))
+            #expect(resubmitted.status == .resubmitted)
+            #expect(try #require(resubmitted.dueOn) > dueBefore)
+
+            #expect(try await world.clerk.post("\(office)/actions/approve", ["text": "材料齐全，准予办理"]).status == .seeOther)
+            world.clerk.accept = "application/json"
+            #expect(try await world.clerk.post("\(office)/actions/issue_result").status == .unprocessableEntity)
+            #expect(try await world.clerk.upload("\(office)/documents?purpose=result", bytes: SampleFiles.pdf("户籍证明"),
+                                                 fileName: "户籍证明.pdf").status == .created)
+            #expect(try await world.clerk.post("\(office)/actions/issue_result").status == .seeOther)
+            #expect(try await world.clerk.post("\(office)/actions/close").status == .seeOther)
+            #expect(try await world.status(id) == .closed)
+
+            let result = try #require(try await CaseDocument.query(on: app.db).filter(\.$purpose == .result).first())
+            let download = try await world.citizen.get("/cases/\(id)/documents/\(result.id!)")
+            #expect(download.bytes == SampleFiles.pdf("户籍证明"))
+
+            let steps = try await CaseEvent.query(on: app.db).filter(\.$caseRecord.$id == id).sort(\.$occurredAt).all().map(\.name)
+            for step in ["create", "submit", "assign", "accept", "request_supplement", "document_supplement", "resubmit", "approve",
+                         "document_result", "issue_result", "close"] {
+                #expect(steps.contains(step), "timeline has \(step)")
+            }
+            let notes = try await AccountNotification.query(on: app.db).filter(\.$account.$id == world.citizenAccount.requireID()).all()
+            #expect(Set(notes.map(\.key)).isSuperset(of: ["notification.case.accept", "notification.case.request_supplement",
+                                                          "notification.case.approve", "notification.case.close"]))
+            let mail = try await Inbox.latest(app, to: world.citizenAccount.email)
+            #expect(mail.text.contains("ZE-2026-000001"))
+            let audited = Set(try await AuditEvent.query(on: app.db).filter(\.$objectType == "case").all().map(\.action))
+            #expect(audited.isSuperset(of: ["case.created", "case.submit", "case.accept", "case.request_supplement", "case.resubmit",
+                                            "case.approve", "case.issue_result", "case.close", "case.assigned"]))
+        }
+    }
+
+    @Test("The applicant is reminded once, two days before a requested supplement is due")
+    func reminders() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let id = try await world.submittedCase()
+            #expect(try await world.clerk.post("/office/cases/\(id)/actions/accept").status == .seeOther)
+            let dueBy = CivilDay(clock.now, in: TimeZone(identifier: "Asia/Shanghai")!).adding(days: 3).description
+            #expect(try await world.clerk.post("/office/cases/\(id)/actions/request_supplement",
+                                               ["text": "请补充护照签证页", "date": dueBy]).status == .seeOther)
+            #expect(try await DeadlineReminders.run(app) == 0)
+            clock.advance(by: 2 * 86400)
+            #expect(try await DeadlineReminders.run(app) == 1)
+            #expect(try await DeadlineReminders.run(app) == 0)
+            let keys = try await AccountNotification.query(on: app.db).all().map(\.key)
+            #expect(keys.filter { $0 == "notification.case.supplement_due_soon" }.count == 1)
+        }
+    }
+
+    @Test("An action the state does not allow is refused with a message and changes nothing")
+    func wrongState() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let id = try await world.submittedCase()
+            world.clerk.accept = "application/json"
+            world.clerk.acceptLanguage = "zh-CN"
+            let refused = try await world.clerk.post("/office/cases/\(id)/actions/approve", ["text": "ok"])
+            #expect(refused.status == .conflict)
+            #expect(refused.body.contains("\"error\""))
+            #expect(try await world.status(id) == .submitted)
+            let noReason = try await world.clerk.post("/office/cases/\(id)/actions/not_accept", ["text": "  "])
+            #expect(noReason.status == .unprocessableEntity)
+            #expect(try await world.status(id) == .submitted)
+            let events = try await CaseEvent.query(on: app.db).filter(\.$caseRecord.$id == id).count()
+            #expect(events == 2 + world.matter.materials.count)
+        }
+    }
+
+    @Test("Staff opening a case and a document is audited and shown to the citizen by office and role")
+    func accessLog() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let id = try await world.submittedCase()
+            #expect(try await world.clerk.get("/office/cases/\(id)").status == .ok)
+            let document = try #require(try await CaseDocument.query(on: app.db).first())
+            #expect(try await world.clerk.get("/office/cases/\(id)/documents/\(document.id!)").status == .ok)
+            let viewed = try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["case.viewed", "document.viewed"]).all()
+            #expect(viewed.count == 2)
+            let page = try await world.citizen.get("/account/access-log")
+            #expect(page.status == .ok)
+            #expect(page.body.contains(world.matter.department.nameEn.htmlEscaped()))
+            #expect(!page.body.contains(world.clerkAccount.displayName))
+        }
+    }
+
+    @Test("The queue lists the department's submitted cases, filtered by status and due date")
+    func queue() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let first = try await world.submittedCase()
+            _ = try await world.draftWithMaterials()
+            let number = try #require(try await Case.find(first, on: app.db)?.number)
+            let all = try await world.clerk.get("/office/queue")
+            #expect(all.status == .ok)
+            #expect(all.body.contains(number))
+            #expect(!all.body.contains("ZE-2026-000002"), "drafts are not in the queue")
+            #expect(!(try await world.clerk.get("/office/queue?status=accepted").body.contains(number)))
+            #expect(try await world.clerk.post("/office/cases/\(first)/actions/accept").status == .seeOther)
+            #expect(try await world.clerk.get("/office/queue?status=accepted").body.contains(number))
+            #expect(!(try await world.clerk.get("/office/queue?due=overdue").body.contains(number)))
+            clock.advance(by: 60 * 86400)
+            try await world.signInAgain()
+            #expect(try await world.clerk.get("/office/queue?due=overdue").body.contains(number))
+            #expect(try await world.clerk.get("/office/queue?status=nonsense").status == .badRequest)
+        }
+    }
+}
+
+import LeafKit
