@@ -24,7 +24,7 @@ enum SMTPTestEnvironment {
                 port: port ?? 2525,
                 security: .plain,
                 heloName: "zeroerrand.test",
-                timeout: .seconds(10)
+                timeout: .seconds(30)
             ),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton
         )
@@ -684,7 +684,8 @@ struct FakeSMTPServer: Sendable {
         host: String = "127.0.0.1",
         username: String? = nil,
         password: String? = nil,
-        timeout: TimeAmount = .seconds(5),
+        // Generous: the whole suite runs in parallel on two cores, and a TLS handshake then waits its turn.
+        timeout: TimeAmount = .seconds(30),
         trustTestCertificate: Bool = true
     ) -> SMTPClient {
         var tls = TLSConfiguration.makeClientConfiguration()
