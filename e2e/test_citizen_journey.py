@@ -4,6 +4,7 @@ import re
 import time
 import uuid
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -91,7 +92,7 @@ def press_enter_and_wait(driver, field):
     """Submits with the keyboard and waits until the next page has replaced this one."""
     old = driver.find_element(By.TAG_NAME, "html")
     field.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 10).until(EC.staleness_of(old))
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(EC.staleness_of(old))
 
 
 def sign_in(driver, server, address, password):

@@ -1,7 +1,9 @@
 """Pages on a 360-pixel-wide phone screen, with the keyboard, and labelled for screen readers."""
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 PAGES = ["/", "/matters", "/matters/GA-PSB-001", "/register", "/sign-in", "/password/forgot"]
@@ -50,8 +52,9 @@ def test_errors_are_announced_next_to_the_field(server, browser_factory):
     driver.find_element(By.ID, "email").send_keys("someone@localhost")
     driver.find_element(By.ID, "displayName").send_keys("李")
     driver.find_element(By.ID, "password").send_keys("short")
+    old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "main form button[type='submit']").click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "email").get_attribute("aria-invalid") == "true")
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(EC.staleness_of(old))
     email_field = driver.find_element(By.ID, "email")
     assert email_field.get_attribute("aria-invalid") == "true"
     described = email_field.get_attribute("aria-describedby").split()
