@@ -98,6 +98,12 @@ struct WorkflowTests {
             let noReason = try await world.clerk.post("/office/cases/\(id)/actions/not_accept", ["text": "  "])
             #expect(noReason.status == .unprocessableEntity)
             #expect(try await world.status(id) == .submitted)
+            // On the web page the refusal is shown on the case page itself, next to the actions.
+            world.clerk.accept = "text/html"
+            let page = try await world.clerk.post("/office/cases/\(id)/actions/not_accept", ["text": ""])
+            #expect(page.status == .unprocessableEntity)
+            #expect(page.body.contains(app.dependencies.translator.text("case.error.missing_reason", .en)), "in the clerk's own language")
+            #expect(page.body.contains(try #require(try await Case.find(id, on: app.db)?.number)))
             let events = try await CaseEvent.query(on: app.db).filter(\.$caseRecord.$id == id).count()
             #expect(events == 2 + world.matter.materials.count)
         }

@@ -96,8 +96,10 @@ struct ApplicationsController: RouteCollection {
 
     @Sendable func act(req: Request) async throws -> Response {
         let record = try await CaseAccess.applicantCase(req)
-        try await req.cases.performApplicantAction(req.parameters.get("action") ?? "", on: record)
-        return req.redirect(to: .caseDetail(id: record.id!.uuidString))
+        return try await req.onCasePage(record, role: .applicant, field: "action") {
+            try await req.cases.performApplicantAction(req.parameters.get("action") ?? "", on: record)
+            return req.redirect(to: .caseDetail(id: record.id!.uuidString))
+        }
     }
 
     struct UploadQuery: Content {
@@ -123,8 +125,10 @@ struct ApplicationsController: RouteCollection {
 
     @Sendable func message(req: Request) async throws -> Response {
         let record = try await CaseAccess.applicantCase(req)
-        try await CaseConversation.post(req, on: record, fromOffice: false, body: try req.content.decode(MessageForm.self).body)
-        return req.redirect(to: SiteURL.caseDetail(id: record.id!.uuidString).path + "#messages", redirectType: .normal)
+        return try await req.onCasePage(record, role: .applicant, field: "body") {
+            try await CaseConversation.post(req, on: record, fromOffice: false, body: try req.content.decode(MessageForm.self).body)
+            return req.redirect(to: SiteURL.caseDetail(id: record.id!.uuidString).path + "#messages", redirectType: .normal)
+        }
     }
 
     struct RatingForm: Content {
@@ -134,6 +138,10 @@ struct ApplicationsController: RouteCollection {
 
     @Sendable func rate(req: Request) async throws -> Response {
         let record = try await CaseAccess.applicantCase(req)
+        return try await req.onCasePage(record, role: .applicant, field: "score") { try await saveRating(req, record) }
+    }
+
+    private func saveRating(_ req: Request, _ record: Case) async throws -> Response {
         let form = try req.content.decode(RatingForm.self)
         guard record.status == .closed else { throw AppError(status: .conflict, key: "rating.not_closed") }
         guard let score = form.score, (1...5).contains(score) else { throw AppError(status: .unprocessableEntity, key: "rating.score_invalid") }

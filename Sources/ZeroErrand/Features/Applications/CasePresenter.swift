@@ -3,6 +3,19 @@ import Foundation
 import Vapor
 import ZeroErrandCore
 
+extension Request {
+    /// For a form on the case page: a refused action shows the case page again with the reason
+    /// next to the forms (HTML), or the usual error body (JSON).
+    func onCasePage(_ record: Case, role: CaseRole, field: String, _ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let error as AppError where !wantsJSON && error.status != .notFound && error.status != .forbidden {
+            let page = try await CasePresenter(request: self, record: record, role: role).page(errors: [field: t(error.key, error.arguments)])
+            return try await PageRenderer.render("cases/show", page, title: record.number, for: self, status: error.status)
+        }
+    }
+}
+
 /// Builds the case page for its applicant or for the office: the same case, the same timeline,
 /// each in the viewer's time zone with the zone named. Loads everything in a fixed number of queries.
 struct CasePresenter {

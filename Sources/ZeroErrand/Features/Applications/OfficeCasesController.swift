@@ -67,7 +67,9 @@ struct OfficeCasesController: RouteCollection {
             builder.filter(\.$dueOn < today.description).filter(\.$status ~~ CaseStatus.allCases.filter(\.clockRuns))
         case let days?:
             guard let days = Int(days), (0...365).contains(days) else { throw AppError.badRequest }
-            builder.filter(\.$dueOn <= today.adding(days: days).description).filter(\.$status ~~ CaseStatus.allCases.filter(\.clockRuns))
+            // "Within N days" means working days, as the time limits themselves do.
+            let limit = req.dependencies.workingCalendar.addingWorkingDays(days, to: today)
+            builder.filter(\.$dueOn <= limit.description).filter(\.$status ~~ CaseStatus.allCases.filter(\.clockRuns))
         }
         if query.mine == true { builder.filter(\.$assignee.$id == account.id) }
         let total = try await builder.count()
@@ -121,6 +123,10 @@ struct OfficeCasesController: RouteCollection {
 
     @Sendable func act(req: Request) async throws -> Response {
         let record = try await CaseAccess.officeCase(req, audit: nil)
+        return try await req.onCasePage(record, role: .office, field: "action") { try await perform(req, on: record) }
+    }
+
+    private func perform(_ req: Request, on record: Case) async throws -> Response {
         let form = try req.content.decode(ActionForm.self)
         let zone = TimeZone(identifier: record.department.timeZone) ?? TimeZone(identifier: "Asia/Shanghai")!
         let endOfDay = { () throws -> Date in
@@ -199,8 +205,10 @@ struct OfficeCasesController: RouteCollection {
 
     @Sendable func message(req: Request) async throws -> Response {
         let record = try await CaseAccess.officeCase(req, audit: nil)
-        try await CaseConversation.post(req, on: record, fromOffice: true, body: try req.content.decode(MessageForm.self).body)
-        return req.redirect(to: SiteURL.officeCase(id: record.id!.uuidString).path + "#messages", redirectType: .normal)
+        return try await req.onCasePage(record, role: .office, field: "body") {
+            try await CaseConversation.post(req, on: record, fromOffice: true, body: try req.content.decode(MessageForm.self).body)
+            return req.redirect(to: SiteURL.officeCase(id: record.id!.uuidString).path + "#messages", redirectType: .normal)
+        }
     }
 
     struct StatRow: Encodable {
