@@ -86,6 +86,8 @@ struct CaseAPITests {
             try await TestAccounts.make(app, email: email)
             let (_, tokenData) = try await call(app, .POST, "/api/v1/sessions", json: ["email": email, "password": TestAccounts.password])
             let token = try JSONDecoder().decode(Token.self, from: tokenData).token
+            let (message, _) = try await call(app, .POST, "/api/v1/cases/\(id)/messages", token: token, json: ["body": "hi"])
+            #expect(message == .notFound)
             for (method, path) in [(HTTPMethod.GET, "/api/v1/cases/\(id)"), (.GET, "/api/v1/cases/\(id)/timeline"),
                                    (.GET, "/api/v1/cases/\(id)/messages"), (.POST, "/api/v1/cases/\(id)/actions/submit")] {
                 let (status, body) = try await call(app, method, path, token: token)

@@ -8,6 +8,26 @@ import ZeroErrandCore
 /// Every route with a case or document identifier, tried by people who must not reach it.
 @Suite("Who may reach a case")
 struct CaseAuthorizationTests {
+    @Test("The office never sees a case the citizen has not submitted, even one withdrawn unsent")
+    func unsubmitted() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let draft = try await world.draftWithMaterials()
+            let withdrawn = try await world.draftWithMaterials()
+            #expect(try await world.citizen.post("/cases/\(withdrawn)/actions/withdraw").status == .seeOther)
+            let document = try #require(try await CaseDocument.query(on: app.db).filter(\.$caseRecord.$id == withdrawn).first())
+            for id in [draft, withdrawn] {
+                #expect(try await world.clerk.get("/office/cases/\(id)").status == .notFound)
+                #expect(try await world.clerk.post("/office/cases/\(id)/messages", ["body": "hello"]).status == .notFound)
+            }
+            let download = try await world.clerk.get("/office/cases/\(withdrawn)/documents/\(document.id!)")
+            #expect(download.status == .notFound && download.bytes != SampleFiles.pdf("material 0"))
+            let queue = try await world.clerk.get("/office/queue")
+            #expect(!queue.body.contains("ZE-2026-000001") && !queue.body.contains("ZE-2026-000002"))
+            #expect(try await world.clerk.get("/office/queue?page=922337203685477580").status == .ok)
+        }
+    }
+
     @Test("Another citizen and staff of another office get 404 and no bytes; a citizen cannot act as staff")
     func strangers() async throws {
         try await withTestApp { (app, clock) async throws in

@@ -66,6 +66,32 @@ struct WorkflowTests {
         }
     }
 
+    @Test("Provisional acceptance: a material that may come later is supplied later and the slot closes")
+    func provisionalAcceptance() async throws {
+        try await withTestApp { (app, clock) async throws in
+            // A social-insurance matter whose second material may come later, worked by that centre's clerk.
+            let world = try await CaseWorld.make(app, clock, matterCode: "GA-SI-002")
+            let matter = world.matter
+            let later = try #require(matter.materials.firstIndex { $0.canSupplyLater })
+            let created = try await world.citizen.post("/matters/\(matter.code)/apply", ["details": "先受理，后补材料"])
+            let id = try #require(created.location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) })
+            for index in matter.materials.indices where index != later {
+                #expect(try await world.citizen.upload("/cases/\(id)/documents?material=\(index)", bytes: SampleFiles.pdf(), fileName: "a.pdf").status == .created)
+            }
+            #expect(try await world.citizen.post("/cases/\(id)/actions/submit").status == .seeOther)
+            let by = CivilDay(clock.now, in: TimeZone(identifier: "Asia/Shanghai")!).adding(days: 14).description
+            #expect(try await world.clerk.post("/office/cases/\(id)/actions/accept_provisionally",
+                                               pairs: [("materials[]", String(later)), ("date", by)]).status == .seeOther)
+            #expect(try await Case.find(id, on: app.db)?.provisionalMissing == [later])
+            // Only the material accepted as missing may still be uploaded.
+            let other = matter.materials.indices.first { $0 != later }!
+            #expect(try await world.citizen.upload("/cases/\(id)/documents?material=\(other)", bytes: SampleFiles.pdf(), fileName: "b.pdf").status == .conflict)
+            #expect(try await world.citizen.upload("/cases/\(id)/documents?material=\(later)", bytes: SampleFiles.pdf(), fileName: "later.pdf").status == .created)
+            #expect(try await Case.find(id, on: app.db)?.provisionalMissing == [])
+            #expect(try await world.citizen.upload("/cases/\(id)/documents?material=\(later)", bytes: SampleFiles.pdf(), fileName: "again.pdf").status == .conflict)
+        }
+    }
+
     @Test("The applicant is reminded once, two days before a requested supplement is due")
     func reminders() async throws {
         try await withTestApp { (app, clock) async throws in

@@ -35,7 +35,7 @@ struct CaseWorld {
     static let citizenSecret = testSecret(61)
     static let clerkSecret = testSecret(62)
 
-    static func make(_ app: Application, _ clock: ManualClock) async throws -> CaseWorld {
+    static func make(_ app: Application, _ clock: ManualClock, matterCode: String = matterCode) async throws -> CaseWorld {
         let matter = try #require(try await Matter.query(on: app.db).filter(\.$code == matterCode).with(\.$department).first())
         let citizenSecret = Self.citizenSecret, clerkSecret = Self.clerkSecret
         let citizenEmail = Inbox.uniqueAddress("citizen"), clerkEmail = Inbox.uniqueAddress("clerk")

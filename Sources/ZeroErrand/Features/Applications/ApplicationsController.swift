@@ -86,11 +86,16 @@ struct ApplicationsController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let record = try await CaseAccess.applicantCase(req)
         let page = try await CasePresenter(request: req, record: record, role: .applicant).page()
-        // Opening the case reads the office's messages (shown as new this once).
-        try await CaseMessage.query(on: req.db).filter(\.$caseRecord.$id == record.requireID()).filter(\.$fromOffice == true)
-            .filter(\.$readAt == nil).set(\.$readAt, to: req.now).update()
-        try await AccountNotification.query(on: req.db).filter(\.$caseRecord.$id == record.requireID()).filter(\.$readAt == nil)
-            .set(\.$readAt, to: req.now).update()
+        // Opening the case reads the office's messages (shown as new this once). Writes only when
+        // something was unread: a page view should not take SQLite's single write lock for nothing.
+        if page.messages.contains(where: \.unread) {
+            try await CaseMessage.query(on: req.db).filter(\.$caseRecord.$id == record.requireID()).filter(\.$fromOffice == true)
+                .filter(\.$readAt == nil).set(\.$readAt, to: req.now).update()
+        }
+        let unread = AccountNotification.query(on: req.db).filter(\.$caseRecord.$id == (try record.requireID())).filter(\.$readAt == nil)
+        if try await unread.count() > 0 {
+            try await unread.copy().set(\.$readAt, to: req.now).update()
+        }
         return try await PageRenderer.render("cases/show", page, title: record.number, for: req)
     }
 

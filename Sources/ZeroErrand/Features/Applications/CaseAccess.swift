@@ -20,6 +20,7 @@ enum CaseAccess {
         guard account.kind == .staff, let departmentID = account.$department.id,
               let id = req.parameters.get("id", as: UUID.self),
               let record = try await Case.query(on: req.db).filter(\.$id == id).filter(\.$department.$id == departmentID)
+                .filter(\.$submittedAt != nil)
                 .with(\.$matter).with(\.$department).with(\.$applicant).with(\.$assignee).first() else { throw AppError.notFound }
         if let action {
             try await req.audited { _, trail in

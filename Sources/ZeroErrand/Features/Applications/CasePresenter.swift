@@ -54,6 +54,7 @@ struct CasePresenter {
             MaterialSlot(index: index, name: locale == .zhHans ? material.nameZh : material.nameEn,
                          description: locale == .zhHans ? material.descriptionZh : material.descriptionEn,
                          canSupplyLater: material.canSupplyLater, acceptedAsMissing: record.provisionalMissing.contains(index),
+                         canUpload: role == .applicant && CaseWorkflow.applicantMayUpload(.material, material: index, to: record),
                          documents: documents.filter { $0.purpose == .material && $0.materialIndex == index }.map(line))
         }
         let documentNames = Dictionary(uniqueKeysWithValues: documents.map { ($0.id!, $0) })

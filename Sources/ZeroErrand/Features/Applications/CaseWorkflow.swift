@@ -145,19 +145,29 @@ extension CaseWorkflow {
         }
     }
 
-    /// A citizen's file: materials while drafting or when asked for more (or a material accepted as
-    /// "supply later"), attachments while the case is open.
+    /// A citizen's file: materials while drafting or when asked for more, a material accepted as
+    /// "supply later" until the decision, attachments while the case is open.
+    static func applicantMayUpload(_ purpose: CaseDocument.Purpose, material: Int?, to record: Case) -> Bool {
+        guard !record.status.isTerminal else { return false }
+        switch purpose {
+        case .attachment: return record.status != .draft
+        case .supplement: return record.status == .supplementRequested
+        case .material:
+            guard let material, record.matter.materials.indices.contains(material) else { return false }
+            return [.draft, .supplementRequested].contains(record.status)
+                || (record.provisionalMissing.contains(material) && !record.status.isDecided)
+        case .result: return false
+        }
+    }
+
     func receiveApplicantDocument(on record: Case, purpose rawPurpose: String?, material: Int?) async throws -> CaseDocument {
-        let purpose = CaseDocument.Purpose(rawValue: rawPurpose ?? "material") ?? .material
-        let open = [.draft, .supplementRequested].contains(record.status)
-            || (!record.provisionalMissing.isEmpty && !record.status.isDecided && !record.status.isTerminal)
-        guard [.material, .supplement, .attachment].contains(purpose), open || purpose == .attachment, !record.status.isTerminal else {
-            throw AppError(status: .conflict, key: "upload.not_now")
+        guard let purpose = CaseDocument.Purpose(rawValue: rawPurpose ?? "material") else { throw AppError.badRequest }
+        let material = purpose == .material ? material : nil
+        guard Self.applicantMayUpload(purpose, material: material, to: record) else { throw AppError(status: .conflict, key: "upload.not_now") }
+        // Checked again when the file has arrived: the case may have moved on meanwhile.
+        return try await DocumentUpload.receive(request, into: record, purpose: purpose, materialIndex: material) { current in
+            Self.applicantMayUpload(purpose, material: material, to: current)
         }
-        if purpose == .material {
-            guard let material, record.matter.materials.indices.contains(material) else { throw AppError.badRequest }
-        }
-        return try await DocumentUpload.receive(request, into: record, purpose: purpose, materialIndex: purpose == .material ? material : nil)
     }
 }
 

@@ -52,7 +52,8 @@ struct OfficeCasesController: RouteCollection {
         let query = try req.query.decode(QueueQuery.self)
         let zone = TimeZone(identifier: department.timeZone) ?? req.viewerTimeZone
         let today = CivilDay(req.now, in: zone)
-        let builder = Case.query(on: req.db).filter(\.$department.$id == departmentID).filter(\.$status != .draft)
+        // Only cases the citizen has submitted reach the office (a draft withdrawn unsent never does).
+        let builder = Case.query(on: req.db).filter(\.$department.$id == departmentID).filter(\.$submittedAt != nil)
         if let status = query.status.nonEmpty {
             guard let status = CaseStatus(rawValue: status) else { throw AppError.badRequest }
             builder.filter(\.$status == status)
@@ -73,7 +74,7 @@ struct OfficeCasesController: RouteCollection {
         }
         if query.mine == true { builder.filter(\.$assignee.$id == account.id) }
         let total = try await builder.count()
-        let pageNumber = max(1, query.page ?? 1)
+        let pageNumber = min(max(1, query.page ?? 1), total / Self.pageSize + 1)
         let records = try await builder.copy().with(\.$matter).with(\.$assignee)
             .sort(\.$dueOn).sort(\.$submittedAt).range(((pageNumber - 1) * Self.pageSize)..<(pageNumber * Self.pageSize)).all()
         let rows = records.map { record in
@@ -109,8 +110,10 @@ struct OfficeCasesController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let record = try await CaseAccess.officeCase(req)
         let page = try await CasePresenter(request: req, record: record, role: .office).page()
-        try await CaseMessage.query(on: req.db).filter(\.$caseRecord.$id == record.requireID()).filter(\.$fromOffice == false)
-            .filter(\.$readAt == nil).set(\.$readAt, to: req.now).update()
+        if page.messages.contains(where: \.unread) {
+            try await CaseMessage.query(on: req.db).filter(\.$caseRecord.$id == record.requireID()).filter(\.$fromOffice == false)
+                .filter(\.$readAt == nil).set(\.$readAt, to: req.now).update()
+        }
         return try await PageRenderer.render("cases/show", page, title: record.number, for: req)
     }
 
@@ -186,8 +189,11 @@ struct OfficeCasesController: RouteCollection {
     @Sendable func upload(req: Request) async throws -> Response {
         let record = try await CaseAccess.officeCase(req, audit: nil)
         let purpose: CaseDocument.Purpose = (try? req.query.get(String.self, at: "purpose")) == "attachment" ? .attachment : .result
-        guard purpose == .attachment || record.status == .approved else { throw AppError(status: .conflict, key: "upload.not_now") }
-        let document = try await DocumentUpload.receive(req, into: record, purpose: purpose, materialIndex: nil)
+        let allowed = { @Sendable (current: Case) in
+            purpose == .attachment ? current.submittedAt != nil && !current.status.isTerminal : current.status == .approved
+        }
+        guard allowed(record) else { throw AppError(status: .conflict, key: "upload.not_now") }
+        let document = try await DocumentUpload.receive(req, into: record, purpose: purpose, materialIndex: nil, stillAllowed: allowed)
         return try await DocumentDTO(document).encodeResponse(status: .created, for: req)
     }
 

@@ -71,8 +71,15 @@ extension Application {
                 // On PostgreSQL, locking the head row first makes audited transactions of every app
                 // instance run one at a time, as the in-process lock does within one instance: reads
                 // inside them (a TOTP counter, a token's use) see every earlier commit.
-                if let sql = transaction as? any SQLDatabase, sql.dialect.name == "postgresql" {
-                    try await sql.raw("SELECT sequence FROM audit_head WHERE id = 1 FOR UPDATE").run()
+                if let sql = transaction as? any SQLDatabase {
+                    if sql.dialect.name == "postgresql" {
+                        try await sql.raw("SELECT sequence FROM audit_head WHERE id = 1 FOR UPDATE").run()
+                    } else {
+                        // SQLite's BEGIN is deferred: a transaction that reads first and writes later fails
+                        // (SQLITE_BUSY_SNAPSHOT) if another connection commits in between. Writing first
+                        // takes the write lock now, as BEGIN IMMEDIATE would.
+                        try await sql.raw("UPDATE audit_head SET sequence = sequence WHERE id = 1").run()
+                    }
                 }
                 return try await body(transaction, AuditTrail(database: transaction, context: context, clock: clock, key: key))
             }

@@ -7,7 +7,10 @@ import ZeroErrandCore
 enum DocumentUpload {
     /// Streams the body into the encrypted store, then records the document, a timeline line and an
     /// audit event in one transaction. The answer comes only after all of it is durable.
-    static func receive(_ req: Request, into record: Case, purpose: CaseDocument.Purpose, materialIndex: Int?) async throws -> CaseDocument {
+    /// `stillAllowed` is asked again, on the case as it is when the file has arrived, inside the
+    /// transaction that records it: an upload that outlived its moment is refused and removed.
+    static func receive(_ req: Request, into record: Case, purpose: CaseDocument.Purpose, materialIndex: Int?,
+                        stillAllowed: @escaping @Sendable (Case) -> Bool) async throws -> CaseDocument {
         let name = fileName(req)
         let stored: DocumentStore.Stored
         do {
@@ -25,6 +28,9 @@ enum DocumentUpload {
         let now = req.now
         do {
             return try await req.audited { db, audit in
+                guard let current = try await Case.query(on: db).filter(\.$id == caseID).with(\.$matter).first(), stillAllowed(current) else {
+                    throw AppError(status: .conflict, key: "upload.not_now")
+                }
                 let document = CaseDocument()
                 document.$caseRecord.id = caseID
                 document.$uploadedBy.id = uploaderID
@@ -38,10 +44,10 @@ enum DocumentUpload {
                 document.wrappedKey = stored.wrappedKey
                 document.createdAt = now
                 try await document.create(on: db)
-                if let materialIndex, let fresh = try await Case.find(caseID, on: db), fresh.provisionalMissing.contains(materialIndex) {
+                if let materialIndex, current.provisionalMissing.contains(materialIndex) {
                     // A material accepted as "supply later" has now been supplied.
-                    fresh.provisionalMissing = fresh.snapshot.supplying(material: materialIndex).provisionalMissing
-                    try await fresh.update(on: db)
+                    current.provisionalMissing = current.snapshot.supplying(material: materialIndex).provisionalMissing
+                    try await current.update(on: db)
                 }
                 try await CaseEvent(caseID: caseID, at: now, actorID: uploaderID, kind: .document, name: "document_\(purpose.rawValue)",
                                     statusAfter: nil, note: "", documentID: document.id).create(on: db)
@@ -72,8 +78,11 @@ enum DocumentUpload {
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.contentType = HTTPMediaType(type: String(document.kind.mimeType.split(separator: "/")[0]),
                                                      subType: String(document.kind.mimeType.split(separator: "/")[1]))
-        let ascii = document.originalName.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" ? String($0) : "_" }.joined()
-        let encoded = document.originalName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
+        // The extension is the one the bytes were found to be, whatever the uploader's name said.
+        let stem = document.originalName.split(separator: ".").dropLast().joined(separator: ".")
+        let name = (stem.isEmpty ? document.originalName : stem) + "." + document.kind.fileExtension
+        let ascii = name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" ? String($0) : "_" }.joined()
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

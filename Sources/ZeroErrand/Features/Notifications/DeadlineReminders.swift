@@ -14,7 +14,10 @@ enum DeadlineReminders {
         let soon = now.addingTimeInterval(notice)
         let due = try await Case.query(on: app.db).filter(\.$remindedAt == nil).group(.or) { group in
             group.group(.and) { $0.filter(\.$status == .supplementRequested).filter(\.$supplementDueBy <= soon).filter(\.$supplementDueBy > now) }
-            group.group(.and) { $0.filter(\.$supplyBy <= soon).filter(\.$supplyBy > now) }
+            group.group(.and) {
+                $0.filter(\.$supplyBy <= soon).filter(\.$supplyBy > now)
+                    .filter(\.$status ~~ CaseStatus.allCases.filter { $0.clockRuns || $0 == .supplementRequested })
+            }
         }.with(\.$applicant).limit(500).all()
         for record in due {
             let caseID = try record.requireID()

@@ -94,7 +94,10 @@ struct CreateCases: AsyncMigration {
 
         // The queue and "my cases" pages filter and sort on these; without them a million cases scan.
         guard let sql = database as? any SQLDatabase else { return }
-        try await sql.create(index: "cases_department_status_due").on(Case.schema).column("department_id").column("status").column("due_on").run()
+        try await sql.create(index: "cases_department_status_due").on(Case.schema).column("department_id").column("status").column("due_on")
+            .column("submitted_at").run()
+        try await sql.create(index: "case_pauses_case").on(CasePause.schema).column("case_id").run()
+        try await sql.create(index: "notifications_case_unread").on(AccountNotification.schema).column("case_id").column("read_at").run()
         try await sql.create(index: "cases_applicant").on(Case.schema).column("applicant_id").column("created_at").run()
         try await sql.create(index: "case_events_case").on(CaseEvent.schema).column("case_id").column("occurred_at").run()
         try await sql.create(index: "documents_case").on(CaseDocument.schema).column("case_id").run()

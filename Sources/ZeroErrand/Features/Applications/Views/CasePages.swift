@@ -51,6 +51,8 @@ struct MaterialSlot: Encodable {
     let description: String
     let canSupplyLater: Bool
     let acceptedAsMissing: Bool
+    /// Open while drafting or supplying, or for a material accepted as "supply later".
+    let canUpload: Bool
     let documents: [DocumentLine]
 }
 
