@@ -3,6 +3,11 @@
 
   bench.py session KEY_BASE64            prints "TOKEN TOKEN_HASH SESSION_ID" for a new session
   bench.py csrf                          prints a token the CSRF middleware accepts (43 of [A-Za-z0-9_-])
+  bench.py measure SERVER_PID OUT -- COMMAND...
+                                         runs COMMAND (wrk) and writes to OUT the CPU-seconds used
+                                         meanwhile by the server, by COMMAND, and by everything else
+                                         on the machine (the machine is shared: that last figure says
+                                         how much the run was disturbed)
   bench.py report RESULTS_DIR            prints the table and writes RESULTS_DIR/results.md
 """
 import base64
@@ -10,8 +15,11 @@ import hashlib
 import hmac
 import json
 import os
+import resource
 import secrets
+import subprocess
 import sys
+import time
 import uuid
 
 
@@ -21,6 +29,47 @@ def session(key_base64):
     # Secrets.tokenHash: base64(HMAC-SHA256(key, "token:" + token)).
     digest = hmac.new(key, b"token:" + token.encode(), hashlib.sha256).digest()
     print(token, base64.b64encode(digest).decode(), str(uuid.uuid4()).upper())
+
+
+def busy_seconds():
+    """CPU-seconds the whole machine has spent busy since boot (all cores)."""
+    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def process_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_seconds():
+    """CPU-seconds of the PostgreSQL processes on this machine (a local database is part of what is measured)."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if open(f"/proc/{entry}/comm").read().strip() == "postgres":
+                    total += process_seconds(entry)
+            except OSError:
+                pass
+    return total
+
+
+def measure(pid, out, command):
+    start_postgres = postgres_seconds()
+    start_wall, start_busy, start_server = time.time(), busy_seconds(), process_seconds(pid)
+    start_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    code = subprocess.call(command)
+    end_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, busy, server = time.time() - start_wall, busy_seconds() - start_busy, process_seconds(pid) - start_server
+    postgres = postgres_seconds() - start_postgres
+    client = (end_children.ru_utime - start_children.ru_utime) + (end_children.ru_stime - start_children.ru_stime)
+    json.dump({"wall": round(wall, 2), "cores": os.cpu_count(), "server_cpu": round(server, 2),
+               "client_cpu": round(client, 2), "postgres_cpu": round(postgres, 2),
+               "other_cpu": round(max(0.0, busy - server - client - postgres), 2)},
+              open(out, "w"))
+    sys.exit(code)
 
 
 SCENARIOS = [
@@ -36,6 +85,10 @@ def ms(us):
     return f"{us / 1000:.2f} ms"
 
 
+def ratio(x):
+    return f"{x:.3f}" if x >= 0.01 else f"{x:.2g}"
+
+
 def report(directory):
     meta = json.load(open(os.path.join(directory, "meta.json")))
     results = {}
@@ -48,20 +101,32 @@ def report(directory):
     if os.path.exists(os.path.join(directory, "queries.json")):
         queries = json.load(open(os.path.join(directory, "queries.json")))
 
-    header = ("scenario", "request", "req/s", "p99", "req/s ÷ ping", "p99 ÷ ping", "queries")
+    cpu = {}
+    for name in results:
+        path = os.path.join(directory, name + ".cpu.json")
+        if os.path.exists(path):
+            cpu[name] = json.load(open(path))
+    cores = lambda name, key: f"{cpu[name].get(key, 0) / cpu[name]['wall']:.2f}" if name in cpu else "?"
+
+    header = ("scenario", "request", "req/s", "p99", "req/s ÷ ping", "p99 ÷ ping", "queries", "server cores", "pg cores", "other cores")
     rows = []
     for name, title, request in SCENARIOS:
         if name not in results:
             continue
         r = results[name]
         rows.append((title, request, f"{r['rps']:.1f}", ms(r["p99_us"]),
-                     f"{r['rps'] / ping['rps']:.3f}", f"{r['p99_us'] / ping['p99_us']:.1f}×",
-                     str(queries.get(name, "")) if name in queries else "–"))
+                     ratio(r['rps'] / ping['rps']), f"{r['p99_us'] / ping['p99_us']:.1f}×",
+                     str(queries.get(name, "–")), cores(name, "server_cpu"), cores(name, "postgres_cpu"), cores(name, "other_cpu")))
 
     widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
     line = lambda row: "  ".join(str(cell).ljust(widths[i]) if i < 2 else str(cell).rjust(widths[i]) for i, cell in enumerate(row))
     text = [line(header), line(["-" * w for w in widths])] + [line(row) for row in rows]
     print("\n".join(text))
+    disturbed = [f"{name} ({cpu[name]['other_cpu'] / cpu[name]['wall']:.2f} cores)" for name in cpu
+                 if cpu[name]["other_cpu"] / cpu[name]["wall"] > 0.25]
+    if disturbed:
+        print("\nWARNING: other processes on the machine used CPU during " + ", ".join(disturbed) +
+              "; those figures are lower than on a quiet machine.")
 
     md = []
     md.append(f"- Date (UTC): {meta['date']}")
@@ -71,14 +136,15 @@ def report(directory):
     md.append(f"- Seeding took {meta['seed_seconds']} s; the whole run took {meta.get('total_seconds', '?')} s")
     md.append(f"- Load: {meta['load']}")
     md.append("")
-    md.append("| scenario | request | req/s | p50 | p99 | req/s ÷ ping | p99 ÷ ping | queries per request |")
-    md.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    md.append("| scenario | request | req/s | p50 | p99 | req/s ÷ ping | p99 ÷ ping | queries per request | server cores | PostgreSQL cores | other processes' cores |")
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, title, request in SCENARIOS:
         if name not in results:
             continue
         r = results[name]
         md.append(f"| {title} | `{request}` | {r['rps']:.1f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | "
-                  f"{r['rps'] / ping['rps']:.3f} | {r['p99_us'] / ping['p99_us']:.1f}× | {queries.get(name, '–')} |")
+                  f"{ratio(r['rps'] / ping['rps'])} | {r['p99_us'] / ping['p99_us']:.1f}× | {queries.get(name, '–')} | "
+                  f"{cores(name, 'server_cpu')} | {cores(name, 'postgres_cpu')} | {cores(name, 'other_cpu')} |")
     with open(os.path.join(directory, "results.md"), "w") as f:
         f.write("\n".join(md) + "\n")
 
@@ -89,6 +155,8 @@ if __name__ == "__main__":
         session(sys.argv[2])
     elif command == "csrf":
         print(secrets.token_urlsafe(32))
+    elif command == "measure":
+        measure(int(sys.argv[2]), sys.argv[3], sys.argv[5:])
     elif command == "report":
         report(sys.argv[2])
     else:
