@@ -38,23 +38,7 @@ struct ApplicationsController: RouteCollection {
     }
 
     private func applyPage(_ req: Request, _ matter: Matter, details: String = "", errors: [String: String] = [:]) throws -> ApplyPage {
-        let account = try req.requireAccount()
-        var refusal: String?, nextPath: String?, nextText: String?
-        if account.kind != .citizen {
-            refusal = req.t("apply.refused.not_citizen")
-        } else if !matter.channels.contains(.online) {
-            refusal = req.t("apply.refused.not_online")
-        } else if (account.identityLevel ?? .emailConfirmed) < matter.identityLevel || account.identityLevel == nil {
-            let have = account.identityLevel
-            refusal = req.t("apply.refused.identity", ["needed": req.t("identity.level\(matter.identityLevel.rawValue)"),
-                                                       "have": have.map { req.t("identity.level\($0.rawValue)") } ?? req.t("identity.none")])
-            switch have {
-            case nil: (nextPath, nextText) = (SiteURL.account.path, req.t("apply.next.confirm_email"))
-            case .emailConfirmed? where matter.identityLevel == .twoFactor:
-                (nextPath, nextText) = (SiteURL.twoFactorSetup.path, req.t("apply.next.two_factor"))
-            default: (nextPath, nextText) = (SiteURL.matter(code: matter.code).path, req.t("apply.next.video"))
-            }
-        }
+        let refusal = req.cases.applyRefusal(for: try req.requireAccount(), to: matter)
         return ApplyPage(matterName: matter.name(req.locale), matterPath: SiteURL.matter(code: matter.code).path,
                          action: SiteURL.apply(code: matter.code).path,
                          materials: matter.materials.map {
@@ -62,7 +46,8 @@ struct ApplicationsController: RouteCollection {
                                           description: req.locale == .zhHans ? $0.descriptionZh : $0.descriptionEn,
                                           canSupplyLater: $0.canSupplyLater)
                          },
-                         refusal: refusal, nextStepPath: nextPath, nextStepText: nextText, details: details, errors: errors)
+                         refusal: refusal.map { req.t($0.error.key, $0.error.arguments) }, nextStepPath: refusal?.nextStep,
+                         nextStepText: refusal?.nextStepKey.map { req.t($0) }, details: details, errors: errors)
     }
 
     struct ApplyForm: Content { var details: String? }

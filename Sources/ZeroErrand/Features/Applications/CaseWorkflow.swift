@@ -119,6 +119,23 @@ struct CaseWorkflow {
 }
 
 extension CaseWorkflow {
+    /// Why this person may not apply for this matter (yet), and what to do next; nil when they may.
+    /// The one rule behind the apply page and `POST /api/v1/cases`.
+    func applyRefusal(for account: Account, to matter: Matter) -> (error: AppError, nextStep: String?, nextStepKey: String?)? {
+        if account.kind != .citizen { return (AppError(status: .forbidden, key: "apply.refused.not_citizen"), nil, nil) }
+        if !matter.channels.contains(.online) { return (AppError(status: .forbidden, key: "apply.refused.not_online"), nil, nil) }
+        let have = account.identityLevel
+        if let have, have >= matter.identityLevel { return nil }
+        let error = AppError(status: .forbidden, key: "apply.refused.identity",
+                             arguments: ["needed": request.t("identity.level\(matter.identityLevel.rawValue)"),
+                                         "have": have.map { request.t("identity.level\($0.rawValue)") } ?? request.t("identity.none")])
+        switch have {
+        case nil: return (error, SiteURL.account.path, "apply.next.confirm_email")
+        case .emailConfirmed? where matter.identityLevel == .twoFactor: return (error, SiteURL.twoFactorSetup.path, "apply.next.two_factor")
+        default: return (error, SiteURL.matter(code: matter.code).path, "apply.next.video")
+        }
+    }
+
     /// The actions a citizen takes by name (from a form or the API); submitting needs every
     /// material that cannot be supplied later.
     func performApplicantAction(_ name: String, on record: Case) async throws {

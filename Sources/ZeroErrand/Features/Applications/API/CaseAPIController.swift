@@ -35,12 +35,7 @@ struct CaseAPIController: RouteCollection {
         guard let matter = try await Matter.query(on: req.db).filter(\.$code == input.matter).with(\.$department).first() else {
             throw AppError(status: .unprocessableEntity, key: "catalogue.unknown_matter")
         }
-        guard account.kind == .citizen, matter.channels.contains(.online) else { throw AppError(status: .forbidden, key: "apply.refused.not_online") }
-        guard let level = account.identityLevel, level >= matter.identityLevel else {
-            throw AppError(status: .forbidden, key: "apply.refused.identity",
-                           arguments: ["needed": req.t("identity.level\(matter.identityLevel.rawValue)"),
-                                       "have": account.identityLevel.map { req.t("identity.level\($0.rawValue)") } ?? req.t("identity.none")])
-        }
+        if let refusal = req.cases.applyRefusal(for: account, to: matter) { throw refusal.error }
         let details = input.details.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !details.isEmpty, details.count <= 4000 else { throw AppError(status: .unprocessableEntity, key: "apply.details_required") }
         let record = try await req.cases.createDraft(matter: matter, applicant: account, details: details)
