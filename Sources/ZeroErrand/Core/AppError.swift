@@ -14,5 +14,4 @@ struct AppError: AbortError {
     static let signInRequired = AppError(status: .unauthorized, key: "error.sign_in_required")
     static let csrf = AppError(status: .forbidden, key: "error.csrf")
     static let badRequest = AppError(status: .badRequest, key: "error.bad_request")
-    static let tooLarge = AppError(status: .payloadTooLarge, key: "error.too_large")
 }

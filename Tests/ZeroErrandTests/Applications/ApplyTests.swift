@@ -27,7 +27,7 @@ struct ApplyTests {
         try await withTestApp { (app, clock) async throws in
             let world = try await CaseWorld.make(app, clock)
             let created = try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "需要证明"])
-            let id = try #require(created.location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) })
+            let id = try #require(created.caseID)
             world.citizen.accept = "application/json"
             let refused = try await world.citizen.post("/cases/\(id)/actions/submit")
             #expect(refused.status == .unprocessableEntity)

@@ -19,7 +19,7 @@ struct DocumentTests {
         try await withTestApp { (app, clock) async throws in
             let world = try await CaseWorld.make(app, clock)
             let created = try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "x"])
-            let id = try #require(created.location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) })
+            let id = try #require(created.caseID)
             let bytes = SampleFiles.pdf("护照 passport E12345678")
             let uploaded = try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: bytes,
                                                           fileName: "../../etc/护照.pdf")
@@ -47,7 +47,7 @@ struct DocumentTests {
         try await withTestApp { (app, clock) async throws in
             let world = try await CaseWorld.make(app, clock)
             let created = try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "x"])
-            let id = try #require(created.location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) })
+            let id = try #require(created.caseID)
             world.citizen.accept = "application/json"
             let refused = try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: SampleFiles.html,
                                                          fileName: "scan.pdf")
@@ -66,7 +66,7 @@ struct DocumentTests {
         try await withTestApp { (app, clock) async throws in
             let world = try await CaseWorld.make(app, clock)
             let created = try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "x"])
-            let id = try #require(created.location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) })
+            let id = try #require(created.caseID)
             let big = SampleFiles.pdf() + [UInt8](repeating: 0x41, count: app.dependencies.config.uploadLimit)
             world.citizen.accept = "application/json"
             let refused = try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: big, fileName: "big.pdf")
@@ -81,7 +81,7 @@ struct DocumentTests {
         try await withTestApp { (app, clock) async throws in
             let world = try await CaseWorld.make(app, clock)
             let created = try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "x"])
-            let id = try #require(created.location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) })
+            let id = try #require(created.caseID)
             let refused = try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: SampleFiles.pdf(),
                                                          fileName: "a.pdf", csrf: false)
             #expect(refused.status == .forbidden)

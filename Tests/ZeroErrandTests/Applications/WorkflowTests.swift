@@ -74,7 +74,7 @@ struct WorkflowTests {
             let matter = world.matter
             let later = try #require(matter.materials.firstIndex { $0.canSupplyLater })
             let created = try await world.citizen.post("/matters/\(matter.code)/apply", ["details": "先受理，后补材料"])
-            let id = try #require(created.location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) })
+            let id = try #require(created.caseID)
             for index in matter.materials.indices where index != later {
                 #expect(try await world.citizen.upload("/cases/\(id)/documents?material=\(index)", bytes: SampleFiles.pdf(), fileName: "a.pdf").status == .created)
             }

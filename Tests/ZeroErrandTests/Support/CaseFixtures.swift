@@ -20,6 +20,11 @@ enum SampleFiles {
     static let html = Array("<!doctype html><script>alert(1)</script>".utf8)
 }
 
+extension TestBrowser.Page {
+    /// The case a "create draft" answer redirects to (`/cases/<id>`).
+    var caseID: UUID? { location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) } }
+}
+
 /// People and a case in the state a test needs.
 struct CaseWorld {
     let app: Application
@@ -53,7 +58,7 @@ struct CaseWorld {
     func draftWithMaterials() async throws -> UUID {
         let created = try await citizen.post("/matters/\(matter.code)/apply", ["details": "我需要户籍证明用于在西班牙办理居留。"])
         #expect(created.status == .seeOther)
-        let id = try #require(created.location.flatMap { UUID(uuidString: String($0.dropFirst("/cases/".count))) })
+        let id = try #require(created.caseID)
         for index in matter.materials.indices {
             let uploaded = try await citizen.upload("/cases/\(id)/documents?purpose=material&material=\(index)",
                                                     bytes: SampleFiles.pdf("material \(index)"), fileName: "材料\(index).pdf")

@@ -89,7 +89,6 @@ final class TestBrowser: @unchecked Sendable {
         return result!
     }
 
-    func forgetCookie(_ name: String) { cookies[name] = nil }
     func setCookie(_ name: String, _ value: String) { cookies[name] = value }
 
     static func escape(_ text: String) -> String {
