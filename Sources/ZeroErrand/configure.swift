@@ -26,7 +26,8 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
         passwordHasher: PasswordHasher(key: config.secretKey, cost: config.mode == .testing ? 4 : 12),
         secrets: Secrets(key: config.secretKey),
         workingCalendar: try HolidayFile.load(resources + "Calendar/holidays-cn.yaml"),
-        documents: DocumentStore(directory: config.dataDirectory + "/documents", keys: config.documentKeys, maxBytes: config.uploadLimit))
+        documents: DocumentStore(directory: config.dataDirectory + "/documents", keys: config.documentKeys, maxBytes: config.uploadLimit),
+        recordingRetention: try RecordingRetention.load(resources + "Video/retention.yaml"))
     app.dependencies.documents.clearIncoming()
 
     try configureDatabase(app, config)
@@ -67,9 +68,14 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     if config.mode != .testing {
         app.lifecycle.use(OutboxWorker())
     }
+    // Video rooms live in this process; other instances hear of their messages through PostgreSQL.
+    let relay = VideoRelay(app)
+    app.videoRooms = VideoRoomHub(instance: app.instanceID) { envelope in await relay?.publish(envelope) }
+    if relay != nil { app.lifecycle.use(VideoRelayListener()) }
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(VerifyAuditCommand(), as: "audit-verify")
     app.asyncCommands.use(RewrapDocumentsCommand(), as: "documents-rewrap")
+    app.asyncCommands.use(ExpireRecordingsCommand(), as: "recordings-expire")
     try routes(app)
 }
 

@@ -11,4 +11,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateOutbox())
     // 002: applications (cases, documents, timeline, messages, ratings, notifications)
     app.migrations.add(CreateCases())
+    // 003: live video (availability, sessions, participants, recordings, relay), notice rules, mail calendars
+    app.migrations.add(CreateVideo())
 }

@@ -21,4 +21,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: NotificationsController())
     try app.register(collection: SessionAPIController())
     try app.register(collection: CaseAPIController())
+    try app.register(collection: VideoBookingController())
+    try app.register(collection: VideoOfficeController())
+    try app.register(collection: VideoRoomController())
+    try app.register(collection: VideoRecordingController())
 }

@@ -29,6 +29,7 @@ struct AppConfig: Sendable {
     var documentKeys: DocumentKeys
     /// Largest accepted upload, in bytes (`ZE_UPLOAD_LIMIT_MB`, default 20 MiB).
     var uploadLimit: Int
+    var video = VideoConfig()
 
     struct Invalid: Error, CustomStringConvertible {
         let setting: String
@@ -121,7 +122,8 @@ struct AppConfig: Sendable {
         return AppConfig(mode: mode, database: database, publicURL: publicURL.trimmingSuffix("/"),
                          secretKey: secretKey, smtp: smtp, mailFrom: MailAddress(address: fromText, name: "ZeroErrand"),
                          cookieSecure: mode == .production, resourcesDirectory: directory.resourcesDirectory,
-                         dataDirectory: dataDirectory, documentKeys: documentKeys, uploadLimit: megabytes * 1024 * 1024)
+                         dataDirectory: dataDirectory, documentKeys: documentKeys, uploadLimit: megabytes * 1024 * 1024,
+                         video: try VideoConfig.load(get))
     }
 
     /// Development keeps its document master keys under data/, like its secret; rotation appends there.

@@ -16,7 +16,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         request.csrfToken = token
 
         if ![.GET, .HEAD, .OPTIONS].contains(request.method) && !request.url.path.hasPrefix("/api/") {
-            try checkOrigin(of: request)
+            try Self.checkOrigin(of: request)
             let submitted = try await submittedToken(in: request)
             guard let existing, let submitted, constantTimeEquals(submitted, existing) else { throw AppError.csrf }
         }
@@ -27,7 +27,9 @@ struct CSRFMiddleware: AsyncMiddleware {
         return response
     }
 
-    private func checkOrigin(of request: Request) throws {
+    /// A browser always names the page's origin; one from another site is refused. Also used for
+    /// WebSocket upgrades, which are GET requests a foreign page could otherwise open with our cookie.
+    static func checkOrigin(of request: Request) throws {
         guard let origin = request.headers.first(name: .origin), origin != "null" else { return }
         let host = request.headers.first(name: .host) ?? ""
         guard let originHost = URL(string: origin)?.host, host.split(separator: ":").first.map(String.init) == originHost else {

@@ -15,6 +15,7 @@ struct AppDependencies: Sendable {
     /// Chinese public holidays and working weekends, for legal time limits.
     var workingCalendar: WorkingDayCalendar
     var documents: DocumentStore
+    var recordingRetention: RecordingRetention
 }
 
 /// Wall-clock time; tests replace it with a `ManualClock`.

@@ -28,6 +28,13 @@ enum SiteURL: Sendable {
     case officeCaseDocuments(id: String), officeCaseDocument(id: String, document: String)
     case officeCaseMessages(id: String), officeCaseAssignee(id: String)
     // Applications over the JSON API
+    case caseVideo(id: String), caseVideoCancel(id: String, session: String)
+    case officeVideo, officeVideoAvailability, officeVideoAvailabilityDelete(id: String)
+    case officeVideoOutcome(id: String), officeVideoCancel(id: String), officeVideoParticipants(id: String)
+    case officeVideoRecordingFile(id: String, recording: String)
+    case videoRoom(id: String), videoSignal(id: String), videoICE(id: String), videoConsent(id: String)
+    case videoRecordings(id: String), videoRecording(id: String, recording: String)
+    case videoRecordingChunk(id: String, recording: String, chunk: String), videoRecordingFinish(id: String, recording: String)
     case apiSessions, apiCases, apiCase(id: String), apiCaseAction(id: String, action: String)
     case apiCaseDocuments(id: String), apiCaseTimeline(id: String), apiCaseMessages(id: String)
 
@@ -88,6 +95,23 @@ enum SiteURL: Sendable {
         case .officeCaseDocument(let id, let document): "/office/cases/\(id)/documents/\(document)"
         case .officeCaseMessages(let id): "/office/cases/\(id)/messages"
         case .officeCaseAssignee(let id): "/office/cases/\(id)/assignee"
+        case .caseVideo(let id): "/cases/\(id)/video"
+        case .caseVideoCancel(let id, let session): "/cases/\(id)/video/\(session)/cancel"
+        case .officeVideo: "/office/video"
+        case .officeVideoAvailability: "/office/video/availability"
+        case .officeVideoAvailabilityDelete(let id): "/office/video/availability/\(id)/delete"
+        case .officeVideoOutcome(let id): "/office/video/\(id)/outcome"
+        case .officeVideoCancel(let id): "/office/video/\(id)/cancel"
+        case .officeVideoParticipants(let id): "/office/video/\(id)/participants"
+        case .officeVideoRecordingFile(let id, let recording): "/office/video/\(id)/recordings/\(recording)"
+        case .videoRoom(let id): "/video/\(id)"
+        case .videoSignal(let id): "/video/\(id)/signal"
+        case .videoICE(let id): "/video/\(id)/ice"
+        case .videoConsent(let id): "/video/\(id)/consent"
+        case .videoRecordings(let id): "/video/\(id)/recordings"
+        case .videoRecording(let id, let recording): "/video/\(id)/recordings/\(recording)"
+        case .videoRecordingChunk(let id, let recording, let chunk): "/video/\(id)/recordings/\(recording)/chunks/\(chunk)"
+        case .videoRecordingFinish(let id, let recording): "/video/\(id)/recordings/\(recording)/finish"
         case .apiSessions: "/api/v1/sessions"
         case .apiCases: "/api/v1/cases"
         case .apiCase(let id): "/api/v1/cases/\(id)"

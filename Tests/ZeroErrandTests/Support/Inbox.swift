@@ -7,17 +7,22 @@ import Vapor
 /// The mail a person would receive. With the SMTP sink of scripts/test running, the outbox really
 /// sends it over SMTP and this reads what the sink received; without it, the queued message.
 enum Inbox {
-    struct Mail { let subject: String; let text: String }
+    struct Mail {
+        let subject: String
+        let text: String
+        /// An attached iCalendar invitation, line ends as "\n".
+        var calendar: String? = nil
+    }
 
     static func latest(_ app: Application, to address: String) async throws -> Mail {
         if TestEnvironment.hasMailSink {
             try await app.outbox.deliverDue()
             let mail = try await MailSink.latestMessage(to: address)
-            return Mail(subject: mail.subject, text: mail.text)
+            return Mail(subject: mail.subject, text: mail.text, calendar: mail.calendar)
         }
         guard let queued = try await OutboxMail.query(on: app.db).filter(\.$toAddress == address)
             .sort(\.$createdAt, .descending).first() else { throw Abort(.notFound, reason: "no mail to \(address)") }
-        return Mail(subject: queued.subject, text: queued.textBody)
+        return Mail(subject: queued.subject, text: queued.textBody, calendar: queued.calendar?.replacingOccurrences(of: "\r\n", with: "\n"))
     }
 
     /// The token from a link like `https://…/email/confirm#token=…`.

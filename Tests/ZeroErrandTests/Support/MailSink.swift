@@ -18,6 +18,8 @@ struct ReceivedMail: Sendable {
     var text: String
     /// The text/html part, if any, decoded like `text`.
     var html: String?
+    /// The text/calendar part (an invitation), decoded like `text`.
+    var calendar: String?
     /// All headers in order, unfolded, values decoded.
     var headers: [Header]
     /// The message body exactly as stored (after the header block), line breaks untouched.
@@ -144,7 +146,8 @@ enum MailSink {
 
         var text = ""
         var html: String?
-        collectParts(headers: headers, body: rawBody, text: &text, html: &html)
+        var calendar: String?
+        collectParts(headers: headers, body: rawBody, text: &text, html: &html, calendar: &calendar)
 
         return ReceivedMail(
             fileURL: fileURL,
@@ -155,6 +158,7 @@ enum MailSink {
             toHeader: decodeEncodedWords(value("To") ?? ""),
             text: text,
             html: html,
+            calendar: calendar,
             headers: decodedHeaders,
             rawBody: rawBody
         )
@@ -202,13 +206,14 @@ enum MailSink {
 
     // MARK: MIME
 
-    private static func collectParts(headers: [ReceivedMail.Header], body: String, text: inout String, html: inout String?) {
+    private static func collectParts(headers: [ReceivedMail.Header], body: String, text: inout String, html: inout String?,
+                                     calendar: inout String?) {
         let contentType = headers.first { $0.name.caseInsensitiveCompare("Content-Type") == .orderedSame }?.value ?? "text/plain"
         let (mediaType, parameters) = parseContentType(contentType)
         if mediaType.hasPrefix("multipart/"), let boundary = parameters["boundary"] {
             for part in splitMultipart(body, boundary: boundary) {
                 let (partHeaderBlock, partBody) = splitHeaderAndBodyOfPart(part)
-                collectParts(headers: parseHeaders(partHeaderBlock), body: partBody, text: &text, html: &html)
+                collectParts(headers: parseHeaders(partHeaderBlock), body: partBody, text: &text, html: &html, calendar: &calendar)
             }
             return
         }
@@ -217,6 +222,8 @@ enum MailSink {
         let decoded = normalizeNewlines(decodeBody(body, transferEncoding: encoding, charset: parameters["charset"]))
         if mediaType == "text/html" {
             if html == nil { html = decoded }
+        } else if mediaType == "text/calendar" {
+            if calendar == nil { calendar = decoded }
         } else if mediaType == "text/plain", text.isEmpty {
             text = decoded
         }

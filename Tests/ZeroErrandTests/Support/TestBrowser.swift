@@ -91,6 +91,32 @@ final class TestBrowser: @unchecked Sendable {
 
     func setCookie(_ name: String, _ value: String) { cookies[name] = value }
 
+    /// The Cookie header this browser sends, for clients outside `app.testing()` (WebSockets).
+    var cookieHeader: String { cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+
+    /// A JSON request as a page's script sends it: JSON body, CSRF token in a header.
+    @discardableResult
+    func json(_ method: HTTPMethod, _ path: String, _ body: [String: Any] = [:]) async throws -> Page {
+        if cookies[CSRFMiddleware.cookieName] == nil { try await get("/") }
+        var headers = HTTPHeaders()
+        headers.add(name: CSRFMiddleware.headerName, value: cookies[CSRFMiddleware.cookieName] ?? "")
+        headers.contentType = .json
+        headers.replaceOrAdd(name: .accept, value: "application/json")
+        let data = try JSONSerialization.data(withJSONObject: body)
+        return try await send(method, path, rawBody: method == .GET ? nil : ByteBuffer(data: data), extraHeaders: headers)
+    }
+
+    /// Raw bytes PUT with the CSRF header, as the recorder uploads a chunk.
+    @discardableResult
+    func putBytes(_ path: String, _ bytes: [UInt8]) async throws -> Page {
+        if cookies[CSRFMiddleware.cookieName] == nil { try await get("/") }
+        var headers = HTTPHeaders()
+        headers.add(name: CSRFMiddleware.headerName, value: cookies[CSRFMiddleware.cookieName] ?? "")
+        headers.contentType = .binary
+        headers.replaceOrAdd(name: .accept, value: "application/json")
+        return try await send(.PUT, path, rawBody: ByteBuffer(bytes: bytes), extraHeaders: headers)
+    }
+
     static func escape(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")

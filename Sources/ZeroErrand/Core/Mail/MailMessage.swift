@@ -57,6 +57,9 @@ public struct MailMessage: Sendable {
     public var htmlBody: String?
     /// Message-ID without or with angle brackets; generated when `nil`.
     public var messageID: String?
+    /// An iCalendar object sent as an invitation part (`text/calendar`); its METHOD line is copied
+    /// into the part's content type, which is how mail programs recognise an invitation.
+    public var calendar: String?
 
     public init(
         from: MailAddress,
@@ -64,7 +67,8 @@ public struct MailMessage: Sendable {
         subject: String,
         textBody: String,
         htmlBody: String? = nil,
-        messageID: String? = nil
+        messageID: String? = nil,
+        calendar: String? = nil
     ) {
         self.from = from
         self.to = to
@@ -72,6 +76,7 @@ public struct MailMessage: Sendable {
         self.textBody = textBody
         self.htmlBody = htmlBody
         self.messageID = messageID
+        self.calendar = calendar
     }
 
     /// `true` when the envelope or the headers need the SMTPUTF8 extension
@@ -123,7 +128,23 @@ public struct MailMessage: Sendable {
         header("Message-ID: " + resolvedMessageID())
         header("MIME-Version: 1.0")
 
-        if let htmlBody {
+        if let calendar {
+            let boundary = boundary ?? MailMessage.randomBoundary()
+            let method = calendar.components(separatedBy: "\r\n").first { $0.hasPrefix("METHOD:") }?.dropFirst(7) ?? "PUBLISH"
+            header("Content-Type: multipart/mixed;\r\n boundary=\"\(boundary)\"")
+            header("")
+            out += "This is a multi-part message in MIME format.\r\n"
+            out += "\r\n--\(boundary)\r\n"
+            out += "Content-Type: text/plain; charset=utf-8\r\n"
+            out += "Content-Transfer-Encoding: base64\r\n\r\n"
+            out += MailMessage.base64Body(textBody)
+            out += "\r\n--\(boundary)\r\n"
+            out += "Content-Type: text/calendar; charset=utf-8; method=\(method); name=\"invite.ics\"\r\n"
+            out += "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
+            out += "Content-Transfer-Encoding: base64\r\n\r\n"
+            out += MailMessage.base64Body(calendar)
+            out += "\r\n--\(boundary)--\r\n"
+        } else if let htmlBody {
             let boundary = boundary ?? MailMessage.randomBoundary()
             header("Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"")
             header("")

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import NIOCore
 import Vapor
+import ZeroErrandCore
 
 /// Queues mail with the change that causes it and delivers it with retries.
 struct Outbox: Sendable {
@@ -9,13 +10,14 @@ struct Outbox: Sendable {
 
     /// Writes the message into the caller's transaction; it is sent after the commit.
     func enqueue(to account: Account, subjectKey: String, bodyKey: String, arguments: [String: String],
-                 on database: any Database) async throws {
+                 calendar: ICalendarEvent? = nil, on database: any Database) async throws {
         let translator = app.dependencies.translator
         let locale = account.appLocale
         let mail = OutboxMail(to: MailAddress(address: account.email, name: account.displayName),
                               subject: translator.text(subjectKey, locale, arguments),
                               textBody: translator.text(bodyKey, locale, arguments) + "\n\n" + translator.text("mail.signature", locale),
                               now: app.dependencies.clock.now())
+        mail.calendar = calendar?.render()
         try await mail.create(on: database)
     }
 
@@ -33,6 +35,7 @@ struct Outbox: Sendable {
                 try await deliver(mail)
                 mail.sentAt = app.dependencies.clock.now()
                 mail.textBody = ""
+                mail.calendar = nil
                 mail.lastError = nil
                 sent += 1
             } catch {
@@ -66,7 +69,8 @@ struct Outbox: Sendable {
         let message = MailMessage(from: config.mailFrom,
                                   to: [MailAddress(address: mail.toAddress, name: mail.toName.isEmpty ? nil : mail.toName)],
                                   subject: mail.subject, textBody: mail.textBody, htmlBody: nil,
-                                  messageID: "<\(mail.id?.uuidString.lowercased() ?? UUID().uuidString)@zeroerrand>")
+                                  messageID: "<\(mail.id?.uuidString.lowercased() ?? UUID().uuidString)@zeroerrand>",
+                                  calendar: mail.calendar)
         if let smtp = config.smtp {
             try await SMTPClient(configuration: smtp, eventLoopGroup: app.eventLoopGroup).send(message)
         } else {
@@ -93,7 +97,7 @@ extension Application {
     }
 }
 
-/// Sends queued mail every few seconds, and deadline reminders every few minutes, while the server
+/// Sends queued mail every few seconds, and deadline and video reminders every few minutes, while the server
 /// runs (not in tests, which call both explicitly).
 final class OutboxWorker: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
@@ -106,6 +110,15 @@ final class OutboxWorker: LifecycleHandler, @unchecked Sendable {
                 if round % 100 == 0 {
                     do { try await DeadlineReminders.run(application) } catch {
                         application.logger.warning("deadline reminders failed: \(error)")
+                    }
+                }
+                // Video reminders go an hour before a call, so they are looked for every minute.
+                if round % 20 == 0 {
+                    do { try await VideoReminders.run(application) } catch {
+                        application.logger.warning("video reminders failed: \(error)")
+                    }
+                    do { try await VideoRelay.sweep(application) } catch {
+                        application.logger.warning("video signal sweep failed: \(error)")
                     }
                 }
                 do { try await application.outbox.deliverDue() } catch {

@@ -20,6 +20,8 @@ final class OutboxMail: Model, @unchecked Sendable {
     /// Which app instance is sending it, until when: several instances share one outbox.
     @OptionalField(key: "claimed_by") var claimedBy: String?
     @OptionalField(key: "claimed_until") var claimedUntil: Date?
+    /// An iCalendar object (RFC 5545) sent along as an invitation, e.g. for a video appointment.
+    @OptionalField(key: "calendar") var calendar: String?
 
     init() {}
 

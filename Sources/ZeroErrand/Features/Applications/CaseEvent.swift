@@ -6,7 +6,7 @@ import ZeroErrandCore
 final class CaseEvent: Model, @unchecked Sendable {
     static let schema = "case_events"
 
-    enum Kind: String, Codable, Sendable { case action, message, document }
+    enum Kind: String, Codable, Sendable { case action, message, document, video }
 
     @ID(key: .id) var id: UUID?
     @Parent(key: "case_id") var caseRecord: Case

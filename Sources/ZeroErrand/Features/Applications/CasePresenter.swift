@@ -107,10 +107,33 @@ struct CasePresenter {
             assignPath: role == .office ? SiteURL.officeCaseAssignee(id: id).path : nil,
             colleagues: colleagues,
             applicant: role == .office ? record.applicant.displayName : nil,
+            video: try await videoPanel(id: id),
             errors: errors)
     }
 
     /// Sizes in units that read the same in both languages.
+    /// Where the case's video step stands, and where to go for it.
+    private func videoPanel(id: String) async throws -> VideoPanel? {
+        guard record.matter.channels.contains(.video), record.status != .draft else { return nil }
+        let sessions = try await VideoSession.query(on: request.db).filter(\.$caseRecord.$id == record.requireID())
+            .sort(\.$startsAt, .descending).with(\.$participants).all()
+        if let booked = sessions.first(where: { $0.status == .booked }) {
+            let status = request.t("video.panel.booked", ["when": request.showTime(booked.startsAt, in: zone)])
+            if role == .applicant { return VideoPanel(status: status, path: SiteURL.caseVideo(id: id).path, linkLabel: request.t("video.panel.manage")) }
+            let invited = booked.participants.contains { $0.$account.id == request.currentAccount?.id }
+            return VideoPanel(status: status, path: invited ? SiteURL.videoRoom(id: booked.id!.uuidString.lowercased()).path : SiteURL.officeVideo.path,
+                              linkLabel: request.t(invited ? "video.booking.enter_room" : "video.office.title"))
+        }
+        if let done = sessions.first(where: { $0.outcome == .identityConfirmed }) {
+            return VideoPanel(status: request.t("video.panel.confirmed", ["when": request.showTime(done.endedAt ?? done.startsAt, in: zone)]),
+                              path: nil, linkLabel: nil)
+        }
+        let bookable = VideoBooking.bookableStatuses.contains(record.status)
+        return VideoPanel(status: request.t("video.panel.not_booked"),
+                          path: role == .applicant && bookable ? SiteURL.caseVideo(id: id).path : nil,
+                          linkLabel: role == .applicant && bookable ? request.t("video.panel.book") : nil)
+    }
+
     static func size(_ bytes: Int64) -> String {
         switch bytes {
         case ..<1024: "\(bytes) B"

@@ -126,6 +126,9 @@ extension CaseWorkflow {
         if !matter.channels.contains(.online) { return (AppError(status: .forbidden, key: "apply.refused.not_online"), nil, nil) }
         let have = account.identityLevel
         if let have, have >= matter.identityLevel { return nil }
+        // A matter done by video confirms identity within the case itself: its video step comes
+        // before review, so signing in with a second factor is enough to apply.
+        if let have, matter.identityLevel == .videoVerified, matter.channels.contains(.video), have >= .twoFactor { return nil }
         let error = AppError(status: .forbidden, key: "apply.refused.identity",
                              arguments: ["needed": request.t("identity.level\(matter.identityLevel.rawValue)"),
                                          "have": have.map { request.t("identity.level\($0.rawValue)") } ?? request.t("identity.none")])

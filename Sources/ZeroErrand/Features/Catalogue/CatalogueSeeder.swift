@@ -12,7 +12,7 @@ enum CatalogueSeeder {
         var outcome = Outcome()
         var departments = Dictionary(uniqueKeysWithValues: try await Department.query(on: database).all().map { ($0.code, $0) })
         for entry in files.departments where departments[entry.code] == nil {
-            let department = Department()
+            let department = Department.new()
             department.code = entry.code
             department.kind = entry.kind
             department.nameZh = entry.nameZh

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import ZeroErrandCore
 
 /// An office at home that works matters: a police station, a notary office, a court, ...
 final class Department: Model, @unchecked Sendable {
@@ -19,8 +20,23 @@ final class Department: Model, @unchecked Sendable {
     @Field(key: "city_en") var cityEn: String
     /// Staff of the office see times in this zone; legal deadlines count its working days.
     @Field(key: "time_zone") var timeZone: String
+    /// Video appointments: how many hours ahead a slot must be booked, and until how many hours
+    /// before it a citizen may still move or cancel it.
+    @Field(key: "booking_notice_hours") var bookingNoticeHours: Int
+    @Field(key: "change_notice_hours") var changeNoticeHours: Int
 
     init() {}
+
+    var bookingRules: BookingRules { BookingRules(bookingNoticeHours: bookingNoticeHours, changeNoticeHours: changeNoticeHours) }
+    var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Asia/Shanghai")! }
+
+    /// A new office starts with the default notice rules.
+    static func new() -> Department {
+        let department = Department()
+        department.bookingNoticeHours = 2
+        department.changeNoticeHours = 12
+        return department
+    }
 
     func name(_ locale: AppLocale) -> String { locale == .zhHans ? nameZh : nameEn }
     func city(_ locale: AppLocale) -> String { locale == .zhHans ? cityZh : cityEn }

@@ -92,7 +92,7 @@ struct DepartmentAdminController: RouteCollection {
         guard errors.isEmpty else {
             return try await render(req, FormPage(values: values, errors: errors), current: existing, status: .unprocessableEntity)
         }
-        let department = existing ?? Department()
+        let department = existing ?? Department.new()
         department.code = values.code
         department.kind = values.kind
         department.$parent.id = parentID

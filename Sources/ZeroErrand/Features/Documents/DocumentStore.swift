@@ -49,11 +49,31 @@ struct DocumentStore: Sendable {
 
     private var incoming: String { directory + "/incoming" }
 
+    /// Bytes stored encrypted under a server-chosen name, whatever they are.
+    struct Blob: Sendable {
+        let storageName: String
+        let size: Int64
+        let sha256: String
+        let wrappedKey: WrappedKey
+    }
+
     /// Streams the body into an encrypted file. The type comes from the first bytes; the size limit
     /// is checked as bytes arrive, so an oversized body is cut off before it is all read. Nothing is
     /// visible under the final name until the whole file is on disk; on any failure the partial
     /// file is removed (and a crash leaves only a `.part` file that start-up clears away).
     func store<Body: AsyncSequence>(_ body: Body) async throws -> Stored where Body.Element == ByteBuffer {
+        let (blob, kind) = try await write(body, limit: maxBytes, identify: true)
+        guard let kind else { throw StoreError.unsupportedType }
+        return Stored(storageName: blob.storageName, kind: kind, size: blob.size, sha256: blob.sha256, wrappedKey: blob.wrappedKey)
+    }
+
+    /// The same for bytes of any type (parts of a recording), up to `limit`.
+    func storeBytes<Body: AsyncSequence>(_ body: Body, limit: Int) async throws -> Blob where Body.Element == ByteBuffer {
+        try await write(body, limit: limit, identify: false).blob
+    }
+
+    private func write<Body: AsyncSequence>(_ body: Body, limit: Int, identify: Bool) async throws -> (blob: Blob, kind: FileKind?)
+    where Body.Element == ByteBuffer {
         try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
         let storageName = UUID().uuidString.lowercased() + ".zed"
         let partPath = incoming + "/" + storageName + ".part"
@@ -65,9 +85,10 @@ struct DocumentStore: Sendable {
             let dataKey = Envelope.newDataKey()
             var encryptor = ChunkedEncryptor(key: dataKey)
             var hasher = SHA256Stream()
-            var budget = ByteBudget(limit: maxBytes)
+            var budget = ByteBudget(limit: limit)
             var head: [UInt8] = []
             var kind: FileKind?
+            var decided = !identify
             var size: Int64 = 0
             try handle.write(contentsOf: encryptor.header())
 
@@ -79,34 +100,73 @@ struct DocumentStore: Sendable {
                 let bytes = Array(buffer.readableBytesView)
                 try budget.consume(bytes.count)
                 size += Int64(bytes.count)
-                if kind == nil {
+                if !decided {
                     // Hold the first bytes back until there are enough to tell the type.
                     head += bytes
                     guard head.count >= FileKind.sniffLength else { continue }
                     guard let sniffed = FileKind.sniff(head) else { throw StoreError.unsupportedType }
                     kind = sniffed
+                    decided = true
                     try consume(head, final: false)
                     head = []
                 } else {
                     try consume(bytes, final: false)
                 }
             }
-            if kind == nil {
+            if !decided {
                 guard !head.isEmpty else { throw StoreError.empty }
                 guard let sniffed = FileKind.sniff(head) else { throw StoreError.unsupportedType }
                 kind = sniffed
             }
+            if size == 0 { throw StoreError.empty }
             try consume(head, final: true)
             try handle.synchronize()
             try handle.close()
             try FileManager.default.moveItem(atPath: partPath, toPath: directory + "/" + storageName)
             try Self.syncDirectory(directory)
-            return Stored(storageName: storageName, kind: kind!, size: size, sha256: hasher.hexDigest(),
-                          wrappedKey: try Envelope.wrap(dataKey, with: keys.current))
+            return (Blob(storageName: storageName, size: size, sha256: hasher.hexDigest(), wrappedKey: try Envelope.wrap(dataKey, with: keys.current)), kind)
         } catch {
             try? handle.close()
             try? FileManager.default.removeItem(atPath: partPath)
             throw error
+        }
+    }
+
+    /// Decrypts a stored file piece by piece, for files too large to hold in memory (recordings).
+    /// The hash is checked at the end: a file that does not match stops with an error before its
+    /// last piece, so a client never receives a complete copy of altered bytes.
+    func readStream(storageName: String, wrappedKey: WrappedKey, expectedSHA256: String) throws -> AsyncThrowingStream<ByteBuffer, any Error> {
+        guard let handle = FileHandle(forReadingAtPath: directory + "/" + storageName) else {
+            throw Abort(.internalServerError, reason: "stored document \(storageName) is missing")
+        }
+        let key = try Envelope.unwrap(wrappedKey, using: keys.all)
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                var decryptor = ChunkedDecryptor(key: key)
+                do {
+                    var hasher = SHA256Stream()
+                    var pending: [UInt8] = []
+                    while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty {
+                        let plain = try decryptor.decrypt(Array(piece))
+                        hasher.update(plain)
+                        // Held back one piece, so the last one goes out only once the hash is right.
+                        if !pending.isEmpty { continuation.yield(ByteBuffer(bytes: pending)) }
+                        pending = plain
+                    }
+                    let tail = try decryptor.finish()
+                    hasher.update(tail)
+                    try handle.close()
+                    guard hasher.hexDigest() == expectedSHA256 else {
+                        throw Abort(.internalServerError, reason: "stored document \(storageName) does not match its recorded hash")
+                    }
+                    continuation.yield(ByteBuffer(bytes: pending + tail))
+                    continuation.finish()
+                } catch {
+                    try? handle.close()
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
         }
     }
 

@@ -104,5 +104,13 @@ struct CasePage: Encodable {
     let assignPath: String?
     let colleagues: [Choice]
     let applicant: String?
+    /// The video step, for matters done by video.
+    let video: VideoPanel?
     var errors: [String: String] = [:]
+}
+
+struct VideoPanel: Encodable {
+    let status: String
+    let path: String?
+    let linkLabel: String?
 }

@@ -1,0 +1,65 @@
+import Fluent
+import Vapor
+import ZeroErrandCore
+
+/// Who may enter a session's room: only the people invited to it. Anyone else, including other
+/// staff of the office, gets the same 404 as for a session that does not exist.
+enum VideoAccess {
+    struct Entry: Sendable {
+        let session: VideoSession
+        let participant: VideoParticipant
+        let record: Case
+    }
+
+    static func participant(_ req: Request, parameter: String = "id") async throws -> Entry {
+        let account = try req.requireAccount()
+        guard let id = req.parameters.get(parameter, as: UUID.self),
+              let participant = try await VideoParticipant.query(on: req.db).filter(\.$session.$id == id)
+                .filter(\.$account.$id == account.requireID()).with(\.$session).first(),
+              let record = try await Case.query(on: req.db).filter(\.$id == participant.session.$caseRecord.id)
+                .with(\.$matter).with(\.$department).with(\.$applicant).first() else { throw AppError.notFound }
+        return Entry(session: participant.session, participant: participant, record: record)
+    }
+
+    /// An invited staff member: the one who may record and end the session.
+    static func staff(_ req: Request) async throws -> Entry {
+        let entry = try await participant(req)
+        guard entry.participant.role == .staff else { throw AppError.notFound }
+        return entry
+    }
+
+    /// A session of the signed-in staff member's department (invited or not), for the office pages.
+    static func officeSession(_ req: Request) async throws -> (VideoSession, Case) {
+        let account = try req.requireAccount()
+        guard account.kind == .staff, let departmentID = account.$department.id,
+              let id = req.parameters.get("id", as: UUID.self),
+              let session = try await VideoSession.query(on: req.db).filter(\.$id == id).filter(\.$department.$id == departmentID).first(),
+              let record = try await Case.query(on: req.db).filter(\.$id == session.$caseRecord.id)
+                .with(\.$matter).with(\.$department).with(\.$applicant).first() else { throw AppError.notFound }
+        return (session, record)
+    }
+}
+
+/// Who has agreed to the recording of a session so far.
+struct ConsentState: Sendable {
+    let agreed: [String]
+    let pending: [String]
+    let accounts: [UUID]
+
+    var complete: Bool { pending.isEmpty && !agreed.isEmpty }
+
+    static func load(session: UUID, on db: any Database) async throws -> ConsentState {
+        let participants = try await VideoParticipant.query(on: db).filter(\.$session.$id == session).with(\.$account).all()
+        return ConsentState(agreed: participants.filter { $0.consentedAt != nil }.map(\.account.displayName).sorted(),
+                            pending: participants.filter { $0.consentedAt == nil }.map(\.account.displayName).sorted(),
+                            accounts: participants.filter { $0.consentedAt != nil }.map(\.$account.id))
+    }
+
+    /// The JSON the room's browsers get; `mine` is added per recipient.
+    func json(mine: Bool? = nil) -> String {
+        var object: [String: Any] = ["agreed": agreed, "pending": pending, "complete": complete]
+        if let mine { object["mine"] = mine }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

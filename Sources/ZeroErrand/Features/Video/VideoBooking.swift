@@ -1,0 +1,168 @@
+import Fluent
+import Foundation
+import Vapor
+import ZeroErrandCore
+
+/// A time a citizen can book: free with at least one staff member of the office.
+struct VideoSlot: Sendable, Equatable {
+    let start: Date
+    let end: Date
+    let hosts: [UUID]
+}
+
+/// Booking, moving and cancelling video appointments. Two people can never hold one slot: the
+/// session row carries a unique `slot_key` (host + start) while booked, so whichever insert comes
+/// second fails on either database, however close together the two requests arrive.
+enum VideoBooking {
+    /// How far ahead slots are offered.
+    static let horizon: TimeInterval = 60 * 24 * 3600
+
+    /// Case states in which the office can still hold the video step.
+    static let bookableStatuses: [CaseStatus] = [.submitted, .accepted, .inReview, .resubmitted, .supplementRequested]
+
+    /// Why this case cannot have a video appointment now; nil when it can.
+    static func refusal(for record: Case, on db: any Database) async throws -> AppError? {
+        guard record.matter.channels.contains(.video) else { return AppError(status: .conflict, key: "video.refused.no_video_step") }
+        guard bookableStatuses.contains(record.status) else { return AppError(status: .conflict, key: "video.refused.case_status") }
+        let done = try await VideoSession.query(on: db).filter(\.$caseRecord.$id == record.requireID())
+            .filter(\.$outcome == .identityConfirmed).count()
+        return done > 0 ? AppError(status: .conflict, key: "video.refused.already_done") : nil
+    }
+
+    /// Free slots of the office from `now` on, earliest first.
+    static func freeSlots(department: Department, now: Date, on db: any Database) async throws -> [VideoSlot] {
+        let departmentID = try department.requireID()
+        let rules = try await VideoAvailability.query(on: db).filter(\.$department.$id == departmentID)
+            .filter(\.$lastDay >= CivilDay(now, in: department.zone).description).all()
+        let taken = try await takenSlotKeys(departmentID: departmentID, now: now, on: db)
+        var slots: [Date: VideoSlot] = [:]
+        for availability in rules {
+            guard let rule = availability.rule else { continue }
+            let host = availability.$staff.id
+            for start in rule.slotStarts(in: department.zone)
+            where start < now.addingTimeInterval(horizon) && department.bookingRules.mayBook(slotStart: start, now: now) == nil
+                && !taken.contains(VideoSession.slotKey(host: host, start: start)) {
+                let hosts = (slots[start]?.hosts ?? []) + [host]
+                slots[start] = VideoSlot(start: start, end: start.addingTimeInterval(TimeInterval(rule.slotMinutes * 60)), hosts: hosts)
+            }
+        }
+        return slots.values.sorted { $0.start < $1.start }
+    }
+
+    private static func takenSlotKeys(departmentID: UUID, now: Date, on db: any Database) async throws -> Set<String> {
+        let booked = try await VideoSession.query(on: db).filter(\.$department.$id == departmentID)
+            .filter(\.$status == .booked).filter(\.$startsAt >= now).all()
+        return Set(booked.compactMap(\.slotKey))
+    }
+
+    /// Books `start` for the case's video step, moving `replacing` if given. A slot someone else
+    /// took a moment earlier gets a clear "taken" answer rather than an error.
+    static func book(_ record: Case, start: Date, replacing: UUID?, req: Request) async throws -> VideoSession {
+        var attempt = 0
+        while true {
+            do {
+                return try await attemptBooking(record, start: start, replacing: replacing, req: req)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                // Another booking committed first: look again (another host may still be free).
+                attempt += 1
+                if attempt == 3 { throw AppError(status: .conflict, key: "video.refused.slot_taken") }
+            }
+        }
+    }
+
+    private static func attemptBooking(_ record: Case, start: Date, replacing: UUID?, req: Request) async throws -> VideoSession {
+        let now = req.now
+        let caseID = try record.requireID()
+        let department = record.department
+        let applicant = try req.requireAccount()
+        let outbox = req.application.outbox
+        let config = req.dependencies.config
+        return try await req.audited { db, audit in
+            if let refusal = try await refusal(for: record, on: db) { throw refusal }
+            let active = try await VideoSession.query(on: db).filter(\.$activeKey == VideoSession.activeKey(caseID: caseID, purpose: .identity)).first()
+            var previous: VideoSession?
+            if let active {
+                guard let replacing, active.id == replacing else { throw AppError(status: .conflict, key: "video.refused.already_booked") }
+                if department.bookingRules.mayChange(appointmentStart: active.startsAt, now: now) != nil {
+                    throw AppError(status: .conflict, key: "video.refused.too_late_to_change",
+                                   arguments: ["hours": String(department.changeNoticeHours)])
+                }
+                previous = active
+            } else if replacing != nil {
+                throw AppError.notFound
+            }
+            guard department.bookingRules.mayBook(slotStart: start, now: now) == nil else {
+                throw AppError(status: .unprocessableEntity, key: "video.refused.too_late", arguments: ["hours": String(department.bookingNoticeHours)])
+            }
+            guard let slot = try await freeSlots(department: department, now: now, on: db).first(where: { $0.start == start }),
+                  let host = slot.hosts.sorted(by: { $0.uuidString < $1.uuidString }).first else {
+                throw AppError(status: .conflict, key: "video.refused.slot_taken")
+            }
+            if let previous {
+                previous.status = .cancelled
+                previous.slotKey = nil
+                previous.activeKey = nil
+                previous.cancelledAt = now
+                previous.sequence += 1
+                try await previous.update(on: db)
+            }
+            let session = VideoSession()
+            session.$caseRecord.id = caseID
+            session.$department.id = try department.requireID()
+            session.$host.id = host
+            session.purpose = .identity
+            session.startsAt = slot.start
+            session.endsAt = slot.end
+            session.status = .booked
+            session.slotKey = VideoSession.slotKey(host: host, start: slot.start)
+            session.activeKey = VideoSession.activeKey(caseID: caseID, purpose: .identity)
+            session.sequence = 0
+            session.$bookedBy.id = try applicant.requireID()
+            session.createdAt = now
+            // Booked within a day of the call: the confirmation is the day's reminder.
+            if slot.start.timeIntervalSince(now) <= 24 * 3600 { session.remindedDayAt = now }
+            try await session.create(on: db)
+            let sessionID = try session.requireID()
+            try await VideoParticipant(sessionID: sessionID, accountID: record.$applicant.id, role: .applicant).create(on: db)
+            try await VideoParticipant(sessionID: sessionID, accountID: host, role: .staff).create(on: db)
+
+            try await CaseEvent(caseID: caseID, at: now, actorID: applicant.id, kind: .video,
+                                name: previous == nil ? "video_booked" : "video_rebooked", statusAfter: nil).create(on: db)
+            var details = ["case": caseID.uuidString.lowercased(), "number": record.number, "starts_at": ISO8601DateFormatter().string(from: slot.start)]
+            if let previous { details["replaces"] = try previous.requireID().uuidString.lowercased() }
+            try await audit.record("video.booked", "video_session", sessionID.uuidString.lowercased(), details)
+            let invitations = VideoInvitations(outbox: outbox, config: config, now: now)
+            if let previous { try await invitations.send(.cancelled, for: previous, case: record, on: db) }
+            try await invitations.send(.booked, for: session, case: record, on: db)
+            return session
+        }
+    }
+
+    /// Cancels a booked session. The citizen must respect the office's notice; the office may always cancel.
+    static func cancel(_ session: VideoSession, case record: Case, byOffice: Bool, req: Request) async throws {
+        let now = req.now
+        let actor = req.currentAccount?.id
+        let outbox = req.application.outbox
+        let config = req.dependencies.config
+        guard session.status == .booked else { throw AppError(status: .conflict, key: "video.refused.not_booked") }
+        if !byOffice, record.department.bookingRules.mayChange(appointmentStart: session.startsAt, now: now) != nil {
+            throw AppError(status: .conflict, key: "video.refused.too_late_to_change",
+                           arguments: ["hours": String(record.department.changeNoticeHours)])
+        }
+        try await req.audited { db, audit in
+            let sessionID = try session.requireID()
+            // Conditional on still being booked, so two cancellations cannot both send mail.
+            try await VideoSession.query(on: db).filter(\.$id == sessionID).filter(\.$status == .booked)
+                .set(\.$status, to: .cancelled).set(\.$slotKey, to: nil).set(\.$activeKey, to: nil)
+                .set(\.$cancelledAt, to: now).set(\.$sequence, to: session.sequence + 1).update()
+            guard let fresh = try await VideoSession.find(sessionID, on: db), fresh.cancelledAt == now else {
+                throw AppError(status: .conflict, key: "video.refused.not_booked")
+            }
+            try await CaseEvent(caseID: try record.requireID(), at: now, actorID: actor, kind: .video, name: "video_cancelled",
+                                statusAfter: nil).create(on: db)
+            try await audit.record("video.cancelled", "video_session", sessionID.uuidString.lowercased(),
+                                   ["case": try record.requireID().uuidString.lowercased(), "by": byOffice ? "office" : "applicant"])
+            try await VideoInvitations(outbox: outbox, config: config, now: now).send(.cancelled, for: fresh, case: record, on: db)
+        }
+    }
+}

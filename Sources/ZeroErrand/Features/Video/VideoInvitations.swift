@@ -1,0 +1,79 @@
+import Fluent
+import Foundation
+import Vapor
+import ZeroErrandCore
+
+/// The mail a video appointment causes: confirmation, reminders and cancellation, each in the
+/// recipient's language and zone (the office's zone named too), each with an iCalendar part so
+/// a calendar program files the appointment at the right instant.
+struct VideoInvitations {
+    enum Kind: String { case booked, reminderDay = "reminder_day", reminderHour = "reminder_hour", cancelled }
+
+    let outbox: Outbox
+    let config: AppConfig
+    let now: Date
+
+    func send(_ kind: Kind, for session: VideoSession, case record: Case, on db: any Database) async throws {
+        let sessionID = try session.requireID()
+        let participants = try await VideoParticipant.query(on: db).filter(\.$session.$id == sessionID).with(\.$account).all()
+        let translator = outbox.app.dependencies.translator
+        let officeZone = record.department.zone
+        let link = SiteURL.videoRoom(id: sessionID.uuidString.lowercased()).absolute(config)
+        for participant in participants {
+            let account = participant.account
+            let locale = account.appLocale
+            let zone = TimeZone(identifier: account.timeZone) ?? TimeZone(identifier: "UTC")!
+            let arguments = [
+                "number": record.number,
+                "matter": record.matter.name(locale),
+                "office": record.department.name(locale),
+                "when": TimeDisplay.format(session.startsAt, in: zone),
+                "when_office": TimeDisplay.format(session.startsAt, in: officeZone),
+                "link": link,
+            ]
+            let event = ICalendarEvent(
+                uid: "video-\(sessionID.uuidString.lowercased())@zeroerrand", sequence: session.sequence,
+                method: kind == .cancelled ? .cancel : .request, start: session.startsAt, end: session.endsAt, stamp: now,
+                summary: translator.text("video.ics.summary", locale, arguments),
+                description: translator.text("video.ics.description", locale, arguments), url: link,
+                organizerName: record.department.name(locale), organizerEmail: config.mailFrom.address,
+                attendeeName: account.displayName, attendeeEmail: account.email)
+            try await outbox.enqueue(to: account, subjectKey: "video.mail.\(kind.rawValue).subject",
+                                     bodyKey: "video.mail.\(kind.rawValue).body", arguments: arguments, calendar: event, on: db)
+        }
+    }
+}
+
+/// Reminders a day and an hour before each appointment, sent once each even with several
+/// instances running: a reminder is claimed by a conditional update before its mail is queued.
+enum VideoReminders {
+    static func run(_ app: Application) async throws {
+        for kind in [VideoInvitations.Kind.reminderDay, .reminderHour] {
+            try await send(kind, app: app)
+        }
+    }
+
+    private static func send(_ kind: VideoInvitations.Kind, app: Application) async throws {
+        let now = app.dependencies.clock.now()
+        let isDay = kind == .reminderDay
+        let due = try await unreminded(VideoSession.query(on: app.db), isDay: isDay).filter(\.$status == .booked)
+            .filter(\.$startsAt > now).filter(\.$startsAt <= now.addingTimeInterval(isDay ? 24 * 3600 : 3600))
+            .with(\.$caseRecord) { $0.with(\.$matter).with(\.$department) }.limit(200).all()
+        for session in due {
+            let sessionID = try session.requireID()
+            let record = session.caseRecord
+            try await app.audited(.system) { db, _ in
+                let claim = unreminded(VideoSession.query(on: db), isDay: isDay).filter(\.$id == sessionID)
+                try await (isDay ? claim.set(\.$remindedDayAt, to: now) : claim.set(\.$remindedHourAt, to: now)).update()
+                guard let fresh = try await VideoSession.find(sessionID, on: db),
+                      (isDay ? fresh.remindedDayAt : fresh.remindedHourAt) == now else { return }
+                try await VideoInvitations(outbox: app.outbox, config: app.dependencies.config, now: now)
+                    .send(kind, for: fresh, case: record, on: db)
+            }
+        }
+    }
+
+    private static func unreminded(_ query: QueryBuilder<VideoSession>, isDay: Bool) -> QueryBuilder<VideoSession> {
+        isDay ? query.filter(\.$remindedDayAt == nil) : query.filter(\.$remindedHourAt == nil)
+    }
+}

@@ -1,0 +1,133 @@
+import Fluent
+import Vapor
+import ZeroErrandCore
+
+/// The call itself: the room page, the ICE servers, consent to recording, and the WebSocket that
+/// carries offers, answers and ICE candidates between the room's participants.
+struct VideoRoomController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(Require(.manageOwnAccount))
+        signedIn.get(SiteURL.videoRoom(id: ":id").route, use: room)
+        signedIn.get(SiteURL.videoICE(id: ":id").route, use: ice)
+        signedIn.post(SiteURL.videoConsent(id: ":id").route, use: consent)
+        signedIn.webSocket(SiteURL.videoSignal(id: ":id").route, maxFrameSize: WebSocketMaxFrameSize(integerLiteral: 1 << 20),
+                           shouldUpgrade: shouldUpgrade, onUpgrade: signal)
+    }
+
+    @Sendable func room(req: Request) async throws -> Response {
+        let entry = try await VideoAccess.participant(req)
+        let page = try await VideoRoomPage.make(entry, req: req)
+        return try await req.page("video/room", page, title: "video.room.title")
+    }
+
+    /// STUN and TURN servers; TURN credentials are made per request and expire.
+    @Sendable func ice(req: Request) async throws -> Response {
+        let entry = try await VideoAccess.participant(req)
+        let config = req.dependencies.config.video
+        var servers: [[String: Any]] = []
+        if !config.stunURLs.isEmpty { servers.append(["urls": config.stunURLs]) }
+        if let secret = config.turnSecret, !config.turnURLs.isEmpty {
+            // The label shows in the TURN server's log: the session, never the person.
+            let label = "s" + String(try entry.session.requireID().uuidString.lowercased().prefix(8))
+            let credentials = TURNCredentials(secret: secret, label: label, now: req.now, lifetime: config.turnLifetime)
+            servers.append(["urls": config.turnURLs, "username": credentials.username, "credential": credentials.credential])
+        }
+        let body = try JSONSerialization.data(withJSONObject: ["iceServers": servers, "iceTransportPolicy": config.relayOnly ? "relay" : "all"],
+                                              options: [.sortedKeys])
+        let response = Response(status: .ok, body: .init(data: body))
+        response.headers.contentType = .json
+        response.headers.cacheControl = .init(noStore: true)
+        return response
+    }
+
+    /// "I agree to this call being recorded": who and when, in the session and the audit log.
+    @Sendable func consent(req: Request) async throws -> Response {
+        let entry = try await VideoAccess.participant(req)
+        guard entry.session.status == .booked else { throw AppError(status: .conflict, key: "video.room.closed") }
+        let participantID = try entry.participant.requireID()
+        let sessionID = try entry.session.requireID()
+        let now = req.now
+        let state = try await req.audited { db, audit in
+            try await VideoParticipant.query(on: db).filter(\.$id == participantID).filter(\.$consentedAt == nil)
+                .set(\.$consentedAt, to: now).update()
+            try await audit.record("video.consent_given", "video_session", sessionID.uuidString.lowercased(),
+                                   ["participant_role": entry.participant.role.rawValue])
+            return try await ConsentState.load(session: sessionID, on: db)
+        }
+        await req.application.videoRooms.publish(RoomEnvelope(room: sessionID, type: "consent", data: state.json(),
+                                                              consented: state.accounts, instance: req.application.instanceID))
+        return try await jsonResponse(["consent": JSONText(state.json(mine: true))])
+    }
+
+    @Sendable func shouldUpgrade(req: Request) async throws -> HTTPHeaders? {
+        try CSRFMiddleware.checkOrigin(of: req)
+        let entry = try await VideoAccess.participant(req)
+        guard entry.session.status == .booked else { throw AppError(status: .conflict, key: "video.room.closed") }
+        guard let peer = req.query[String.self, at: "peer"], PeerID.isValid(peer) else { throw AppError.badRequest }
+        req.storage[EntryKey.self] = entry
+        return [:]
+    }
+
+    @Sendable func signal(req: Request, socket: WebSocket) async {
+        guard let entry = req.storage[EntryKey.self], let peer = req.query[String.self, at: "peer"],
+              let sessionID = entry.session.id, let account = req.currentAccount, let accountID = account.id else {
+            try? await socket.close(code: .policyViolation)
+            return
+        }
+        // One reader in arrival order: an offer must reach the others before its ICE candidates.
+        let (texts, feed) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        socket.onText { _, text in feed.yield(text) }
+        socket.onClose.whenComplete { _ in feed.finish() }
+        let hub = req.application.videoRooms
+        let clock = req.dependencies.clock
+        let consent = (try? await ConsentState.load(session: sessionID, on: req.db)) ?? ConsentState(agreed: [], pending: [], accounts: [])
+        let recording = ((try? await VideoRecording.query(on: req.db).filter(\.$session.$id == sessionID)
+            .filter(\.$status == .recording).count()) ?? 0) > 0
+        let consentJSON = consent.json(mine: consent.accounts.contains(accountID))
+        let result = await hub.join(room: sessionID, peer: peer, account: accountID, name: account.displayName,
+                                    role: entry.participant.role.rawValue, socket: socket) { others in
+            let peers = String(decoding: (try? JSONSerialization.data(withJSONObject: others, options: [.sortedKeys])) ?? Data("[]".utf8), as: UTF8.self)
+            return #"{"consent":\#(consentJSON),"peer":"\#(peer)","peers":\#(peers),"recording":\#(recording),"type":"welcome"}"#
+        }
+        switch result {
+        case .joined: break
+        case .full:
+            try? await socket.send(#"{"type":"full"}"#)
+            try? await socket.close(code: .policyViolation)
+            return
+        case .peerTaken:
+            try? await socket.close(code: .policyViolation)
+            return
+        }
+        var limiter = RateLimiter(perSecond: 40, burst: 100, now: clock.now())
+        for await text in texts {
+            // Too fast, too large or not a signal: dropped, and the room carries on.
+            guard limiter.allow(now: clock.now()), let message = SignalMessage.parse(text) else { continue }
+            await hub.relay(room: sessionID, from: peer, message)
+        }
+        await hub.leave(room: sessionID, peer: peer, socket: socket)
+    }
+
+    private struct EntryKey: StorageKey { typealias Value = VideoAccess.Entry }
+}
+
+/// Already-encoded JSON placed inside a response object as is.
+struct JSONText: Sendable {
+    let text: String
+    init(_ text: String) { self.text = text }
+}
+
+func jsonResponse(_ object: [String: Any], status: HTTPResponseStatus = .ok) async throws -> Response {
+    var resolved: [String: Any] = [:]
+    for (key, value) in object {
+        if let json = value as? JSONText {
+            resolved[key] = try JSONSerialization.jsonObject(with: Data(json.text.utf8))
+        } else {
+            resolved[key] = value
+        }
+    }
+    let response = Response(status: status, body: .init(data: try JSONSerialization.data(withJSONObject: resolved, options: [.sortedKeys])))
+    response.headers.contentType = .json
+    response.headers.cacheControl = .init(noStore: true)
+    return response
+}

@@ -1,0 +1,153 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+import ZeroErrandCore
+
+/// A message within one room as the instances pass it around. `to` nil means everyone in the
+/// room. Server-made messages (join, leave, consent, recording) have no client behind `from`.
+struct RoomEnvelope: Codable, Sendable {
+    var room: UUID
+    var type: String
+    var from: String?
+    var to: String?
+    var name: String?
+    var role: String?
+    /// JSON text, passed to browsers as is.
+    var data: String?
+    /// The sender's account, so a participant whose socket moves to another instance keeps its peer id.
+    var account: UUID?
+    /// For consent messages: whose consent is recorded, so each recipient learns whether theirs is.
+    var consented: [UUID]?
+    var instance: String
+}
+
+/// The video rooms of this instance: the participants connected here, and who is connected
+/// elsewhere as far as join and leave messages tell. Messages go to local participants directly
+/// and, through the relay, to the other instances sharing the database.
+actor VideoRoomHub {
+    static let maxParticipants = 6
+
+    struct Peer {
+        let account: UUID
+        let name: String
+        let role: String
+        let instance: String
+        var socket: WebSocket?
+    }
+
+    enum JoinResult { case joined, full, peerTaken }
+
+    private var rooms: [UUID: [String: Peer]] = [:]
+    private let instance: String
+    private let publishRemote: @Sendable (RoomEnvelope) async -> Void
+
+    init(instance: String, publishRemote: @escaping @Sendable (RoomEnvelope) async -> Void) {
+        self.instance = instance
+        self.publishRemote = publishRemote
+    }
+
+    /// Adds the socket as `peer`. The same peer id from the same account is a reconnect: the new
+    /// socket replaces the old one and the others keep their connection (and restart ICE).
+    func join(room: UUID, peer: String, account: UUID, name: String, role: String, socket: WebSocket,
+              welcome: @Sendable (_ peers: [[String: String]]) -> String) async -> JoinResult {
+        var members = rooms[room] ?? [:]
+        let rejoin: Bool
+        if let existing = members[peer] {
+            guard existing.account == account else { return .peerTaken }
+            rejoin = true
+            if let old = existing.socket, old !== socket { old.close(code: .goingAway, promise: nil) }
+        } else {
+            guard members.count < Self.maxParticipants else { return .full }
+            rejoin = false
+        }
+        let others = members.filter { $0.key != peer }.map { ["peer": $0.key, "name": $0.value.name, "role": $0.value.role] }
+        members[peer] = Peer(account: account, name: name, role: role, instance: instance, socket: socket)
+        rooms[room] = members
+        socket.send(welcome(others), promise: nil)
+        await publish(RoomEnvelope(room: room, type: rejoin ? "rejoin" : "join", from: peer, name: name, role: role,
+                                   account: account, instance: instance))
+        return .joined
+    }
+
+    /// Called when a socket closes; a socket already replaced by a reconnect changes nothing.
+    func leave(room: UUID, peer: String, socket: WebSocket) async {
+        guard let member = rooms[room]?[peer], member.socket === socket else { return }
+        rooms[room]?[peer] = nil
+        if rooms[room]?.isEmpty == true { rooms[room] = nil }
+        await publish(RoomEnvelope(room: room, type: "leave", from: peer, instance: instance))
+    }
+
+    /// A validated client message: `from` is always the sender's own peer id.
+    func relay(room: UUID, from peer: String, _ message: SignalMessage) async {
+        guard rooms[room]?[peer]?.socket != nil else { return }
+        await publish(RoomEnvelope(room: room, type: message.kind.rawValue, from: peer, to: message.to, data: message.data, instance: instance))
+    }
+
+    /// Sends a message to the room on every instance.
+    func publish(_ envelope: RoomEnvelope) async {
+        deliver(envelope)
+        await publishRemote(envelope)
+    }
+
+    /// A message for local participants (from here or from another instance). Join and leave
+    /// from elsewhere also keep the room's member list, so the limit of six holds across instances.
+    func deliver(_ envelope: RoomEnvelope) {
+        if envelope.instance != instance, let from = envelope.from {
+            switch envelope.type {
+            case "join", "rejoin":
+                rooms[envelope.room, default: [:]][from] = Peer(account: envelope.account ?? UUID(), name: envelope.name ?? "",
+                                                             role: envelope.role ?? "", instance: envelope.instance, socket: nil)
+            case "leave":
+                // Only if the peer still lives there: it may have reconnected to this instance meanwhile.
+                if rooms[envelope.room]?[from]?.instance == envelope.instance { rooms[envelope.room]?[from] = nil }
+            default: break
+            }
+        }
+        guard let members = rooms[envelope.room] else { return }
+        for (peer, member) in members where peer != envelope.from {
+            guard let socket = member.socket, envelope.to == nil || envelope.to == peer else { continue }
+            socket.send(Self.clientText(envelope, for: member))
+        }
+    }
+
+    /// Closes every local socket of the room (the session ended) after telling the browsers why.
+    func close(room: UUID) async {
+        await publish(RoomEnvelope(room: room, type: "ended", instance: instance))
+        for member in (rooms[room] ?? [:]).values {
+            member.socket?.close(code: .normalClosure, promise: nil)
+        }
+        rooms[room] = nil
+    }
+
+    func localPeerCount(room: UUID) -> Int { rooms[room]?.values.filter { $0.socket != nil }.count ?? 0 }
+
+    /// What a browser receives: the envelope without the instance bookkeeping.
+    private static func clientText(_ envelope: RoomEnvelope, for member: Peer) -> String {
+        var object: [String: Any] = ["type": envelope.type]
+        if let from = envelope.from { object["from"] = from }
+        if let to = envelope.to { object["to"] = to }
+        if let name = envelope.name { object["name"] = name }
+        if let role = envelope.role { object["role"] = role }
+        if let data = envelope.data, var value = try? JSONSerialization.jsonObject(with: Data(data.utf8)) {
+            if let consented = envelope.consented, var dictionary = value as? [String: Any] {
+                dictionary["mine"] = consented.contains(member.account)
+                value = dictionary
+            }
+            object["data"] = value
+        }
+        let json = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: json, as: UTF8.self)
+    }
+}
+
+extension Application {
+    private struct HubKey: StorageKey { typealias Value = VideoRoomHub }
+
+    var videoRooms: VideoRoomHub {
+        get {
+            guard let hub = storage[HubKey.self] else { fatalError("configure() sets up the video rooms") }
+            return hub
+        }
+        set { storage[HubKey.self] = newValue }
+    }
+}

@@ -1,0 +1,85 @@
+import Fluent
+import Foundation
+
+/// One booked video appointment for a step of a case: who hosts it, when, and how it ended.
+final class VideoSession: Model, @unchecked Sendable {
+    static let schema = "video_sessions"
+
+    enum Status: String, Codable, Sendable { case booked, cancelled, completed }
+
+    /// What the call is for. Identity (and the applicant's will) is the only step so far;
+    /// notarization and mediation will add theirs.
+    enum Purpose: String, Codable, Sendable, CaseIterable { case identity }
+
+    /// How the staff member ended the session; stored and shown on the case.
+    enum Outcome: String, Codable, Sendable, CaseIterable {
+        case identityConfirmed = "identity_confirmed"
+        case identityNotConfirmed = "identity_not_confirmed"
+        case applicantAbsent = "applicant_absent"
+        case technicalFailure = "technical_failure"
+
+        /// Another appointment may be booked for the same step.
+        var allowsAnotherBooking: Bool { self != .identityConfirmed }
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "case_id") var caseRecord: Case
+    @Parent(key: "department_id") var department: Department
+    @Parent(key: "host_id") var host: Account
+    @Field(key: "purpose") var purpose: Purpose
+    @Field(key: "starts_at") var startsAt: Date
+    @Field(key: "ends_at") var endsAt: Date
+    @Field(key: "status") var status: Status
+    @OptionalField(key: "slot_key") var slotKey: String?
+    @OptionalField(key: "active_key") var activeKey: String?
+    /// Raised at every change, for the iCalendar SEQUENCE (a calendar keeps the newest).
+    @Field(key: "sequence") var sequence: Int
+    @Parent(key: "booked_by") var bookedBy: Account
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "cancelled_at") var cancelledAt: Date?
+    @OptionalField(key: "ended_at") var endedAt: Date?
+    @OptionalField(key: "outcome") var outcome: Outcome?
+    @OptionalField(key: "outcome_note") var outcomeNote: String?
+    @OptionalField(key: "reminded_day_at") var remindedDayAt: Date?
+    @OptionalField(key: "reminded_hour_at") var remindedHourAt: Date?
+    @Children(for: \.$session) var participants: [VideoParticipant]
+
+    init() {}
+
+    /// One staff member can hold one appointment at one instant.
+    static func slotKey(host: UUID, start: Date) -> String {
+        "\(host.uuidString.lowercased())@\(Int(start.timeIntervalSince1970))"
+    }
+
+    /// One live booking per step of a case.
+    static func activeKey(caseID: UUID, purpose: Purpose) -> String {
+        "\(caseID.uuidString.lowercased()):\(purpose.rawValue)"
+    }
+
+    /// The room opens a little before the appointment and stays open until the session ends.
+    func roomIsOpen(at now: Date) -> Bool {
+        status == .booked && now >= startsAt.addingTimeInterval(-15 * 60)
+    }
+}
+
+/// Someone invited into a session's room; only they may enter it. Consent to recording is
+/// recorded here (who and when) as well as in the audit log.
+final class VideoParticipant: Model, @unchecked Sendable {
+    static let schema = "video_participants"
+
+    enum Role: String, Codable, Sendable { case applicant, staff, other }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "session_id") var session: VideoSession
+    @Parent(key: "account_id") var account: Account
+    @Field(key: "role") var role: Role
+    @OptionalField(key: "consented_at") var consentedAt: Date?
+
+    init() {}
+
+    init(sessionID: UUID, accountID: UUID, role: Role) {
+        $session.id = sessionID
+        $account.id = accountID
+        self.role = role
+    }
+}

@@ -1,0 +1,84 @@
+import Fluent
+import Foundation
+import Vapor
+import ZeroErrandCore
+
+/// Booking page: the current appointment, earlier ones, and free slots grouped by the viewer's days.
+struct VideoBookingPage: Encodable {
+    struct Appointment: Encodable {
+        let id: String
+        let when: String
+        let whenOffice: String
+        let status: String
+        let outcome: String?
+        let roomPath: String?
+        let cancelPath: String?
+    }
+    struct Day: Encodable {
+        let label: String
+        let slots: [Slot]
+    }
+    struct Slot: Encodable {
+        let value: String
+        let id: String
+        let label: String
+        let officeLabel: String
+    }
+
+    let number: String
+    let casePath: String
+    let matter: String
+    let office: String
+    let officeZone: String
+    let viewerZone: String
+    let refusal: String?
+    let current: Appointment?
+    let earlier: [Appointment]
+    let days: [Day]
+    let bookPath: String
+    let replacing: String?
+    let notice: String
+
+    /// Slots shown at once; enough for several weeks of a busy office.
+    static let slotLimit = 300
+
+    static func make(_ record: Case, req: Request) async throws -> VideoBookingPage {
+        let caseID = try record.requireID().uuidString.lowercased()
+        let department = record.department
+        let now = req.now
+        let sessions = try await VideoSession.query(on: req.db).filter(\.$caseRecord.$id == record.requireID()).sort(\.$startsAt, .descending).all()
+        func appointment(_ session: VideoSession) -> Appointment {
+            let id = session.id?.uuidString.lowercased() ?? ""
+            let booked = session.status == .booked
+            let mayCancel = booked && department.bookingRules.mayChange(appointmentStart: session.startsAt, now: now) == nil
+            return Appointment(id: id, when: req.showTime(session.startsAt), whenOffice: req.showTime(session.startsAt, in: department.zone),
+                               status: req.t("video.status.\(session.status.rawValue)"),
+                               outcome: session.outcome.map { req.t("video.outcome.\($0.rawValue)") },
+                               roomPath: booked ? SiteURL.videoRoom(id: id).path : nil,
+                               cancelPath: mayCancel ? SiteURL.caseVideoCancel(id: caseID, session: id).path : nil)
+        }
+        let current = sessions.first { $0.status == .booked }
+        let refusal = try await VideoBooking.refusal(for: record, on: req.db)
+        var days: [Day] = []
+        if refusal == nil && (current == nil || department.bookingRules.mayChange(appointmentStart: current!.startsAt, now: now) == nil) {
+            let zone = req.viewerTimeZone
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            for slot in try await VideoBooking.freeSlots(department: department, now: now, on: req.db).prefix(slotLimit) {
+                let label = req.showTime(slot.start, in: zone)
+                let day = String(label.prefix(10)) + " " + req.t("weekday.\(CivilDay(slot.start, in: zone).weekday)")
+                let seconds = String(Int(slot.start.timeIntervalSince1970))
+                let entry = Slot(value: seconds, id: "slot-\(seconds)", label: label, officeLabel: req.showTime(slot.start, in: department.zone))
+                if days.last?.label == day { days[days.count - 1] = Day(label: day, slots: days[days.count - 1].slots + [entry]) }
+                else { days.append(Day(label: day, slots: [entry])) }
+            }
+        }
+        return VideoBookingPage(
+            number: record.number, casePath: SiteURL.caseDetail(id: caseID).path, matter: record.matter.name(req.locale),
+            office: department.name(req.locale), officeZone: department.timeZone, viewerZone: req.viewerTimeZone.identifier,
+            refusal: refusal.map { req.t($0.key, $0.arguments) }, current: current.map(appointment),
+            earlier: sessions.filter { $0.status != .booked }.map(appointment), days: days,
+            bookPath: SiteURL.caseVideo(id: caseID).path, replacing: current?.id?.uuidString.lowercased(),
+            notice: req.t("video.booking.notice", ["booking": String(department.bookingNoticeHours), "change": String(department.changeNoticeHours)]))
+    }
+}

@@ -1,0 +1,91 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// The room page: the call, consent to recording, and for staff the recorder and the outcome form.
+struct VideoRoomPage: Encodable {
+    struct Person: Encodable {
+        let name: String
+        let role: String
+        let consented: Bool
+    }
+    struct Recording: Encodable {
+        let started: String
+        let state: String
+        let size: String
+        let sha256: String
+        let path: String?
+    }
+
+    let sessionID: String
+    let number: String
+    let matter: String
+    let office: String
+    let when: String
+    let whenOffice: String
+    let status: String
+    let isOpen: Bool
+    let role: String
+    let selfName: String
+    let isStaff: Bool
+    let paths: [String: String]
+    let casePath: String
+    /// Translated texts for video.js, as JSON made safe to sit inside a script element.
+    let stringsJSON: String
+    let people: [Person]
+    let outcomes: [Choice]
+    let outcome: String?
+    let outcomeNote: String?
+    let colleagues: [Choice]
+    let recordings: [Recording]
+
+    static let scriptStrings = [
+        "state_idle", "state_connecting", "state_waiting", "state_connected", "state_reconnecting", "state_failed", "state_left",
+        "state_signal_lost", "state_ended", "camera_denied", "audio_only_on", "audio_only_off", "consent_waiting", "consent_complete",
+        "consent_given", "recording_on", "recording_uploading", "recording_done", "recording_failed", "recording_resuming",
+        "peer_joined", "peer_left", "peer_audio_only", "room_full", "not_allowed",
+    ]
+
+    static func make(_ entry: VideoAccess.Entry, req: Request) async throws -> VideoRoomPage {
+        let session = entry.session
+        let record = entry.record
+        let id = try session.requireID().uuidString.lowercased()
+        let locale = req.locale
+        let isStaff = entry.participant.role == .staff
+        let participants = try await VideoParticipant.query(on: req.db).filter(\.$session.$id == session.requireID()).with(\.$account).all()
+        var strings: [String: String] = [:]
+        for key in scriptStrings { strings[key] = req.t("video.js.\(key)") }
+        let stringsData = try JSONSerialization.data(withJSONObject: strings, options: [.sortedKeys])
+        let stringsJSON = String(decoding: stringsData, as: UTF8.self)
+            .replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e").replacingOccurrences(of: "&", with: "\\u0026")
+        var colleagues: [Choice] = []
+        var recordings: [Recording] = []
+        if isStaff {
+            let invited = Set(participants.map(\.$account.id))
+            colleagues = try await Account.query(on: req.db).filter(\.$department.$id == record.$department.id).filter(\.$kind == .staff)
+                .sort(\.$displayName).all().filter { !invited.contains($0.id ?? UUID()) }
+                .map { Choice(value: $0.id?.uuidString.lowercased() ?? "", label: $0.displayName, selected: false) }
+            recordings = try await VideoRecording.query(on: req.db).filter(\.$session.$id == session.requireID()).sort(\.$startedAt).all().map {
+                Recording(started: req.showTime($0.startedAt), state: req.t("video.recording.state.\($0.status.rawValue)"),
+                          size: $0.size.map { ByteCountFormatter.string(fromByteCount: $0, countStyle: .file) } ?? "",
+                          sha256: $0.sha256 ?? "",
+                          path: $0.status == .complete ? SiteURL.officeVideoRecordingFile(id: id, recording: $0.id?.uuidString.lowercased() ?? "").path : nil)
+            }
+        }
+        let caseID = record.id?.uuidString.lowercased() ?? ""
+        return VideoRoomPage(
+            sessionID: id, number: record.number, matter: record.matter.name(locale), office: record.department.name(locale),
+            when: req.showTime(session.startsAt), whenOffice: req.showTime(session.startsAt, in: record.department.zone),
+            status: req.t("video.status.\(session.status.rawValue)"), isOpen: session.status == .booked,
+            role: entry.participant.role.rawValue, selfName: try req.requireAccount().displayName, isStaff: isStaff,
+            paths: ["ws": SiteURL.videoSignal(id: id).path, "ice": SiteURL.videoICE(id: id).path,
+                    "consent": SiteURL.videoConsent(id: id).path, "recordings": SiteURL.videoRecordings(id: id).path,
+                    "outcome": SiteURL.officeVideoOutcome(id: id).path, "participants": SiteURL.officeVideoParticipants(id: id).path],
+            casePath: isStaff ? SiteURL.officeCase(id: caseID).path : SiteURL.caseDetail(id: caseID).path,
+            stringsJSON: stringsJSON,
+            people: participants.map { Person(name: $0.account.displayName, role: req.t("video.role.\($0.role.rawValue)"), consented: $0.consentedAt != nil) },
+            outcomes: VideoSession.Outcome.allCases.map { Choice(value: $0.rawValue, label: req.t("video.outcome.\($0.rawValue)"), selected: false) },
+            outcome: session.outcome.map { req.t("video.outcome.\($0.rawValue)") }, outcomeNote: session.outcomeNote,
+            colleagues: colleagues, recordings: recordings)
+    }
+}
