@@ -25,6 +25,17 @@ enum Inbox {
         return Mail(subject: queued.subject, text: queued.textBody, calendar: queued.calendar?.replacingOccurrences(of: "\r\n", with: "\n"))
     }
 
+    /// Every mail to `address`, oldest first.
+    static func all(_ app: Application, to address: String) async throws -> [Mail] {
+        if TestEnvironment.hasMailSink {
+            try await app.outbox.deliverDue()
+            return try MailSink.messages(to: address).map { Mail(subject: $0.subject, text: $0.text, calendar: $0.calendar) }
+        }
+        return try await OutboxMail.query(on: app.db).filter(\.$toAddress == address).sort(\.$createdAt).all().map {
+            Mail(subject: $0.subject, text: $0.textBody, calendar: $0.calendar?.replacingOccurrences(of: "\r\n", with: "\n"))
+        }
+    }
+
     /// The token from a link like `https://…/email/confirm#token=…`.
     static func token(in mail: Mail) -> String? {
         guard let range = mail.text.range(of: "#token=") else { return nil }

@@ -45,29 +45,32 @@ struct RecordingRetention: Sendable, Equatable {
 /// chunks of recordings abandoned mid-upload for two days. Each deletion is audited.
 struct ExpireRecordingsCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Flag(name: "dry-run", help: "Only list what would be deleted.")
+        @Flag(name: "dry-run", help: "Only count what would be deleted.")
         var dryRun: Bool
     }
 
     var help: String { "Deletes video recordings past their retention period (Resources/Video/retention.yaml)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let app = context.application
+        let result = try await RecordingExpiry.run(context.application, dryRun: signature.dryRun)
+        let text = "\(result.expired) expired recording(s) and \(result.abandoned) abandoned upload(s)"
+        if signature.dryRun { context.console.print("Would delete " + text + ".") } else { context.console.success("Deleted " + text + ".") }
+    }
+}
+
+enum RecordingExpiry {
+    static func run(_ app: Application, dryRun: Bool = false) async throws -> (expired: Int, abandoned: Int) {
         let now = app.dependencies.clock.now()
         let expired = try await VideoRecording.query(on: app.db).filter(\.$status == .complete).filter(\.$expiresAt <= now).all()
         let abandoned = try await VideoRecording.query(on: app.db).filter(\.$status == .recording)
             .filter(\.$startedAt < now.addingTimeInterval(-2 * 86400)).all()
-        if signature.dryRun {
-            context.console.print("Would delete \(expired.count) expired recording(s) and \(abandoned.count) abandoned upload(s).")
-            return
+        if !dryRun {
+            for recording in expired + abandoned { try await purge(recording, app: app, now: now) }
         }
-        for recording in expired + abandoned {
-            try await purge(recording, app: app, now: now)
-        }
-        context.console.success("Deleted \(expired.count) expired recording(s) and \(abandoned.count) abandoned upload(s).")
+        return (expired.count, abandoned.count)
     }
 
-    private func purge(_ recording: VideoRecording, app: Application, now: Date) async throws {
+    private static func purge(_ recording: VideoRecording, app: Application, now: Date) async throws {
         let id = try recording.requireID()
         let chunks = try await VideoRecordingChunk.query(on: app.db).filter(\.$recording.$id == id).all()
         let storageName = recording.storageName

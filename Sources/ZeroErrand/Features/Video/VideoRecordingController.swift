@@ -66,7 +66,7 @@ struct VideoRecordingController: RouteCollection {
             // Sent again after a lost acknowledgement: it is already stored.
             return try await jsonResponse(["acknowledged": number, "nextChunk": recording.nextChunk])
         }
-        guard number == recording.nextChunk else { return try await expected(recording.nextChunk) }
+        guard number == recording.nextChunk else { return try await expected(recording.nextChunk, req: req) }
         let config = req.dependencies.config.video
         let room = config.recordingLimit - Int(recording.receivedBytes)
         guard room > 0 else { throw AppError(status: .payloadTooLarge, key: "video.recording.too_large") }
@@ -116,7 +116,7 @@ struct VideoRecordingController: RouteCollection {
             return try await jsonResponse(["sha256": recording.sha256 ?? "", "bytes": recording.size ?? 0])
         }
         guard recording.status == .recording else { throw AppError(status: .conflict, key: "video.recording.finished") }
-        guard form.chunks == recording.nextChunk, form.chunks > 0 else { return try await expected(recording.nextChunk) }
+        guard form.chunks == recording.nextChunk, form.chunks > 0 else { return try await expected(recording.nextChunk, req: req) }
         let chunks = try await VideoRecordingChunk.query(on: req.db).filter(\.$recording.$id == recordingID).sort(\.$sequence).all()
         let store = req.dependencies.documents
         let whole = try await store.storeBytes(RecordingChunks(chunks: chunks, store: store), limit: req.dependencies.config.video.recordingLimit)
@@ -193,9 +193,10 @@ struct VideoRecordingController: RouteCollection {
         return (entry, recording)
     }
 
-    private func expected(_ next: Int) async throws -> Response {
-        let error = AppError(status: .conflict, key: "video.recording.out_of_order")
-        return try await jsonResponse(["error": ["code": error.key, "message": "chunk \(next) expected"], "nextChunk": next], status: .conflict)
+    /// 409 naming the chunk the server expects, so the recorder resumes from there.
+    private func expected(_ next: Int, req: Request) async throws -> Response {
+        try await jsonResponse(["error": ["code": "video.recording.out_of_order", "message": req.t("video.recording.out_of_order")],
+                                "nextChunk": next], status: .conflict)
     }
 }
 

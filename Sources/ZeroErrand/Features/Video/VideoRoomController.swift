@@ -10,8 +10,7 @@ struct VideoRoomController: RouteCollection {
         signedIn.get(SiteURL.videoRoom(id: ":id").route, use: room)
         signedIn.get(SiteURL.videoICE(id: ":id").route, use: ice)
         signedIn.post(SiteURL.videoConsent(id: ":id").route, use: consent)
-        signedIn.webSocket(SiteURL.videoSignal(id: ":id").route, maxFrameSize: WebSocketMaxFrameSize(integerLiteral: 1 << 20),
-                           shouldUpgrade: shouldUpgrade, onUpgrade: signal)
+        signedIn.get(SiteURL.videoSignal(id: ":id").route, use: upgrade)
     }
 
     @Sendable func room(req: Request) async throws -> Response {
@@ -59,24 +58,35 @@ struct VideoRoomController: RouteCollection {
         return try await jsonResponse(["consent": JSONText(state.json(mine: true))])
     }
 
-    @Sendable func shouldUpgrade(req: Request) async throws -> HTTPHeaders? {
+    /// Checks everything before agreeing to the upgrade, in the route itself: an error thrown from
+    /// Vapor's `shouldUpgrade` leaves the connection hanging instead of answering 403/404.
+    @Sendable func upgrade(req: Request) async throws -> Response {
         try CSRFMiddleware.checkOrigin(of: req)
         let entry = try await VideoAccess.participant(req)
         guard entry.session.status == .booked else { throw AppError(status: .conflict, key: "video.room.closed") }
-        guard let peer = req.query[String.self, at: "peer"], PeerID.isValid(peer) else { throw AppError.badRequest }
-        req.storage[EntryKey.self] = entry
-        return [:]
+        guard let peer = req.query[String.self, at: "peer"], PeerID.isValid(peer),
+              let account = req.currentAccount, let accountID = account.id else { throw AppError.badRequest }
+        let participant = Participant(session: try entry.session.requireID(), peer: peer, account: accountID,
+                                      name: account.displayName, role: entry.participant.role.rawValue)
+        return req.webSocket(maxFrameSize: WebSocketMaxFrameSize(integerLiteral: 1 << 20)) { req, socket in
+            await signal(req: req, socket: socket, participant)
+        }
     }
 
-    @Sendable func signal(req: Request, socket: WebSocket) async {
-        guard let entry = req.storage[EntryKey.self], let peer = req.query[String.self, at: "peer"],
-              let sessionID = entry.session.id, let account = req.currentAccount, let accountID = account.id else {
-            try? await socket.close(code: .policyViolation)
-            return
-        }
+    struct Participant: Sendable {
+        let session: UUID
+        let peer: String
+        let account: UUID
+        let name: String
+        let role: String
+    }
+
+    func signal(req: Request, socket: WebSocket, _ participant: Participant) async {
+        let sessionID = participant.session, peer = participant.peer, accountID = participant.account
         // One reader in arrival order: an offer must reach the others before its ICE candidates.
         let (texts, feed) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(256))
-        socket.onText { _, text in feed.yield(text) }
+        // Set on the socket's event loop, in order: the async variant would start a task per message.
+        socket.eventLoop.execute { socket.onText { _, text in feed.yield(text) } }
         socket.onClose.whenComplete { _ in feed.finish() }
         let hub = req.application.videoRooms
         let clock = req.dependencies.clock
@@ -84,8 +94,8 @@ struct VideoRoomController: RouteCollection {
         let recording = ((try? await VideoRecording.query(on: req.db).filter(\.$session.$id == sessionID)
             .filter(\.$status == .recording).count()) ?? 0) > 0
         let consentJSON = consent.json(mine: consent.accounts.contains(accountID))
-        let result = await hub.join(room: sessionID, peer: peer, account: accountID, name: account.displayName,
-                                    role: entry.participant.role.rawValue, socket: socket) { others in
+        let result = await hub.join(room: sessionID, peer: peer, account: accountID, name: participant.name,
+                                    role: participant.role, socket: socket) { others in
             let peers = String(decoding: (try? JSONSerialization.data(withJSONObject: others, options: [.sortedKeys])) ?? Data("[]".utf8), as: UTF8.self)
             return #"{"consent":\#(consentJSON),"peer":"\#(peer)","peers":\#(peers),"recording":\#(recording),"type":"welcome"}"#
         }
@@ -107,8 +117,6 @@ struct VideoRoomController: RouteCollection {
         }
         await hub.leave(room: sessionID, peer: peer, socket: socket)
     }
-
-    private struct EntryKey: StorageKey { typealias Value = VideoAccess.Entry }
 }
 
 /// Already-encoded JSON placed inside a response object as is.

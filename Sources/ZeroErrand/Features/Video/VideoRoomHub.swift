@@ -27,12 +27,18 @@ struct RoomEnvelope: Codable, Sendable {
 actor VideoRoomHub {
     static let maxParticipants = 6
 
+    /// How long a participant whose connection dropped keeps their place: if their socket comes
+    /// back within it, the others keep their calls (and restart ICE) instead of rebuilding them.
+    static let reconnectGrace: Duration = .seconds(20)
+
     struct Peer {
         let account: UUID
         let name: String
         let role: String
         let instance: String
         var socket: WebSocket?
+        /// Counts reconnects, so a grace period that ran out is not applied to a newer socket.
+        var generation = 0
     }
 
     enum JoinResult { case joined, full, peerTaken }
@@ -52,16 +58,18 @@ actor VideoRoomHub {
               welcome: @Sendable (_ peers: [[String: String]]) -> String) async -> JoinResult {
         var members = rooms[room] ?? [:]
         let rejoin: Bool
+        var generation = 0
         if let existing = members[peer] {
             guard existing.account == account else { return .peerTaken }
             rejoin = true
+            generation = existing.generation + 1
             if let old = existing.socket, old !== socket { old.close(code: .goingAway, promise: nil) }
         } else {
             guard members.count < Self.maxParticipants else { return .full }
             rejoin = false
         }
         let others = members.filter { $0.key != peer }.map { ["peer": $0.key, "name": $0.value.name, "role": $0.value.role] }
-        members[peer] = Peer(account: account, name: name, role: role, instance: instance, socket: socket)
+        members[peer] = Peer(account: account, name: name, role: role, instance: instance, socket: socket, generation: generation)
         rooms[room] = members
         socket.send(welcome(others), promise: nil)
         await publish(RoomEnvelope(room: room, type: rejoin ? "rejoin" : "join", from: peer, name: name, role: role,
@@ -70,8 +78,29 @@ actor VideoRoomHub {
     }
 
     /// Called when a socket closes; a socket already replaced by a reconnect changes nothing.
+    /// Leaving on purpose (close code 1000) leaves at once; a dropped connection keeps the place
+    /// for `reconnectGrace`.
     func leave(room: UUID, peer: String, socket: WebSocket) async {
-        guard let member = rooms[room]?[peer], member.socket === socket else { return }
+        guard var member = rooms[room]?[peer], member.socket === socket else { return }
+        if socket.closeCode == .normalClosure {
+            await remove(room: room, peer: peer)
+            return
+        }
+        member.socket = nil
+        rooms[room]?[peer] = member
+        let generation = member.generation
+        Task {
+            try? await Task.sleep(for: Self.reconnectGrace)
+            await self.expire(room: room, peer: peer, generation: generation)
+        }
+    }
+
+    private func expire(room: UUID, peer: String, generation: Int) async {
+        guard let member = rooms[room]?[peer], member.socket == nil, member.instance == instance, member.generation == generation else { return }
+        await remove(room: room, peer: peer)
+    }
+
+    private func remove(room: UUID, peer: String) async {
         rooms[room]?[peer] = nil
         if rooms[room]?.isEmpty == true { rooms[room] = nil }
         await publish(RoomEnvelope(room: room, type: "leave", from: peer, instance: instance))

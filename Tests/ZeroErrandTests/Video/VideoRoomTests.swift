@@ -1,0 +1,237 @@
+import Crypto
+import Fluent
+import Foundation
+import Testing
+import Vapor
+@testable import ZeroErrand
+import ZeroErrandCore
+
+@Suite("Video rooms and signalling")
+struct VideoRoomTests {
+    /// A signed-in staff member of another office (or of this one, not invited).
+    static func staff(_ app: Application, _ clock: ManualClock, department: String) async throws -> TestBrowser {
+        let email = Inbox.uniqueAddress("staff"), secret = testSecret(90)
+        try await TestAccounts.make(app, email: email, kind: .staff, roles: [.clerk], departmentCode: department, totpSecret: secret)
+        let browser = TestBrowser(app)
+        try await browser.signIn(email, totp: secret, clock: clock)
+        return browser
+    }
+
+    @Test("Only invited people enter a room; everyone else gets 404 (or 403 outside their workspace) and no bytes")
+    func authorization() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await VideoWorld.make(app, clock)
+            let (caseID, session) = try await world.bookedSession()
+            let sid = try session.requireID().uuidString.lowercased()
+            let (stranger, _) = try await world.anotherCitizen("stranger")
+            let colleague = try await Self.staff(app, clock, department: "wz-psb-wuma")
+            let elsewhere = try await Self.staff(app, clock, department: "wz-psb-liao")
+
+            #expect(try await world.citizen.get("/video/\(sid)").body.contains("id=\"video-room\""))
+            #expect(try await world.clerk.get("/video/\(sid)").body.contains("id=\"record-start\""))
+            #expect(!(try await world.citizen.get("/video/\(sid)").body.contains("id=\"record-start\"")))
+            for browser in [stranger, colleague, elsewhere] {
+                for path in ["/video/\(sid)", "/video/\(sid)/ice"] {
+                    let page = try await browser.get(path)
+                    #expect(page.status == .notFound, "\(path)")
+                    #expect(!page.body.contains(world.base.citizenAccount.displayName))
+                }
+                #expect(try await browser.json(.POST, "/video/\(sid)/consent").status == .notFound)
+                #expect(try await browser.json(.POST, "/video/\(sid)/recordings", ["mimeType": "video/webm"]).status == .notFound)
+            }
+            #expect(try await stranger.get("/cases/\(caseID)/video").status == .notFound)
+            #expect(try await stranger.post("/cases/\(caseID)/video/\(sid)/cancel").status == .notFound)
+            #expect(try await stranger.post("/cases/\(caseID)/video", ["start": String(Int(session.startsAt.timeIntervalSince1970))]).status == .notFound)
+            #expect(try await elsewhere.post("/office/video/\(sid)/cancel").status == .notFound)
+            #expect(try await colleague.post("/office/video/\(sid)/outcome", ["outcome": "identity_confirmed", "note": "x"]).status == .notFound)
+            #expect(try await colleague.post("/office/video/\(sid)/participants", ["account": UUID().uuidString]).status == .notFound)
+            #expect(try await stranger.get("/office/video").status == .forbidden)
+            let rule = try #require(try await VideoAvailability.query(on: app.db).first())
+            #expect(try await colleague.post("/office/video/availability/\(try rule.requireID())/delete").status == .notFound)
+            #expect(try await VideoAvailability.query(on: app.db).count() == 1)
+            #expect(try await VideoSession.find(session.requireID(), on: app.db)?.status == .booked)
+
+            // The invited official brings a colleague in; the colleague may then enter.
+            let colleagueID = try #require(try await Account.query(on: app.db).filter(\.$department.$id == session.$department.id)
+                .filter(\.$roles == [.clerk]).first()?.id)
+            #expect(try await world.clerk.post("/office/video/\(sid)/participants", ["account": colleagueID.uuidString]).status == .seeOther)
+            #expect(try await colleague.get("/video/\(sid)").status == .ok)
+            #expect(try await elsewhere.get("/video/\(sid)").status == .notFound)
+        }
+    }
+
+    @Test("ICE servers: STUN, and TURN credentials in coturn's REST scheme that expire")
+    func iceServers() async throws {
+        try await withTestApp { (app, clock) async throws in
+            app.dependencies.config.video = try VideoConfig.load([
+                "ZE_STUN_URLS": "stun:127.0.0.1:3478", "ZE_TURN_URLS": "turn:127.0.0.1:3478?transport=udp",
+                "ZE_TURN_SECRET": "shared-secret", "ZE_TURN_TTL_SECONDS": "600", "ZE_ICE_RELAY_ONLY": "true",
+            ].get)
+            let world = try await VideoWorld.make(app, clock)
+            let (_, session) = try await world.bookedSession()
+            let page = try await world.citizen.get("/video/\(try session.requireID())/ice")
+            #expect(page.status == .ok)
+            #expect(page.headers.first(name: .cacheControl)?.contains("no-store") == true)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(page.bytes)) as? [String: Any])
+            #expect(json["iceTransportPolicy"] as? String == "relay")
+            let servers = try #require(json["iceServers"] as? [[String: Any]])
+            #expect(servers.first?["urls"] as? [String] == ["stun:127.0.0.1:3478"])
+            let turn = try #require(servers.last)
+            let username = try #require(turn["username"] as? String)
+            let expiry = try #require(Int(username.split(separator: ":")[0]))
+            #expect(expiry == Int(clock.now.timeIntervalSince1970) + 600)
+            #expect(!username.contains(world.base.citizenAccount.email) && !username.contains(world.base.citizenAccount.displayName))
+            let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(username.utf8), using: SymmetricKey(data: Data("shared-secret".utf8)))
+            #expect(turn["credential"] as? String == Data(mac).base64EncodedString())
+        }
+    }
+
+    @Test("Settings that make no sense stop start-up with their name")
+    func iceSettings() throws {
+        #expect(throws: AppConfig.Invalid.self) { try VideoConfig.load(["ZE_TURN_URLS": "turn:x"].get) }
+        #expect(throws: AppConfig.Invalid.self) { try VideoConfig.load(["ZE_STUN_URLS": "http://x"].get) }
+        #expect(throws: AppConfig.Invalid.self) { try VideoConfig.load(["ZE_ICE_RELAY_ONLY": "true"].get) }
+        #expect(throws: AppConfig.Invalid.self) { try VideoConfig.load(["ZE_TURN_TTL_SECONDS": "5"].get) }
+    }
+
+    @Test("Offers, answers and candidates reach only the named participant; junk, floods and oversized messages are dropped and the room carries on")
+    func signalling() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await VideoWorld.make(app, clock)
+            let (_, session) = try await world.bookedSession()
+            let sid = try session.requireID()
+            let port = try await app.startServer()
+
+            let citizen = try await SignalClient.connect(app, port: port, session: sid, as: world.citizen)
+            let welcome = try #require(try await citizen.next("welcome"))
+            #expect((welcome["peers"] as? [Any])?.isEmpty == true)
+            let clerk = try await SignalClient.connect(app, port: port, session: sid, as: world.clerk)
+            let clerkWelcome = try #require(try await clerk.next("welcome"))
+            #expect((clerkWelcome["peers"] as? [[String: Any]])?.first?["peer"] as? String == citizen.peer)
+            let join = try #require(try await citizen.next("join"))
+            #expect(join["from"] as? String == clerk.peer && join["role"] as? String == "staff")
+
+            try await citizen.send(["type": "offer", "to": clerk.peer, "data": ["type": "offer", "sdp": "v=0 citizen"]])
+            let offer = try #require(try await clerk.next("offer"))
+            #expect(offer["from"] as? String == citizen.peer)
+            #expect((offer["data"] as? [String: Any])?["sdp"] as? String == "v=0 citizen")
+
+            // Junk of every kind, then one good candidate: only the candidate arrives.
+            let before = clerk.messages.count
+            for junk in ["not json", #"{"type":"kick","data":{}}"#, #"{"type":"offer","to":"../x","data":{}}"#,
+                         #"{"type":"offer","data":{"sdp":"no recipient"}}"#,
+                         #"{"type":"media","data":{"pad":""# + String(repeating: "x", count: 70_000) + #""}}"#] {
+                try await citizen.send(junk)
+            }
+            try await citizen.send(["type": "candidate", "to": clerk.peer, "data": ["candidate": "candidate:1 1 udp 1 127.0.0.1 9 typ host"]])
+            let candidate = try #require(try await clerk.next("candidate", after: before))
+            #expect(candidate["from"] as? String == citizen.peer)
+            #expect(clerk.messages.count == before + 1)
+            // Messages for someone else are not delivered to the sender or anyone else.
+            try await clerk.send(["type": "answer", "to": citizen.peer, "data": ["type": "answer", "sdp": "v=0 clerk"]])
+            #expect(try await citizen.next("answer") != nil)
+            #expect(clerk.count("answer") == 0)
+
+            // A flood: far fewer than sent get through (burst of 100, then 40 a second).
+            for index in 0..<400 { try await citizen.send(["type": "media", "data": ["audioOnly": index % 2 == 0]]) }
+            try await citizen.send(["type": "candidate", "to": clerk.peer, "data": ["candidate": "after the flood"]])
+            try await Task.sleep(for: .milliseconds(500))
+            // (Everything sent before the flood, junk included, drew from the same bucket.)
+            #expect(clerk.count("media") >= 40)
+            #expect(clerk.count("media") < 400)
+            #expect(!citizen.isClosed)
+
+            // A dropped connection keeps its place: the others see it come back, not leave.
+            try await citizen.close(code: .goingAway)
+            let back = try await SignalClient.connect(app, port: port, session: sid, as: world.citizen, peer: citizen.peer)
+            #expect(try await clerk.next("rejoin") != nil)
+            #expect(clerk.count("leave") == 0)
+            // Leaving on purpose is announced at once.
+            try await back.close()
+            let leave = try #require(try await clerk.next("leave"))
+            #expect(leave["from"] as? String == citizen.peer)
+            try await clerk.close()
+            await app.server.shutdown()
+        }
+    }
+
+    @Test("Strangers, other sites and a seventh participant cannot open the room's socket")
+    func socketRefusals() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await VideoWorld.make(app, clock)
+            let (_, session) = try await world.bookedSession()
+            let sid = try session.requireID()
+            let (stranger, _) = try await world.anotherCitizen("stranger")
+            let port = try await app.startServer()
+            let path = "/video/\(sid.uuidString.lowercased())/signal?peer=\(UUID().uuidString.lowercased())"
+            let origin = "http://127.0.0.1:\(port)"
+            #expect(try upgradeStatus(port: port, path: path, cookie: world.citizen.cookieHeader, origin: origin) == 101)
+            #expect(try upgradeStatus(port: port, path: path, cookie: stranger.cookieHeader, origin: origin) == 404)
+            #expect(try upgradeStatus(port: port, path: path, cookie: "", origin: origin) == 303) // to the sign-in page
+            #expect(try upgradeStatus(port: port, path: path, cookie: world.citizen.cookieHeader, origin: "https://evil.example") == 403)
+            #expect(try upgradeStatus(port: port, path: "/video/\(sid.uuidString.lowercased())/signal?peer=not-a-peer!", cookie: world.citizen.cookieHeader, origin: origin) == 400)
+            // Another account cannot take over a participant's peer id.
+            let clerk = try await SignalClient.connect(app, port: port, session: sid, as: world.clerk)
+            let thief = try await SignalClient.connect(app, port: port, session: sid, as: world.citizen, peer: clerk.peer)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(thief.count("welcome") == 0)
+
+            // Six at most (here one person with several tabs fills the room). The plain socket above
+            // dropped without a goodbye, so it still holds its place for the reconnect grace period.
+            var tabs: [SignalClient] = [clerk]
+            for _ in 0..<4 { tabs.append(try await SignalClient.connect(app, port: port, session: sid, as: world.citizen)) }
+            for tab in tabs { #expect(try await tab.next("welcome") != nil) }
+            let seventh = try await SignalClient.connect(app, port: port, session: sid, as: world.citizen)
+            #expect(try await seventh.next("full") != nil)
+            #expect(seventh.count("welcome") == 0)
+            for tab in tabs { try await tab.close() }
+            await app.server.shutdown()
+        }
+    }
+
+    @Test("Two app instances on one PostgreSQL database: participants on different instances reach each other")
+    func twoInstances() async throws {
+        guard TestEnvironment.postgresURL != nil else { return }
+        try await withTestApp { (app, clock) async throws in
+            let world = try await VideoWorld.make(app, clock)
+            let (_, session) = try await world.bookedSession()
+            let sid = try session.requireID()
+            let other = try await Application.make(.testing)
+            other.logger.logLevel = .warning
+            do {
+                try await configure(other, config: app.dependencies.config, clock: clock.appClock, random: .system)
+                try await app.asyncBoot()
+                try await other.asyncBoot()
+                let firstPort = try await app.startServer()
+                let secondPort = try await other.startServer()
+                #expect(app.instanceID != other.instanceID)
+
+                let citizen = try await SignalClient.connect(app, port: firstPort, session: sid, as: world.citizen)
+                #expect(try await citizen.next("welcome") != nil)
+                let clerk = try await SignalClient.connect(other, port: secondPort, session: sid, as: world.clerk)
+                let welcome = try #require(try await clerk.next("welcome"))
+                #expect((welcome["peers"] as? [[String: Any]])?.first?["peer"] as? String == citizen.peer)
+                #expect(try await citizen.next("join")?["from"] as? String == clerk.peer)
+                try await citizen.send(["type": "offer", "to": clerk.peer, "data": ["type": "offer", "sdp": "across instances"]])
+                #expect((try await clerk.next("offer")?["data"] as? [String: Any])?["sdp"] as? String == "across instances")
+                try await clerk.send(["type": "answer", "to": citizen.peer, "data": ["type": "answer", "sdp": "and back"]])
+                #expect((try await citizen.next("answer")?["data"] as? [String: Any])?["sdp"] as? String == "and back")
+                // Consent given on one instance reaches the room on the other.
+                #expect(try await world.citizen.json(.POST, "/video/\(sid)/consent").status == .ok)
+                #expect((try await clerk.next("consent")?["data"] as? [String: Any])?["mine"] as? Bool == false)
+                try await citizen.close()
+                try await clerk.close()
+                await other.server.shutdown()
+                await app.server.shutdown()
+            } catch {
+                try? await other.asyncShutdown()
+                throw error
+            }
+            try await other.asyncShutdown()
+        }
+    }
+}
+
+private extension Dictionary where Key == String, Value == String {
+    var get: (String) -> String? { { self[$0] } }
+}
