@@ -58,8 +58,26 @@ final class VideoRelayListener: LifecycleHandler, @unchecked Sendable {
     private var task: Task<Void, Never>?
     private let connection = NIOLockedValueBox<PostgresConnection?>(nil)
 
+    /// Boot from `app.boot()` (tests): starts listening without waiting for it.
+    func didBoot(_ application: Application) throws {
+        _ = try start(application)
+    }
+
+    /// Boot from `app.asyncBoot()` (`serve`): waits (briefly) until this instance hears the
+    /// others, so a call placed right after start-up is not missed.
     func didBootAsync(_ application: Application) async throws {
-        guard let relay = VideoRelay(application), case .postgres(let url, _) = application.dependencies.config.database else { return }
+        guard let ready = try start(application) else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in ready { return } }
+            group.addTask { try? await Task.sleep(for: .seconds(5)) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Keeps a connection LISTENing, reconnecting when it drops; the stream says when it first listens.
+    private func start(_ application: Application) throws -> AsyncStream<Void>? {
+        guard let relay = VideoRelay(application), case .postgres(let url, _) = application.dependencies.config.database else { return nil }
         let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
         let ready = AsyncStream<Void>.makeStream()
         task = Task {
@@ -84,14 +102,13 @@ final class VideoRelayListener: LifecycleHandler, @unchecked Sendable {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
-        // Start-up waits (briefly) until this instance hears the others, so a call placed right
-        // after start-up is not missed.
-        _ = await withTaskGroup(of: Void.self) { group in
-            group.addTask { for await _ in ready.stream { return } }
-            group.addTask { try? await Task.sleep(for: .seconds(5)) }
-            await group.next()
-            group.cancelAll()
-        }
+        return ready.stream
+    }
+
+    func shutdown(_ application: Application) {
+        task?.cancel()
+        let open: PostgresConnection? = connection.withLockedValue { $0 }
+        _ = open?.close() as EventLoopFuture<Void>?
     }
 
     func shutdownAsync(_ application: Application) async {
