@@ -78,6 +78,9 @@ struct VideoRecordingTests {
             #expect(download.bytes == whole)
             #expect(download.headers.first(name: .contentType) == "video/webm")
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "video.recording_viewed").count() == 1)
+            // The citizen sees that the office watched it (by office and role, not by name).
+            let accessLog = try await world.citizen.get("/account/access-log")
+            #expect(accessLog.body.contains("Watched or downloaded the recording") && !accessLog.body.contains(world.base.clerkAccount.displayName))
             #expect(try await world.citizen.get("/office/video/\(sid)/recordings/\(rid)").status == .forbidden)
             let elsewhere = try await VideoRoomTests.staff(app, clock, department: "wz-psb-liao")
             let refused = try await elsewhere.get("/office/video/\(sid)/recordings/\(rid)")

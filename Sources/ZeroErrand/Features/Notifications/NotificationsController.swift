@@ -49,12 +49,18 @@ struct NotificationsController: RouteCollection {
         let numbers = Dictionary(uniqueKeysWithValues: cases.map { ($0.id!.uuidString.lowercased(), $0.number) })
         let documents = caseIDs.isEmpty ? [] : try await CaseDocument.query(on: req.db).filter(\.$caseRecord.$id ~~ caseIDs).all()
         let documentCase = Dictionary(uniqueKeysWithValues: documents.map { ($0.id!.uuidString.lowercased(), $0.$caseRecord.id.uuidString.lowercased()) })
+        // Recordings of their video sessions: who started, stored, watched or deleted them.
+        let recordings = caseIDs.isEmpty ? [] : try await VideoRecording.query(on: req.db).filter(\.$caseRecord.$id ~~ caseIDs).all()
+        let recordingCase = Dictionary(uniqueKeysWithValues: recordings.map { ($0.id!.uuidString.lowercased(), $0.$caseRecord.id.uuidString.lowercased()) })
         var events: [AuditEvent] = []
         if !caseIDs.isEmpty {
             events = try await AuditEvent.query(on: req.db).group(.or) { group in
                 group.group(.and) { $0.filter(\.$objectType == "case").filter(\.$objectID ~~ Array(numbers.keys)) }
                 if !documentCase.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "document").filter(\.$objectID ~~ Array(documentCase.keys)) }
+                }
+                if !recordingCase.isEmpty {
+                    group.group(.and) { $0.filter(\.$objectType == "video_recording").filter(\.$objectID ~~ Array(recordingCase.keys)) }
                 }
             }.filter(\.$actor != AuditContext.account(accountID)).sort(\.$id, .descending).limit(200).all()
         }
@@ -67,7 +73,7 @@ struct NotificationsController: RouteCollection {
                 let roles = actor.roles.map { req.t("role.\($0.rawValue)") }.joined(separator: ", ")
                 return req.t("access.staff", ["office": actor.department?.name(req.locale) ?? req.t("kind.\(actor.kind.rawValue)"), "role": roles])
             } ?? req.t("timeline.system")
-            let caseKey = event.objectType == "case" ? event.objectID : (documentCase[event.objectID] ?? "")
+            let caseKey = event.objectType == "case" ? event.objectID : (documentCase[event.objectID] ?? recordingCase[event.objectID] ?? "")
             return AccessLine(time: req.showTime(event.occurredAt), who: who, what: req.t("access.action.\(event.action)"),
                               object: numbers[caseKey] ?? "")
         }
