@@ -41,16 +41,17 @@ def server(server_data):
     return server_data["url"]
 
 
-@pytest.fixture(scope="session")
-def server_data(mail_dir):
-    """The running app, and what a test needs to run its commands against the same data."""
+def start_server(extra_env=None, data=None):
+    """Starts the app binary on a free port; answers what a test needs to reach it and stop it."""
     binary = os.environ.get("ZE_BINARY") or str(ROOT / ".build/debug/zeroerrand")
-    data = tempfile.mkdtemp(prefix="ze-e2e-")
+    data = data or tempfile.mkdtemp(prefix="ze-e2e-")
     port = free_port()
     env = dict(os.environ, ZE_DATA_DIR=data, SMTP_HOST="127.0.0.1", SMTP_PORT=os.environ["ZE_TEST_SMTP_PORT"],
                SMTP_SECURITY="none", ZE_PUBLIC_URL=f"http://127.0.0.1:{port}")
     env.pop("DATABASE_URL", None)
-    log = open(os.path.join(data, "server.log"), "w")
+    env.update(extra_env or {})
+    log_path = os.path.join(data, f"server-{port}.log")
+    log = open(log_path, "w")
     process = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -60,19 +61,47 @@ def server_data(mail_dir):
             break
         except Exception:
             if process.poll() is not None:
-                raise RuntimeError(open(os.path.join(data, "server.log")).read())
+                raise RuntimeError(open(log_path).read())
             time.sleep(0.2)
-    yield {"url": base, "binary": binary, "env": env}
-    process.terminate()
-    process.wait(timeout=10)
-    shutil.rmtree(data, ignore_errors=True)
+    return {"url": base, "binary": binary, "env": env, "process": process, "data": data, "log": log_path}
 
 
-def make_driver(language, width=1200, height=900):
+def stop_server(server):
+    server["process"].terminate()
+    server["process"].wait(timeout=10)
+
+
+def demo_passwords(server):
+    """Loads the demo accounts into that server's data; answers {email: password}."""
+    demo = subprocess.run([server["binary"], "demo"], cwd=ROOT, env=server["env"], capture_output=True, text=True, check=True)
+    return {line.split()[0]: line.split()[1] for line in demo.stdout.splitlines() if "@demo.zeroerrand.example" in line}
+
+
+@pytest.fixture(scope="session")
+def server_data(mail_dir):
+    server = start_server()
+    yield server
+    stop_server(server)
+    shutil.rmtree(server["data"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def demo_accounts(server_data):
+    """The demo data set of the shared server; passwords are printed only once, so tests share them."""
+    return demo_passwords(server_data)
+
+
+# A fake camera and microphone, permission granted, and WebRTC allowed over loopback (the only
+# network some test machines have).
+VIDEO_FLAGS = ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+               "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required")
+
+
+def make_driver(language, width=1200, height=900, video=False):
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                 f"--window-size={width},{height}", f"--lang={language}"):
+                 f"--window-size={width},{height}", f"--lang={language}") + (VIDEO_FLAGS if video else ()):
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"intl.accept_languages": language})
     service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
@@ -85,8 +114,8 @@ def make_driver(language, width=1200, height=900):
 def browser_factory():
     drivers = []
 
-    def factory(language="zh-CN", width=1200, height=900):
-        driver = make_driver(language, width, height)
+    def factory(language="zh-CN", width=1200, height=900, video=False):
+        driver = make_driver(language, width, height, video)
         drivers.append(driver)
         return driver
 

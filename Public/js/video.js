@@ -1039,6 +1039,32 @@
       var states = {};
       Object.keys(peers).forEach(function (id) { states[id] = connState(peers[id].pc); });
       return states;
+    },
+    // For tests and support: per peer, the selected candidate types ("host", "relay", ...) and
+    // how many video frames have been decoded so far.
+    stats: function () {
+      var ids = Object.keys(peers);
+      return Promise.all(ids.map(function (id) {
+        return peers[id].pc.getStats().then(function (report) {
+          var result = { state: connState(peers[id].pc), local: "", remote: "", framesDecoded: 0 };
+          var pairId = "";
+          report.forEach(function (entry) {
+            if (entry.type === "transport" && entry.selectedCandidatePairId) { pairId = entry.selectedCandidatePairId; }
+            if (entry.type === "inbound-rtp" && entry.kind === "video") { result.framesDecoded += entry.framesDecoded || 0; }
+          });
+          var pair = pairId && report.get(pairId);
+          if (pair) {
+            var local = report.get(pair.localCandidateId), remote = report.get(pair.remoteCandidateId);
+            result.local = local ? local.candidateType : "";
+            result.remote = remote ? remote.candidateType : "";
+          }
+          return [id, result];
+        });
+      })).then(function (entries) {
+        var out = {};
+        entries.forEach(function (entry) { out[entry[0]] = entry[1]; });
+        return out;
+      });
     }
   };
 })();

@@ -151,13 +151,16 @@ enum VideoBooking {
         }
         try await req.audited { db, audit in
             let sessionID = try session.requireID()
-            // Conditional on still being booked, so two cancellations cannot both send mail.
-            try await VideoSession.query(on: db).filter(\.$id == sessionID).filter(\.$status == .booked)
-                .set(\.$status, to: .cancelled).set(\.$slotKey, to: nil).set(\.$activeKey, to: nil)
-                .set(\.$cancelledAt, to: now).set(\.$sequence, to: session.sequence + 1).update()
-            guard let fresh = try await VideoSession.find(sessionID, on: db), fresh.cancelledAt == now else {
+            // Audited changes run one at a time, so two cancellations cannot both pass this check.
+            guard let fresh = try await VideoSession.find(sessionID, on: db), fresh.status == .booked else {
                 throw AppError(status: .conflict, key: "video.refused.not_booked")
             }
+            fresh.status = .cancelled
+            fresh.slotKey = nil
+            fresh.activeKey = nil
+            fresh.cancelledAt = now
+            fresh.sequence += 1
+            try await fresh.update(on: db)
             try await CaseEvent(caseID: try record.requireID(), at: now, actorID: actor, kind: .video, name: "video_cancelled",
                                 statusAfter: nil).create(on: db)
             try await audit.record("video.cancelled", "video_session", sessionID.uuidString.lowercased(),

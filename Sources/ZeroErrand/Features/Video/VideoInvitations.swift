@@ -45,7 +45,7 @@ struct VideoInvitations {
 }
 
 /// Reminders a day and an hour before each appointment, sent once each even with several
-/// instances running: a reminder is claimed by a conditional update before its mail is queued.
+/// instances running.
 enum VideoReminders {
     static func run(_ app: Application) async throws {
         for kind in [VideoInvitations.Kind.reminderDay, .reminderHour] {
@@ -62,11 +62,12 @@ enum VideoReminders {
         for session in due {
             let sessionID = try session.requireID()
             let record = session.caseRecord
+            // Audited changes run one at a time across instances: whoever comes second finds it sent.
             try await app.audited(.system) { db, _ in
-                let claim = unreminded(VideoSession.query(on: db), isDay: isDay).filter(\.$id == sessionID)
-                try await (isDay ? claim.set(\.$remindedDayAt, to: now) : claim.set(\.$remindedHourAt, to: now)).update()
-                guard let fresh = try await VideoSession.find(sessionID, on: db),
-                      (isDay ? fresh.remindedDayAt : fresh.remindedHourAt) == now else { return }
+                guard let fresh = try await VideoSession.find(sessionID, on: db), fresh.status == .booked,
+                      (isDay ? fresh.remindedDayAt : fresh.remindedHourAt) == nil else { return }
+                if isDay { fresh.remindedDayAt = now } else { fresh.remindedHourAt = now }
+                try await fresh.update(on: db)
                 try await VideoInvitations(outbox: app.outbox, config: app.dependencies.config, now: now)
                     .send(kind, for: fresh, case: record, on: db)
             }

@@ -147,12 +147,17 @@ struct VideoOfficeController: RouteCollection {
         let outbox = req.application.outbox
         let config = req.dependencies.config
         try await req.audited { db, audit in
-            try await VideoSession.query(on: db).filter(\.$id == sessionID).filter(\.$status == .booked)
-                .set(\.$status, to: .completed).set(\.$endedAt, to: now).set(\.$outcome, to: outcome).set(\.$outcomeNote, to: note)
-                .set(\.$slotKey, to: nil).set(\.$activeKey, to: nil).update()
-            guard let fresh = try await VideoSession.find(sessionID, on: db), fresh.endedAt == now else {
+            // Audited changes run one at a time (across instances too), so this check holds until the update.
+            guard let fresh = try await VideoSession.find(sessionID, on: db), fresh.status == .booked else {
                 throw AppError(status: .conflict, key: "video.room.closed")
             }
+            fresh.status = .completed
+            fresh.endedAt = now
+            fresh.outcome = outcome
+            fresh.outcomeNote = note
+            fresh.slotKey = nil
+            fresh.activeKey = nil
+            try await fresh.update(on: db)
             let caseID = try record.requireID()
             try await CaseEvent(caseID: caseID, at: now, actorID: actorID, kind: .video, name: "video_\(outcome.rawValue)",
                                 statusAfter: nil, note: note).create(on: db)
