@@ -72,6 +72,7 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     let relay = VideoRelay(app)
     app.videoRooms = VideoRoomHub(instance: app.instanceID) { envelope in await relay?.publish(envelope) }
     if relay != nil { app.lifecycle.use(VideoRelayListener()) }
+    app.lifecycle.use(VideoRoomsShutdown())
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(VerifyAuditCommand(), as: "audit-verify")
     app.asyncCommands.use(RewrapDocumentsCommand(), as: "documents-rewrap")

@@ -148,7 +148,14 @@ actor VideoRoomHub {
         rooms[room] = nil
     }
 
-    func localPeerCount(room: UUID) -> Int { rooms[room]?.values.filter { $0.socket != nil }.count ?? 0 }
+    /// At shutdown: every local socket is told to go away (1001), so browsers reconnect to another
+    /// instance and the server does not wait out its shutdown timeout on open sockets.
+    func closeAll() {
+        for members in rooms.values {
+            for member in members.values { member.socket?.close(code: .goingAway, promise: nil) }
+        }
+    }
+
 
     /// What a browser receives: the envelope without the instance bookkeeping.
     private static func clientText(_ envelope: RoomEnvelope, for member: Peer) -> String {
@@ -166,6 +173,13 @@ actor VideoRoomHub {
         }
         let json = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: json, as: UTF8.self)
+    }
+}
+
+/// Closes the rooms' sockets when the app shuts down.
+struct VideoRoomsShutdown: LifecycleHandler {
+    func shutdownAsync(_ application: Application) async {
+        await application.videoRooms.closeAll()
     }
 }
 
