@@ -182,3 +182,40 @@ struct VideoBookingTests {
         }
     }
 }
+
+@Suite("Office notice rules")
+struct VideoNoticeRuleTests {
+    @Test("An administrator sets an office's notice; slots inside it are no longer offered, and nonsense is refused")
+    func adminSetsNotice() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await VideoWorld.make(app, clock)
+            let zone = TimeZone(identifier: "Asia/Shanghai")!
+            let today = CivilDay(clock.now, in: zone)
+            try await world.publish(weekdays: Array(1...7), from: "09:00", to: "10:00", firstDay: today.adding(days: 1).description,
+                                    lastDay: today.adding(days: 5).description)
+            let caseID = try await world.base.submittedCase()
+            let tomorrow = today.adding(days: 1).startOfDay(in: zone).addingTimeInterval(9 * 3600)
+            let value = "value=\"\(Int(tomorrow.timeIntervalSince1970))\""
+            #expect(try await world.citizen.get("/cases/\(caseID)/video").body.contains(value))
+
+            let email = Inbox.uniqueAddress("admin"), secret = testSecret(95)
+            try await TestAccounts.make(app, email: email, kind: .admin, totpSecret: secret)
+            let admin = TestBrowser(app)
+            try await admin.signIn(email, totp: secret, clock: clock)
+            let office = try #require(try await Department.query(on: app.db).filter(\.$code == "wz-psb-wuma").first())
+            var fields = ["kind": office.kind, "parent": office.$parent.id?.uuidString ?? "", "nameZh": office.nameZh, "nameEn": office.nameEn,
+                          "cityZh": office.cityZh, "cityEn": office.cityEn, "timeZone": office.timeZone,
+                          "bookingNoticeHours": "500", "changeNoticeHours": "24"]
+            let refused = try await admin.post("/admin/departments/\(try office.requireID())", fields)
+            #expect(refused.status == .unprocessableEntity && refused.body.contains("0 to 336"))
+            fields["bookingNoticeHours"] = "72"
+            #expect(try await admin.post("/admin/departments/\(try office.requireID())", fields).status == .seeOther)
+            #expect(try await Department.find(office.requireID(), on: app.db)?.bookingNoticeHours == 72)
+
+            let page = try await world.citizen.get("/cases/\(caseID)/video")
+            #expect(!page.body.contains(value))
+            #expect(page.body.contains("at least 72 hours ahead"))
+            #expect(try await world.book(caseID, at: tomorrow).status == .unprocessableEntity)
+        }
+    }
+}

@@ -22,6 +22,8 @@ struct DepartmentAdminController: RouteCollection {
         var cityZh: String?
         var cityEn: String?
         var timeZone: String?
+        var bookingNoticeHours: String?
+        var changeNoticeHours: String?
     }
 
     @Sendable func list(req: Request) async throws -> Response {
@@ -50,6 +52,8 @@ struct DepartmentAdminController: RouteCollection {
         values.cityZh = department.cityZh
         values.cityEn = department.cityEn
         values.timeZone = department.timeZone
+        values.bookingNoticeHours = String(department.bookingNoticeHours)
+        values.changeNoticeHours = String(department.changeNoticeHours)
         return try await render(req, FormPage(values: values), current: department)
     }
 
@@ -73,6 +77,8 @@ struct DepartmentAdminController: RouteCollection {
         values.cityZh = form.cityZh ?? ""
         values.cityEn = form.cityEn ?? ""
         values.timeZone = form.timeZone ?? ""
+        values.bookingNoticeHours = form.bookingNoticeHours.nonEmpty ?? String(existing?.bookingNoticeHours ?? 2)
+        values.changeNoticeHours = form.changeNoticeHours.nonEmpty ?? String(existing?.changeNoticeHours ?? 12)
         var errors = AdminValidation.required(["nameZh": values.nameZh, "nameEn": values.nameEn, "cityZh": values.cityZh,
                                                "cityEn": values.cityEn], req)
         if existing == nil {
@@ -81,6 +87,11 @@ struct DepartmentAdminController: RouteCollection {
         }
         if !Department.kinds.contains(values.kind) { errors["kind"] = req.t("field.invalid_choice") }
         if TimeZone(identifier: values.timeZone) == nil { errors["timeZone"] = req.t("field.time_zone_invalid") }
+        // Notice for video appointments, in hours: at most two weeks.
+        let bookingNotice = Int(values.bookingNoticeHours).flatMap { (0...336).contains($0) ? $0 : nil }
+        let changeNotice = Int(values.changeNoticeHours).flatMap { (0...336).contains($0) ? $0 : nil }
+        if bookingNotice == nil { errors["bookingNoticeHours"] = req.t("field.hours_invalid") }
+        if changeNotice == nil { errors["changeNoticeHours"] = req.t("field.hours_invalid") }
         var parentID: UUID?
         if !values.parent.isEmpty {
             parentID = UUID(uuidString: values.parent)
@@ -101,6 +112,8 @@ struct DepartmentAdminController: RouteCollection {
         department.cityZh = values.cityZh.trimmingCharacters(in: .whitespaces)
         department.cityEn = values.cityEn.trimmingCharacters(in: .whitespaces)
         department.timeZone = values.timeZone
+        department.bookingNoticeHours = bookingNotice ?? 2
+        department.changeNoticeHours = changeNotice ?? 12
         try await req.audited { db, audit in
             try await department.save(on: db)
             try await audit.record(existing == nil ? "department.created" : "department.updated", "department",

@@ -28,6 +28,8 @@ struct DepartmentFormValues: Encodable {
     var cityZh = ""
     var cityEn = ""
     var timeZone = "Asia/Shanghai"
+    var bookingNoticeHours = "2"
+    var changeNoticeHours = "12"
     var kinds: [Choice] = []
     var parents: [Choice] = []
     var timeZones: [String] = TimeZone.knownTimeZoneIdentifiers.sorted()
