@@ -13,6 +13,8 @@ struct VideoRoomController: RouteCollection {
         signedIn.get(SiteURL.videoSignal(id: ":id").route, use: upgrade)
     }
 
+    /// Open to the invited from booking until the session ends, not only at the appointed time:
+    /// a citizen abroad can try camera and connection the day before.
     @Sendable func room(req: Request) async throws -> Response {
         let entry = try await VideoAccess.participant(req)
         let page = try await VideoRoomPage.make(entry, req: req)

@@ -17,9 +17,6 @@ final class VideoSession: Model, @unchecked Sendable {
         case identityNotConfirmed = "identity_not_confirmed"
         case applicantAbsent = "applicant_absent"
         case technicalFailure = "technical_failure"
-
-        /// Another appointment may be booked for the same step.
-        var allowsAnotherBooking: Bool { self != .identityConfirmed }
     }
 
     @ID(key: .id) var id: UUID?
@@ -54,11 +51,6 @@ final class VideoSession: Model, @unchecked Sendable {
     /// One live booking per step of a case.
     static func activeKey(caseID: UUID, purpose: Purpose) -> String {
         "\(caseID.uuidString.lowercased()):\(purpose.rawValue)"
-    }
-
-    /// The room opens a little before the appointment and stays open until the session ends.
-    func roomIsOpen(at now: Date) -> Bool {
-        status == .booked && now >= startsAt.addingTimeInterval(-15 * 60)
     }
 }
 
