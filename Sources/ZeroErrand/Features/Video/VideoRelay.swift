@@ -93,11 +93,12 @@ final class VideoRelayListener: LifecycleHandler, @unchecked Sendable {
                             for try await notification in notifications { await relay.receive(notification.payload) }
                         }
                     } catch {
-                        application.logger.warning("video relay listener stopped: \(error)")
+                        // Closing the connection is how shutdown stops the listener: not worth a warning.
+                        if !Task.isCancelled { application.logger.warning("video relay listener stopped: \(String(reflecting: error))") }
                     }
                     try? await connection.close()
                 } catch {
-                    application.logger.warning("video relay cannot connect: \(error)")
+                    if !Task.isCancelled { application.logger.warning("video relay cannot connect: \(String(reflecting: error))") }
                 }
                 try? await Task.sleep(for: .seconds(1))
             }
