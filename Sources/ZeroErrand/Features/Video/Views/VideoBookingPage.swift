@@ -35,6 +35,8 @@ struct VideoBookingPage: Encodable {
     let current: Appointment?
     let earlier: [Appointment]
     let days: [Day]
+    /// False while the current appointment is too close to move: no slots are offered then.
+    let canChoose: Bool
     let bookPath: String
     let replacing: String?
     let notice: String
@@ -60,7 +62,8 @@ struct VideoBookingPage: Encodable {
         let current = sessions.first { $0.status == .booked }
         let refusal = try await VideoBooking.refusal(for: record, on: req.db)
         var days: [Day] = []
-        if refusal == nil && (current == nil || department.bookingRules.mayChange(appointmentStart: current!.startsAt, now: now) == nil) {
+        let canChoose = refusal == nil && (current.map { department.bookingRules.mayChange(appointmentStart: $0.startsAt, now: now) == nil } ?? true)
+        if canChoose {
             let zone = req.viewerTimeZone
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
@@ -77,7 +80,7 @@ struct VideoBookingPage: Encodable {
             number: record.number, casePath: SiteURL.caseDetail(id: caseID).path, matter: record.matter.name(req.locale),
             office: department.name(req.locale), officeZone: department.timeZone, viewerZone: req.viewerTimeZone.identifier,
             refusal: refusal.map { req.t($0.key, $0.arguments) }, current: current.map(appointment),
-            earlier: sessions.filter { $0.status != .booked }.map(appointment), days: days,
+            earlier: sessions.filter { $0.status != .booked }.map(appointment), days: days, canChoose: canChoose,
             bookPath: SiteURL.caseVideo(id: caseID).path, replacing: current?.id?.uuidString.lowercased(),
             notice: req.t("video.booking.notice", ["booking": String(department.bookingNoticeHours), "change": String(department.changeNoticeHours)]))
     }
