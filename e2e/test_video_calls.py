@@ -109,6 +109,21 @@ def peer_stats(driver):
         "var done = arguments[arguments.length - 1]; window.ZeroErrandVideo.stats().then(done, function () { done({}); });")
 
 
+def check_phone_layout(driver, url):
+    """The page fits a 360-pixel phone without sideways scrolling and labels every field."""
+    driver.set_window_size(360, 740)
+    driver.get(url)
+    width = driver.execute_script("return document.documentElement.clientWidth")
+    scroll = driver.execute_script("return document.documentElement.scrollWidth")
+    assert scroll <= width, f"{url} scrolls sideways on a phone ({scroll} > {width})"
+    unlabelled = driver.execute_script("""
+        return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+          .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name || e.id);
+    """)
+    assert unlabelled == [], f"{url} has fields without a label: {unlabelled}"
+    driver.set_window_size(1200, 900)
+
+
 def prepare(citizen, citizen_base, staff, staff_base, staff_email, staff_password, citizen_password, tmp_path):
     """Staff signs in (setting up two-step sign-in) and publishes hours; the demo citizen turns on
     two-step sign-in, applies and books. Answers the session id."""
@@ -148,8 +163,13 @@ def test_booked_call_with_recording_and_outcome(server, demo_accounts, browser_f
     citizen.get(case_url + "/video")
     booking = citizen.find_element(By.TAG_NAME, "main").text
     assert "Europe/Rome" in booking and "Asia/Shanghai" in booking
+    check_phone_layout(citizen, case_url + "/video")
     session, start = book_first_slot(citizen, case_url)
     assert "Europe/Rome" in citizen.find_element(By.ID, "current-appointment").text
+    check_phone_layout(citizen, case_url + "/video")
+    check_phone_layout(citizen, server + f"/video/{session}")
+    check_phone_layout(staff, server + f"/video/{session}")
+    check_phone_layout(staff, server + "/office/video")
 
     # The confirmation carries an invitation a calendar program files at the booked instant.
     deadline = time.time() + 20
