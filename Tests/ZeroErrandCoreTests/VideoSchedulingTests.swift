@@ -29,6 +29,15 @@ private let berlin = TimeZone(identifier: "Europe/Berlin")!
         #expect(rule.slotStarts(in: berlin) == [utc("2026-10-25T00:00:00Z"), utc("2026-10-25T00:30:00Z")])
     }
 
+    @Test func closedDaysHaveNoSlots() {
+        let rule = AvailabilityRule(weekdays: Set(1...7), startMinute: 540, endMinute: 570, slotMinutes: 30,
+                                    firstDay: day("2026-09-30"), lastDay: day("2026-10-08"))
+        let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+        let nationalDay = Set((1...7).map { day(String(format: "2026-10-%02d", $0)) })
+        let starts = rule.slotStarts(in: shanghai, closed: nationalDay.contains)
+        #expect(starts.map { CivilDay($0, in: shanghai).description } == ["2026-09-30", "2026-10-08"])
+    }
+
     @Test func problemsAreNamed() {
         var rule = AvailabilityRule(weekdays: [1], startMinute: 540, endMinute: 600, slotMinutes: 30,
                                     firstDay: day("2026-12-01"), lastDay: day("2026-12-31"))

@@ -57,6 +57,9 @@ public struct WorkingDayCalendar: Sendable, Equatable {
     /// Does the holiday data cover this day's year?
     public func covers(_ day: CivilDay) -> Bool { coveredYears.contains(day.year) }
 
+    /// A statutory holiday (offices closed), as opposed to an ordinary weekend.
+    public func isPublicHoliday(_ day: CivilDay) -> Bool { holidays.contains(day) }
+
     public func isWorkingDay(_ day: CivilDay) -> Bool {
         if workingWeekends.contains(day) { return true }
         if holidays.contains(day) { return false }

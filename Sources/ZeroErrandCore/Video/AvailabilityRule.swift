@@ -47,14 +47,15 @@ public struct AvailabilityRule: Sendable, Equatable {
     /// a 09:00 slot is at 09:00 local time before and after a daylight-saving change (so its UTC
     /// instant moves), a wall-clock time that does not exist on the day clocks go forward is
     /// skipped, and one that happens twice when they go back is offered once (the first).
-    public func slotStarts(in zone: TimeZone) -> [Date] {
+    /// Days for which `closed` is true (public holidays) have no slots.
+    public func slotStarts(in zone: TimeZone, closed: (CivilDay) -> Bool = { _ in false }) -> [Date] {
         guard problem == nil else { return [] }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         var starts: [Date] = []
         var day = firstDay
         while day <= lastDay {
-            if weekdays.contains(day.weekday) {
+            if weekdays.contains(day.weekday) && !closed(day) {
                 var minute = startMinute
                 while minute + slotMinutes <= endMinute {
                     let wanted = DateComponents(year: day.year, month: day.month, day: day.day, hour: minute / 60, minute: minute % 60)

@@ -157,6 +157,21 @@ struct VideoBookingTests {
         }
     }
 
+    @Test("No slots on public holidays: the office's hours skip National Day")
+    func holidays() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await VideoWorld.make(app, clock, at: VideoWorld.utc("2026-09-21T00:00:00Z"))
+            try await world.publish(weekdays: [1, 2, 3, 4, 5], from: "09:00", to: "09:30", firstDay: "2026-09-28", lastDay: "2026-10-09")
+            let caseID = try await world.base.submittedCase()
+            let page = try await world.citizen.get("/cases/\(caseID)/video").body
+            for open in ["2026-09-28", "2026-09-30", "2026-10-08", "2026-10-09"] { #expect(page.contains("\(open) 09:00 (Asia/Shanghai"), "\(open)") }
+            for closed in ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"] {
+                #expect(!page.contains("\(closed) 09:00 (Asia/Shanghai"), "\(closed)")
+            }
+            #expect(try await world.book(caseID, at: VideoWorld.utc("2026-10-05T01:00:00Z")).status == .conflict)
+        }
+    }
+
     @Test("Publishing hours: bad input is refused with the reason and changes nothing")
     func availabilityValidation() async throws {
         try await withTestApp { (app, clock) async throws in

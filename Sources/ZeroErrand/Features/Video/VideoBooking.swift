@@ -29,8 +29,8 @@ enum VideoBooking {
         return done > 0 ? AppError(status: .conflict, key: "video.refused.already_done") : nil
     }
 
-    /// Free slots of the office from `now` on, earliest first.
-    static func freeSlots(department: Department, now: Date, on db: any Database) async throws -> [VideoSlot] {
+    /// Free slots of the office from `now` on, earliest first; none on public holidays.
+    static func freeSlots(department: Department, now: Date, calendar: WorkingDayCalendar, on db: any Database) async throws -> [VideoSlot] {
         let departmentID = try department.requireID()
         let rules = try await VideoAvailability.query(on: db).filter(\.$department.$id == departmentID)
             .filter(\.$lastDay >= CivilDay(now, in: department.zone).description).all()
@@ -39,7 +39,7 @@ enum VideoBooking {
         for availability in rules {
             guard let rule = availability.rule else { continue }
             let host = availability.$staff.id
-            for start in rule.slotStarts(in: department.zone)
+            for start in rule.slotStarts(in: department.zone, closed: calendar.isPublicHoliday)
             where start < now.addingTimeInterval(horizon) && department.bookingRules.mayBook(slotStart: start, now: now) == nil
                 && !taken.contains(VideoSession.slotKey(host: host, start: start)) {
                 let hosts = (slots[start]?.hosts ?? []) + [host]
@@ -77,6 +77,7 @@ enum VideoBooking {
         let applicant = try req.requireAccount()
         let outbox = req.application.outbox
         let config = req.dependencies.config
+        let calendar = req.dependencies.workingCalendar
         return try await req.audited { db, audit in
             if let refusal = try await refusal(for: record, on: db) { throw refusal }
             let active = try await VideoSession.query(on: db).filter(\.$activeKey == VideoSession.activeKey(caseID: caseID, purpose: .identity)).first()
@@ -94,7 +95,7 @@ enum VideoBooking {
             guard department.bookingRules.mayBook(slotStart: start, now: now) == nil else {
                 throw AppError(status: .unprocessableEntity, key: "video.refused.too_late", arguments: ["hours": String(department.bookingNoticeHours)])
             }
-            guard let slot = try await freeSlots(department: department, now: now, on: db).first(where: { $0.start == start }),
+            guard let slot = try await freeSlots(department: department, now: now, calendar: calendar, on: db).first(where: { $0.start == start }),
                   let host = slot.hosts.sorted(by: { $0.uuidString < $1.uuidString }).first else {
                 throw AppError(status: .conflict, key: "video.refused.slot_taken")
             }

@@ -67,7 +67,7 @@ struct VideoBookingPage: Encodable {
             let zone = req.viewerTimeZone
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
-            for slot in try await VideoBooking.freeSlots(department: department, now: now, on: req.db).prefix(slotLimit) {
+            for slot in try await VideoBooking.freeSlots(department: department, now: now, calendar: req.dependencies.workingCalendar, on: req.db).prefix(slotLimit) {
                 let label = req.showTime(slot.start, in: zone)
                 let day = String(label.prefix(10)) + " " + req.t("weekday.\(CivilDay(slot.start, in: zone).weekday)")
                 let seconds = String(Int(slot.start.timeIntervalSince1970))
