@@ -70,9 +70,10 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     }
     // Video rooms live in this process; other instances hear of their messages through PostgreSQL.
     let relay = VideoRelay(app)
-    app.videoRooms = VideoRoomHub(instance: app.instanceID) { envelope in await relay?.publish(envelope) }
+    let clock = app.dependencies.clock
+    app.videoRooms = VideoRoomHub(instance: app.instanceID, now: clock.now) { envelope in await relay?.publish(envelope) }
     if relay != nil { app.lifecycle.use(VideoRelayListener()) }
-    app.lifecycle.use(VideoRoomsShutdown())
+    app.lifecycle.use(VideoRoomsLifecycle())
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(VerifyAuditCommand(), as: "audit-verify")
     app.asyncCommands.use(RewrapDocumentsCommand(), as: "documents-rewrap")

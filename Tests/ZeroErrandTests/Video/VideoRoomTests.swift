@@ -1,4 +1,5 @@
 import Crypto
+import NIOConcurrencyHelpers
 import Fluent
 import Foundation
 import Testing
@@ -234,4 +235,31 @@ struct VideoRoomTests {
 
 private extension Dictionary where Key == String, Value == String {
     var get: (String) -> String? { { self[$0] } }
+}
+
+@Suite("Room members across instances")
+struct VideoPresenceTests {
+    @Test("Peers of an instance that died without a goodbye stop counting against the room's limit")
+    func silentInstancesAreForgotten() async throws {
+        let clock = ManualClock()
+        let sent = NIOLockedValueBox<[RoomEnvelope]>([])
+        let hub = VideoRoomHub(instance: "here", now: { clock.now }) { envelope in sent.withLockedValue { $0.append(envelope) } }
+        let room = UUID()
+        for index in 0..<6 {
+            await hub.deliver(RoomEnvelope(room: room, type: "join", from: "peer-\(index)-000000", name: "n", role: "applicant",
+                                           account: UUID(), instance: index < 3 ? "alive" : "dead"))
+        }
+        #expect(await hub.memberCount(room: room) == 6)
+        clock.advance(by: 60)
+        // The living instance keeps mentioning its peers; the dead one says nothing.
+        for index in 0..<3 {
+            await hub.deliver(RoomEnvelope(room: room, type: "presence", from: "peer-\(index)-000000", name: "n", role: "applicant",
+                                           account: UUID(), instance: "alive"))
+        }
+        clock.advance(by: 40)
+        await hub.keepPresence()
+        #expect(await hub.memberCount(room: room) == 3)
+        // Presence is bookkeeping between instances: it is not sent on for lack of local peers here.
+        #expect(sent.withLockedValue { $0 }.isEmpty)
+    }
 }

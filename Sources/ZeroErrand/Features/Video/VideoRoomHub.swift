@@ -39,18 +39,29 @@ actor VideoRoomHub {
         var socket: WebSocket?
         /// Counts reconnects, so a grace period that ran out is not applied to a newer socket.
         var generation = 0
+        /// When another instance last said this peer is there (for peers connected elsewhere).
+        var seen = Date.distantPast
     }
+
+    /// Instances repeat who is connected to them this often; a peer of another instance not
+    /// mentioned for three rounds is forgotten (its instance died without saying goodbye).
+    static let presenceInterval: Duration = .seconds(30)
 
     enum JoinResult { case joined, full, peerTaken }
 
     private var rooms: [UUID: [String: Peer]] = [:]
     private let instance: String
     private let publishRemote: @Sendable (RoomEnvelope) async -> Void
+    private let now: @Sendable () -> Date
 
-    init(instance: String, publishRemote: @escaping @Sendable (RoomEnvelope) async -> Void) {
+    init(instance: String, now: @escaping @Sendable () -> Date, publishRemote: @escaping @Sendable (RoomEnvelope) async -> Void) {
         self.instance = instance
+        self.now = now
         self.publishRemote = publishRemote
     }
+
+    /// Everyone the room counts against its limit of six, here and on other instances.
+    func memberCount(room: UUID) -> Int { rooms[room]?.count ?? 0 }
 
     /// Adds the socket as `peer`. The same peer id from the same account is a reconnect: the new
     /// socket replaces the old one and the others keep their connection (and restart ICE).
@@ -123,16 +134,18 @@ actor VideoRoomHub {
     func deliver(_ envelope: RoomEnvelope) {
         if envelope.instance != instance, let from = envelope.from {
             switch envelope.type {
-            case "join", "rejoin":
+            case "join", "rejoin", "presence":
+                if let local = rooms[envelope.room]?[from], local.instance == instance, envelope.type == "presence" { break }
                 rooms[envelope.room, default: [:]][from] = Peer(account: envelope.account ?? UUID(), name: envelope.name ?? "",
-                                                             role: envelope.role ?? "", instance: envelope.instance, socket: nil)
+                                                             role: envelope.role ?? "", instance: envelope.instance, socket: nil,
+                                                             seen: now())
             case "leave":
                 // Only if the peer still lives there: it may have reconnected to this instance meanwhile.
                 if rooms[envelope.room]?[from]?.instance == envelope.instance { rooms[envelope.room]?[from] = nil }
             default: break
             }
         }
-        guard let members = rooms[envelope.room] else { return }
+        guard envelope.type != "presence", let members = rooms[envelope.room] else { return }
         for (peer, member) in members where peer != envelope.from {
             guard let socket = member.socket, envelope.to == nil || envelope.to == peer else { continue }
             socket.send(Self.clientText(envelope, for: member))
@@ -146,6 +159,23 @@ actor VideoRoomHub {
             member.socket?.close(code: .normalClosure, promise: nil)
         }
         rooms[room] = nil
+    }
+
+    /// Tells the other instances who is connected here, and forgets their peers they stopped mentioning.
+    func keepPresence() async {
+        for (room, members) in rooms {
+            for (peer, member) in members where member.instance == instance {
+                await publishRemote(RoomEnvelope(room: room, type: "presence", from: peer, name: member.name, role: member.role,
+                                                 account: member.account, instance: instance))
+            }
+        }
+        let silentSince = now().addingTimeInterval(-3 * Double(Self.presenceInterval.components.seconds))
+        for (room, members) in rooms {
+            for (peer, member) in members where member.instance != instance && member.seen < silentSince {
+                rooms[room]?[peer] = nil
+            }
+            if rooms[room]?.isEmpty == true { rooms[room] = nil }
+        }
     }
 
     /// At shutdown: every local socket is told to go away (1001), so browsers reconnect to another
@@ -176,9 +206,23 @@ actor VideoRoomHub {
     }
 }
 
-/// Closes the rooms' sockets when the app shuts down.
-struct VideoRoomsShutdown: LifecycleHandler {
+/// With other instances: repeats this instance's presence. At shutdown: closes the rooms' sockets.
+final class VideoRoomsLifecycle: LifecycleHandler, @unchecked Sendable {
+    private var task: Task<Void, Never>?
+
+    func didBoot(_ application: Application) throws {
+        guard VideoRelay(application) != nil else { return }
+        let hub = application.videoRooms
+        task = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: VideoRoomHub.presenceInterval)
+                await hub.keepPresence()
+            }
+        }
+    }
+
     func shutdownAsync(_ application: Application) async {
+        task?.cancel()
         await application.videoRooms.closeAll()
     }
 }
