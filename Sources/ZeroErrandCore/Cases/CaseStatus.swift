@@ -30,6 +30,9 @@ public enum CaseStatus: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// The time limit matters: running, or paused for a supplement.
+    public var clockApplies: Bool { clockRuns || self == .supplementRequested }
+
     /// The legal time limit is running. It starts at acceptance, is paused while the applicant
     /// supplies materials (`supplementRequested`) and stops at a decision or a withdrawal.
     public var clockRuns: Bool {

@@ -89,6 +89,10 @@ struct WorkflowTests {
             #expect(try await world.citizen.upload("/cases/\(id)/documents?material=\(later)", bytes: SampleFiles.pdf(), fileName: "later.pdf").status == .created)
             #expect(try await Case.find(id, on: app.db)?.provisionalMissing == [])
             #expect(try await world.citizen.upload("/cases/\(id)/documents?material=\(later)", bytes: SampleFiles.pdf(), fileName: "again.pdf").status == .conflict)
+            // Everything supplied: no reminder of the old supply-by date goes out.
+            #expect(try await Case.find(id, on: app.db)?.supplyBy == nil)
+            clock.advance(by: 13 * 86400)
+            #expect(try await DeadlineReminders.run(app) == 0)
         }
     }
 

@@ -40,7 +40,14 @@ final class Case: Model, @unchecked Sendable {
     init() {}
 
     var snapshot: CaseSnapshot {
-        CaseSnapshot(status: status, provisionalMissing: provisionalMissing, supplyBy: supplyBy, supplementDueBy: supplementDueBy)
+        get { CaseSnapshot(status: status, provisionalMissing: provisionalMissing, supplyBy: supplyBy, supplementDueBy: supplementDueBy) }
+        // One write-back for every rule's result, so no field of it can be forgotten.
+        set {
+            status = newValue.status
+            provisionalMissing = newValue.provisionalMissing
+            supplyBy = newValue.supplyBy
+            supplementDueBy = newValue.supplementDueBy
+        }
     }
 }
 

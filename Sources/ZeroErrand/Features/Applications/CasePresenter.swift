@@ -27,7 +27,7 @@ struct CasePresenter {
 
     /// Citizens see their own zone; staff see their office's.
     var zone: TimeZone {
-        role == .office ? (TimeZone(identifier: record.department.timeZone) ?? request.viewerTimeZone) : request.viewerTimeZone
+        role == .office ? record.department.zone : request.viewerTimeZone
     }
 
     func page(errors: [String: String] = [:]) async throws -> CasePage {
@@ -70,9 +70,9 @@ struct CasePresenter {
                         fromOffice: message.fromOffice, body: message.body,
                         unread: message.readAt == nil && message.fromOffice == (role == .applicant))
         }
-        let today = CivilDay(request.now, in: TimeZone(identifier: record.department.timeZone) ?? zone)
+        let today = CivilDay(request.now, in: record.department.zone)
         // After a decision the time limit no longer applies.
-        let clockMatters = record.status.clockRuns || record.status == .supplementRequested
+        let clockMatters = record.status.clockApplies
         let deadline = clockMatters
             ? CaseClock.deadline(for: record, pauses: pauses, calendar: request.dependencies.workingCalendar, today: today) : nil
         let deadlineText = deadline.map { deadline -> String in
@@ -111,7 +111,6 @@ struct CasePresenter {
             errors: errors)
     }
 
-    /// Sizes in units that read the same in both languages.
     /// Where the case's video step stands, and where to go for it.
     private func videoPanel(id: String) async throws -> VideoPanel? {
         guard record.matter.channels.contains(.video), record.status != .draft else { return nil }
@@ -134,6 +133,7 @@ struct CasePresenter {
                           linkLabel: role == .applicant && bookable ? request.t("video.panel.book") : nil)
     }
 
+    /// Sizes in units that read the same in both languages.
     static func size(_ bytes: Int64) -> String {
         switch bytes {
         case ..<1024: "\(bytes) B"

@@ -73,10 +73,7 @@ struct CaseWorkflow {
                 if let status = arguments["status"] { arguments["status"] = request.t("case_status.\(status)") }
                 throw AppError(status: status, key: error.translationKey, arguments: arguments)
             }
-            record.status = snapshot.status
-            record.provisionalMissing = snapshot.provisionalMissing
-            record.supplyBy = snapshot.supplyBy
-            record.supplementDueBy = snapshot.supplementDueBy
+            record.snapshot = snapshot
             var note = ""
             switch action {
             case .submit: record.submittedAt = now
@@ -89,8 +86,7 @@ struct CaseWorkflow {
             default: break
             }
 
-            let zone = TimeZone(identifier: record.department.timeZone) ?? TimeZone(identifier: "Asia/Shanghai")!
-            let today = CivilDay(now, in: zone)
+            let today = CivilDay(now, in: record.department.zone)
             switch CaseLifecycle.clockEffect(from: before, to: snapshot.status) {
             case .start: record.acceptedOn = today.description
             case .pause: try await CasePause(caseID: caseID, fromOn: today.description).create(on: db)

@@ -50,7 +50,7 @@ struct OfficeCasesController: RouteCollection {
             throw AppError.notFound
         }
         let query = try req.query.decode(QueueQuery.self)
-        let zone = TimeZone(identifier: department.timeZone) ?? req.viewerTimeZone
+        let zone = department.zone
         let today = CivilDay(req.now, in: zone)
         // Only cases the citizen has submitted reach the office (a draft withdrawn unsent never does).
         let builder = Case.query(on: req.db).filter(\.$department.$id == departmentID).filter(\.$submittedAt != nil)
@@ -133,7 +133,7 @@ struct OfficeCasesController: RouteCollection {
 
     private func perform(_ req: Request, on record: Case) async throws -> Response {
         let form = try req.content.decode(ActionForm.self)
-        let zone = TimeZone(identifier: record.department.timeZone) ?? TimeZone(identifier: "Asia/Shanghai")!
+        let zone = record.department.zone
         let endOfDay = { () throws -> Date in
             guard let day = form.date.flatMap(CivilDay.init) else { throw AppError(status: .unprocessableEntity, key: "case.error.date_invalid") }
             return day.adding(days: 1).startOfDay(in: zone).addingTimeInterval(-1)

@@ -46,7 +46,7 @@ enum DocumentUpload {
                 try await document.create(on: db)
                 if let materialIndex, current.provisionalMissing.contains(materialIndex) {
                     // A material accepted as "supply later" has now been supplied.
-                    current.provisionalMissing = current.snapshot.supplying(material: materialIndex).provisionalMissing
+                    current.snapshot = current.snapshot.supplying(material: materialIndex)
                     try await current.update(on: db)
                 }
                 try await CaseEvent(caseID: caseID, at: now, actorID: uploaderID, kind: .document, name: "document_\(purpose.rawValue)",

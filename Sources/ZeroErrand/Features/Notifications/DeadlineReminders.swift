@@ -16,21 +16,25 @@ enum DeadlineReminders {
             group.group(.and) { $0.filter(\.$status == .supplementRequested).filter(\.$supplementDueBy <= soon).filter(\.$supplementDueBy > now) }
             group.group(.and) {
                 $0.filter(\.$supplyBy <= soon).filter(\.$supplyBy > now)
-                    .filter(\.$status ~~ CaseStatus.allCases.filter { $0.clockRuns || $0 == .supplementRequested })
+                    .filter(\.$status ~~ CaseStatus.allCases.filter(\.clockApplies))
             }
-        }.with(\.$applicant).limit(500).all()
+        }.limit(500).all()
+        var sent = 0
         for record in due {
             let caseID = try record.requireID()
-            let key = record.status == .supplementRequested ? "notification.case.supplement_due_soon" : "notification.case.supply_later_due_soon"
-            try await app.audited(.system) { db, audit in
-                guard let fresh = try await Case.query(on: db).filter(\.$id == caseID).with(\.$applicant).first(), fresh.remindedAt == nil else { return }
+            // Read again inside the transaction: another instance may have sent it meanwhile.
+            let reminded = try await app.audited(.system) { db, audit -> Bool in
+                guard let fresh = try await Case.query(on: db).filter(\.$id == caseID).with(\.$applicant).first(), fresh.remindedAt == nil else { return false }
+                let key = fresh.status == .supplementRequested ? "notification.case.supplement_due_soon" : "notification.case.supply_later_due_soon"
                 fresh.remindedAt = now
                 try await fresh.update(on: db)
                 try await CaseNotifier.notifyApplicant(of: fresh, key: key, on: db, outbox: app.outbox,
                                                        config: app.dependencies.config, now: now)
                 try await audit.record("case.reminded", "case", caseID.uuidString.lowercased(), ["reminder": key])
+                return true
             }
+            if reminded { sent += 1 }
         }
-        return due.count
+        return sent
     }
 }

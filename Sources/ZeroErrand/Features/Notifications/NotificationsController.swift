@@ -27,8 +27,11 @@ struct NotificationsController: RouteCollection {
                              path: notification.$caseRecord.id.map { SiteURL.caseDetail(id: $0.uuidString).path },
                              unread: notification.readAt == nil)
         }
-        try await AccountNotification.query(on: req.db).filter(\.$account.$id == account.requireID()).filter(\.$readAt == nil)
-            .set(\.$readAt, to: req.now).update()
+        // Only when something is unread: a plain page view should not take SQLite's write lock.
+        if notifications.contains(where: { $0.readAt == nil }) {
+            try await AccountNotification.query(on: req.db).filter(\.$account.$id == account.requireID()).filter(\.$readAt == nil)
+                .set(\.$readAt, to: req.now).update()
+        }
         return try await req.page("notifications/list", lines, title: "notifications.title")
     }
 
