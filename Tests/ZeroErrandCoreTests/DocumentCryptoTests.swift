@@ -3,24 +3,8 @@ import Foundation
 import Testing
 @testable import ZeroErrandCore
 
-/// SplitMix64: the same seed gives the same bytes and slice sizes on every run.
-private struct SeededBytes: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
-    }
-}
-
 /// Feeds `bytes` in random slices of 0 ... `maxSlice` bytes (empty slices included on purpose).
-private func randomSlices(of bytes: [UInt8], maxSlice: Int, rng: inout SeededBytes) -> [ArraySlice<UInt8>] {
+private func randomSlices(of bytes: [UInt8], maxSlice: Int, rng: inout SplitMix64) -> [ArraySlice<UInt8>] {
     var parts: [ArraySlice<UInt8>] = []
     var start = 0
     while start < bytes.count {
@@ -34,7 +18,7 @@ private func randomSlices(of bytes: [UInt8], maxSlice: Int, rng: inout SeededByt
 
 private func sealDocument(_ plaintext: [UInt8], key: SymmetricKey, chunkSize: Int = ChunkedEncryptor.defaultChunkSize,
                      maxSlice: Int = 100_000, seed: UInt64 = 1) throws -> [UInt8] {
-    var rng = SeededBytes(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var encryptor = ChunkedEncryptor(key: key, chunkSize: chunkSize)
     var out: [UInt8] = []
     for part in randomSlices(of: plaintext, maxSlice: maxSlice, rng: &rng) {
@@ -45,7 +29,7 @@ private func sealDocument(_ plaintext: [UInt8], key: SymmetricKey, chunkSize: In
 }
 
 private func openDocument(_ stored: [UInt8], key: SymmetricKey, maxSlice: Int = 100_000, seed: UInt64 = 2) throws -> [UInt8] {
-    var rng = SeededBytes(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var decryptor = ChunkedDecryptor(key: key)
     var out: [UInt8] = []
     for part in randomSlices(of: stored, maxSlice: maxSlice, rng: &rng) {
@@ -164,7 +148,7 @@ struct ChunkedEncryptionTests {
 
     @Test("Round trip in random slice sizes", arguments: [0, 1, 65_536, 65_537, 1 << 20])
     func roundTrip(size: Int) throws {
-        var rng = SeededBytes(seed: UInt64(size) &+ 7)
+        var rng = SplitMix64(seed: UInt64(size) &+ 7)
         let plaintext = rng.bytes(size)
         let stored = try sealDocument(plaintext, key: key, maxSlice: 20_000, seed: UInt64(size))
         let chunks = max(1, (size + 65_535) / 65_536)
@@ -177,7 +161,7 @@ struct ChunkedEncryptionTests {
 
     @Test("Byte-at-a-time and all-at-once feeding give the same plaintext")
     func extremeSlices() throws {
-        var rng = SeededBytes(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let plaintext = rng.bytes(3 * 65_536 + 17)
         let stored = try sealDocument(plaintext, key: key, maxSlice: 1)
         #expect(try openDocument(stored, key: key, maxSlice: 1) == plaintext)
@@ -191,7 +175,7 @@ struct ChunkedEncryptionTests {
 
     @Test("Random lengths round-trip with small chunks")
     func smallChunksProperty() throws {
-        var rng = SeededBytes(seed: 99)
+        var rng = SplitMix64(seed: 99)
         for _ in 0..<200 {
             let plaintext = rng.bytes(Int.random(in: 0...300, using: &rng))
             let chunkSize = Int.random(in: 1...64, using: &rng)
@@ -244,7 +228,7 @@ struct ChunkedEncryptionTests {
 
     @Test("Flipping any single bit is detected")
     func everyBitFlip() throws {
-        var rng = SeededBytes(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let plaintext = rng.bytes(100)
         let stored = try sealDocument(plaintext, key: key, chunkSize: ZEDOCLayout.smallChunk)
         for position in 0..<stored.count {
@@ -267,7 +251,7 @@ struct ChunkedEncryptionTests {
 
     @Test("Bit flips in a 1 MiB file with full-size chunks are detected")
     func bitFlipsLargeFile() throws {
-        var rng = SeededBytes(seed: 4)
+        var rng = SplitMix64(seed: 4)
         let plaintext = rng.bytes(1 << 20)
         let stored = try sealDocument(plaintext, key: key)
         var positions = [10, 17, 18, stored.count - 1, stored.count - 16, stored.count - 17]
@@ -381,7 +365,7 @@ struct ChunkedEncryptionTests {
 
     @Test("SHA-256 of a stream equals the one-shot hash, however it is sliced")
     func hashing() {
-        var rng = SeededBytes(seed: 8)
+        var rng = SplitMix64(seed: 8)
         let data = rng.bytes(200_000)
         var stream = SHA256Stream()
         for part in randomSlices(of: data, maxSlice: 5_000, rng: &rng) { stream.update(part) }

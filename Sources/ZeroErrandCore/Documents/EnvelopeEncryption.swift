@@ -119,7 +119,7 @@ enum ZEDOC1 {
         guard bytes.count == headerLength, bytes.starts(with: magic) else { throw DocumentCryptoError.badHeader }
         let size = bytes[6..<10].reduce(0) { ($0 << 8) | Int($1) }
         guard (1...maxChunkSize).contains(size) else { throw DocumentCryptoError.badHeader }
-        return (size, Array(bytes[10..<18]))
+        return (size, Array(bytes[(headerLength - noncePrefixLength)..<headerLength]))
     }
 
     static func nonce(prefix: [UInt8], index: UInt32, final: Bool) throws -> AES.GCM.Nonce {

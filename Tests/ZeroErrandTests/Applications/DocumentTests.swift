@@ -93,7 +93,7 @@ struct DocumentTests {
     func rotation() async throws {
         try await withTestApp { (app, clock) async throws in
             let world = try await CaseWorld.make(app, clock)
-            let id = try await world.draftWithMaterials()
+            _ = try await world.draftWithMaterials()
             let newKey = MasterKey(id: "k2", key: SymmetricKey(size: .bits256))
             var keys = app.dependencies.documents.keys
             keys = DocumentKeys(current: newKey, all: keys.all.merging([newKey.id: newKey.key]) { $1 })
@@ -108,7 +108,6 @@ struct DocumentTests {
                 let bytes = try store.read(storageName: document.storageName, wrappedKey: document.wrappedKey, expectedSHA256: document.sha256)
                 #expect(SampleFiles.sha256(Array(bytes)) == document.sha256)
             }
-            _ = id
         }
     }
 }

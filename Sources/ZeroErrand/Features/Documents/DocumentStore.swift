@@ -23,12 +23,6 @@ struct DocumentKeys: Sendable {
         guard let current = keys.first else { throw AppConfig.Invalid(setting: "ZE_DOCUMENT_KEYS", problem: "is empty") }
         return DocumentKeys(current: current, all: Dictionary(keys.map { ($0.id, $0.key) }, uniquingKeysWith: { first, _ in first }))
     }
-
-    var configurationText: String {
-        ([current.id] + all.keys.filter { $0 != current.id }.sorted()).map { id in
-            "\(id):\(all[id]!.withUnsafeBytes { Data($0) }.base64EncodedString())"
-        }.joined(separator: ",")
-    }
 }
 
 /// Where uploaded files live: encrypted, under server-chosen names, written all or nothing.
