@@ -128,42 +128,32 @@ public struct MailMessage: Sendable {
         header("Message-ID: " + resolvedMessageID())
         header("MIME-Version: 1.0")
 
+        // Text, then the HTML alternative, then the invitation; more than one part makes a multipart
+        // body (alternative for text/HTML, mixed once an attachment comes along).
+        var parts = [(headers: "Content-Type: text/plain; charset=utf-8", content: textBody)]
+        if let htmlBody { parts.append(("Content-Type: text/html; charset=utf-8", htmlBody)) }
         if let calendar {
-            let boundary = boundary ?? MailMessage.randomBoundary()
+            // Mail programs recognise an invitation by the METHOD repeated in the content type.
             let method = calendar.components(separatedBy: "\r\n").first { $0.hasPrefix("METHOD:") }?.dropFirst(7) ?? "PUBLISH"
-            header("Content-Type: multipart/mixed;\r\n boundary=\"\(boundary)\"")
-            header("")
-            out += "This is a multi-part message in MIME format.\r\n"
-            out += "\r\n--\(boundary)\r\n"
-            out += "Content-Type: text/plain; charset=utf-8\r\n"
-            out += "Content-Transfer-Encoding: base64\r\n\r\n"
-            out += MailMessage.base64Body(textBody)
-            out += "\r\n--\(boundary)\r\n"
-            out += "Content-Type: text/calendar; charset=utf-8; method=\(method); name=\"invite.ics\"\r\n"
-            out += "Content-Disposition: attachment; filename=\"invite.ics\"\r\n"
-            out += "Content-Transfer-Encoding: base64\r\n\r\n"
-            out += MailMessage.base64Body(calendar)
-            out += "\r\n--\(boundary)--\r\n"
-        } else if let htmlBody {
-            let boundary = boundary ?? MailMessage.randomBoundary()
-            header("Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"")
-            header("")
-            out += "This is a multi-part message in MIME format.\r\n"
-            out += "\r\n--\(boundary)\r\n"
-            out += "Content-Type: text/plain; charset=utf-8\r\n"
-            out += "Content-Transfer-Encoding: base64\r\n\r\n"
-            out += MailMessage.base64Body(textBody)
-            out += "\r\n--\(boundary)\r\n"
-            out += "Content-Type: text/html; charset=utf-8\r\n"
-            out += "Content-Transfer-Encoding: base64\r\n\r\n"
-            out += MailMessage.base64Body(htmlBody)
-            out += "\r\n--\(boundary)--\r\n"
-        } else {
+            parts.append(("Content-Type: text/calendar; charset=utf-8; method=\(method); name=\"invite.ics\"\r\n"
+                          + "Content-Disposition: attachment; filename=\"invite.ics\"", calendar))
+        }
+        if parts.count == 1 {
             header("Content-Type: text/plain; charset=utf-8")
             header("Content-Transfer-Encoding: base64")
             header("")
             out += MailMessage.base64Body(textBody)
             out += "\r\n"
+        } else {
+            let boundary = boundary ?? MailMessage.randomBoundary()
+            header("Content-Type: multipart/\(calendar == nil ? "alternative" : "mixed");\r\n boundary=\"\(boundary)\"")
+            header("")
+            out += "This is a multi-part message in MIME format.\r\n"
+            for part in parts {
+                out += "\r\n--\(boundary)\r\n\(part.headers)\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                out += MailMessage.base64Body(part.content)
+            }
+            out += "\r\n--\(boundary)--\r\n"
         }
         return Array(out.utf8)
     }
