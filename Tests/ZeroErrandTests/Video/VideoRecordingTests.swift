@@ -37,6 +37,12 @@ struct VideoRecordingTests {
             let started = try await world.clerk.json(.POST, base, ["mimeType": "video/webm;codecs=vp8,opus"])
             #expect(started.status == .created)
             let rid = try #require(try Self.json(started)["id"] as? String)
+            // Nobody joins a call being recorded without having agreed.
+            _ = try await VideoRoomTests.staff(app, clock, department: "wz-psb-wuma")
+            let colleague = try #require(try await Account.query(on: app.db).filter(\.$department.$id == session.$department.id)
+                .filter(\.$roles == [.clerk]).first())
+            let invite = try await world.clerk.post("/office/video/\(sid)/participants", ["account": try colleague.requireID().uuidString])
+            #expect(invite.status == .conflict && invite.body.contains("stop the recording first"))
             let participants = try await VideoParticipant.query(on: app.db).filter(\.$session.$id == session.requireID()).all()
             #expect(participants.allSatisfy { $0.consentedAt != nil })
 

@@ -48,18 +48,12 @@ struct ConsentState: Sendable {
 
     var complete: Bool { pending.isEmpty && !agreed.isEmpty }
 
+    func dto(mine: Bool? = nil) -> ConsentDTO { ConsentDTO(agreed: agreed, pending: pending, complete: complete, mine: mine) }
+
     static func load(session: UUID, on db: any Database) async throws -> ConsentState {
         let participants = try await VideoParticipant.query(on: db).filter(\.$session.$id == session).with(\.$account).all()
         return ConsentState(agreed: participants.filter { $0.consentedAt != nil }.map(\.account.displayName).sorted(),
                             pending: participants.filter { $0.consentedAt == nil }.map(\.account.displayName).sorted(),
                             accounts: participants.filter { $0.consentedAt != nil }.map(\.$account.id))
-    }
-
-    /// The JSON the room's browsers get; `mine` is added per recipient.
-    func json(mine: Bool? = nil) -> String {
-        var object: [String: Any] = ["agreed": agreed, "pending": pending, "complete": complete]
-        if let mine { object["mine"] = mine }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -10,9 +10,10 @@ struct VideoSlot: Sendable, Equatable {
     let hosts: [UUID]
 }
 
-/// Booking, moving and cancelling video appointments. Two people can never hold one slot: the
-/// session row carries a unique `slot_key` (host + start) while booked, so whichever insert comes
-/// second fails on either database, however close together the two requests arrive.
+/// Booking, moving and cancelling video appointments. Two people can never hold one slot: a booking
+/// looks for a free host inside an audited transaction (those run one at a time, across instances
+/// too), and the session row's unique `slot_key` (host + start, set while booked) makes the
+/// database refuse a second holder should anything write around that.
 enum VideoBooking {
     /// How far ahead slots are offered.
     static let horizon: TimeInterval = 60 * 24 * 3600
@@ -29,15 +30,22 @@ enum VideoBooking {
         return done > 0 ? AppError(status: .conflict, key: "video.refused.already_done") : nil
     }
 
-    /// Free slots of the office from `now` on, earliest first; none on public holidays.
-    static func freeSlots(department: Department, now: Date, calendar: WorkingDayCalendar, on db: any Database) async throws -> [VideoSlot] {
+    /// Free slots of the office from `now` on (or on `day` only), earliest first; none on public holidays.
+    static func freeSlots(department: Department, now: Date, calendar: WorkingDayCalendar, day: CivilDay? = nil,
+                          on db: any Database) async throws -> [VideoSlot] {
         let departmentID = try department.requireID()
+        let today = CivilDay(now, in: department.zone)
+        // Only the days that can be offered are generated: past days and those beyond the horizon are not.
+        let first = max(day ?? today, today)
+        let last = day ?? CivilDay(now.addingTimeInterval(horizon), in: department.zone)
         let rules = try await VideoAvailability.query(on: db).filter(\.$department.$id == departmentID)
-            .filter(\.$lastDay >= CivilDay(now, in: department.zone).description).all()
+            .filter(\.$lastDay >= first.description).filter(\.$firstDay <= last.description).all()
         let taken = try await takenSlotKeys(departmentID: departmentID, now: now, on: db)
         var slots: [Date: VideoSlot] = [:]
         for availability in rules {
-            guard let rule = availability.rule else { continue }
+            guard var rule = availability.rule else { continue }
+            rule.firstDay = max(rule.firstDay, first)
+            rule.lastDay = min(rule.lastDay, last)
             let host = availability.$staff.id
             for start in rule.slotStarts(in: department.zone, closed: calendar.isPublicHoliday)
             where start < now.addingTimeInterval(horizon) && department.bookingRules.mayBook(slotStart: start, now: now) == nil
@@ -55,19 +63,17 @@ enum VideoBooking {
         return Set(booked.compactMap(\.slotKey))
     }
 
-    /// Books `start` for the case's video step, moving `replacing` if given. A slot someone else
-    /// took a moment earlier gets a clear "taken" answer rather than an error.
+    /// Books `start` for the case's video step, moving `replacing` if given (its room closes).
     static func book(_ record: Case, start: Date, replacing: UUID?, req: Request) async throws -> VideoSession {
-        var attempt = 0
-        while true {
-            do {
-                return try await attemptBooking(record, start: start, replacing: replacing, req: req)
-            } catch let error as any DatabaseError where error.isConstraintFailure {
-                // Another booking committed first: look again (another host may still be free).
-                attempt += 1
-                if attempt == 3 { throw AppError(status: .conflict, key: "video.refused.slot_taken") }
-            }
+        let session: VideoSession
+        do {
+            session = try await attemptBooking(record, start: start, replacing: replacing, req: req)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // The unique keys are the backstop; audited writes already run one at a time.
+            throw AppError(status: .conflict, key: "video.refused.slot_taken")
         }
+        if let replacing { await req.application.videoRooms.close(room: replacing) }
+        return session
     }
 
     private static func attemptBooking(_ record: Case, start: Date, replacing: UUID?, req: Request) async throws -> VideoSession {
@@ -79,7 +85,9 @@ enum VideoBooking {
         let config = req.dependencies.config
         let calendar = req.dependencies.workingCalendar
         return try await req.audited { db, audit in
-            if let refusal = try await refusal(for: record, on: db) { throw refusal }
+            // The case as it is now: the office may have decided it since the page was loaded.
+            guard let current = try await Case.query(on: db).filter(\.$id == caseID).with(\.$matter).first() else { throw AppError.notFound }
+            if let refusal = try await refusal(for: current, on: db) { throw refusal }
             let active = try await VideoSession.query(on: db).filter(\.$activeKey == VideoSession.activeKey(caseID: caseID, purpose: .identity)).first()
             var previous: VideoSession?
             if let active {
@@ -95,16 +103,13 @@ enum VideoBooking {
             guard department.bookingRules.mayBook(slotStart: start, now: now) == nil else {
                 throw AppError(status: .unprocessableEntity, key: "video.refused.too_late", arguments: ["hours": String(department.bookingNoticeHours)])
             }
-            guard let slot = try await freeSlots(department: department, now: now, calendar: calendar, on: db).first(where: { $0.start == start }),
+            guard let slot = try await freeSlots(department: department, now: now, calendar: calendar,
+                                                 day: CivilDay(start, in: department.zone), on: db).first(where: { $0.start == start }),
                   let host = slot.hosts.sorted(by: { $0.uuidString < $1.uuidString }).first else {
                 throw AppError(status: .conflict, key: "video.refused.slot_taken")
             }
             if let previous {
-                previous.status = .cancelled
-                previous.slotKey = nil
-                previous.activeKey = nil
-                previous.cancelledAt = now
-                previous.sequence += 1
+                previous.cancel(at: now)
                 try await previous.update(on: db)
             }
             let session = VideoSession()
@@ -156,11 +161,7 @@ enum VideoBooking {
             guard let fresh = try await VideoSession.find(sessionID, on: db), fresh.status == .booked else {
                 throw AppError(status: .conflict, key: "video.refused.not_booked")
             }
-            fresh.status = .cancelled
-            fresh.slotKey = nil
-            fresh.activeKey = nil
-            fresh.cancelledAt = now
-            fresh.sequence += 1
+            fresh.cancel(at: now)
             try await fresh.update(on: db)
             try await CaseEvent(caseID: try record.requireID(), at: now, actorID: actor, kind: .video, name: "video_cancelled",
                                 statusAfter: nil).create(on: db)
@@ -168,5 +169,6 @@ enum VideoBooking {
                                    ["case": try record.requireID().uuidString.lowercased(), "by": byOffice ? "office" : "applicant"])
             try await VideoInvitations(outbox: outbox, config: config, now: now).send(.cancelled, for: fresh, case: record, on: db)
         }
+        await req.application.videoRooms.close(room: try session.requireID())
     }
 }

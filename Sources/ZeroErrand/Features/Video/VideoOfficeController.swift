@@ -96,7 +96,6 @@ struct VideoOfficeController: RouteCollection {
     @Sendable func cancel(req: Request) async throws -> Response {
         let (session, record) = try await VideoAccess.officeSession(req)
         try await VideoBooking.cancel(session, case: record, byOffice: true, req: req)
-        await req.application.videoRooms.close(room: try session.requireID())
         return req.redirect(to: .officeVideo)
     }
 
@@ -116,10 +115,18 @@ struct VideoOfficeController: RouteCollection {
             let invited = try await VideoParticipant.query(on: db).filter(\.$session.$id == sessionID).all()
             guard !invited.contains(where: { $0.$account.id == accountID }) else { return }
             guard invited.count < VideoRoomHub.maxParticipants else { throw AppError(status: .conflict, key: "video.invite.full") }
+            // Everyone in a recorded call has agreed to it; a newcomer could not have.
+            guard try await VideoRecording.query(on: db).filter(\.$session.$id == sessionID).filter(\.$status == .recording).count() == 0 else {
+                throw AppError(status: .conflict, key: "video.invite.while_recording")
+            }
             try await VideoParticipant(sessionID: sessionID, accountID: try colleague.requireID(), role: .staff).create(on: db)
             try await audit.record("video.participant_invited", "video_session", sessionID.uuidString.lowercased(),
                                    ["account": accountID.uuidString.lowercased()])
         }
+        // The newcomer has not agreed yet: the room learns that recording now waits for them.
+        let consent = try await ConsentState.load(session: sessionID, on: req.db)
+        await req.application.videoRooms.publish(RoomEnvelope(room: sessionID, type: "consent", data: try consent.dto().jsonText(),
+                                                              consented: consent.accounts, instance: req.application.instanceID))
         return req.redirect(to: .videoRoom(id: sessionID.uuidString.lowercased()))
     }
 

@@ -48,13 +48,13 @@ struct VideoRecordingController: RouteCollection {
         }
         await req.application.videoRooms.publish(RoomEnvelope(room: sessionID, type: "recording", data: #"{"state":"on"}"#,
                                                               instance: req.application.instanceID))
-        return try await jsonResponse(["id": try recording.requireID().uuidString.lowercased(), "nextChunk": 0], status: .created)
+        return try await RecordingProgressDTO(id: try recording.requireID().uuidString.lowercased(), nextChunk: 0).encodeResponse(status: .created, for: req)
     }
 
-    @Sendable func status(req: Request) async throws -> Response {
+    @Sendable func status(req: Request) async throws -> RecordingProgressDTO {
         let (_, recording) = try await ownRecording(req)
-        return try await jsonResponse(["id": try recording.requireID().uuidString.lowercased(), "nextChunk": recording.nextChunk,
-                                       "state": recording.status.rawValue])
+        return RecordingProgressDTO(id: try recording.requireID().uuidString.lowercased(), state: recording.status.rawValue,
+                                    nextChunk: recording.nextChunk)
     }
 
     @Sendable func chunk(req: Request) async throws -> Response {
@@ -64,7 +64,7 @@ struct VideoRecordingController: RouteCollection {
         guard let number = req.parameters.get("chunk", as: Int.self), number >= 0 else { throw AppError.badRequest }
         if number < recording.nextChunk {
             // Sent again after a lost acknowledgement: it is already stored.
-            return try await jsonResponse(["acknowledged": number, "nextChunk": recording.nextChunk])
+            return try await RecordingProgressDTO(acknowledged: number, nextChunk: recording.nextChunk).encodeResponse(for: req)
         }
         guard number == recording.nextChunk else { return try await expected(recording.nextChunk, req: req) }
         let config = req.dependencies.config.video
@@ -95,12 +95,12 @@ struct VideoRecordingController: RouteCollection {
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // The same chunk arrived twice at once and the other copy won.
             store.remove(storageName: blob.storageName)
-            return try await jsonResponse(["acknowledged": number, "nextChunk": number + 1])
+            return try await RecordingProgressDTO(acknowledged: number, nextChunk: number + 1).encodeResponse(for: req)
         } catch {
             store.remove(storageName: blob.storageName)
             throw error
         }
-        return try await jsonResponse(["acknowledged": number, "nextChunk": number + 1])
+        return try await RecordingProgressDTO(acknowledged: number, nextChunk: number + 1).encodeResponse(for: req)
     }
 
     struct FinishForm: Content {
@@ -113,7 +113,7 @@ struct VideoRecordingController: RouteCollection {
         let recordingID = try recording.requireID()
         guard let form = try? req.content.decode(FinishForm.self) else { throw AppError.badRequest }
         if recording.status == .complete, recording.sha256 == form.sha256.lowercased() {
-            return try await jsonResponse(["sha256": recording.sha256 ?? "", "bytes": recording.size ?? 0])
+            return try await RecordingStoredDTO(sha256: recording.sha256 ?? "", bytes: recording.size ?? 0).encodeResponse(for: req)
         }
         guard recording.status == .recording else { throw AppError(status: .conflict, key: "video.recording.finished") }
         guard form.chunks == recording.nextChunk, form.chunks > 0 else { return try await expected(recording.nextChunk, req: req) }
@@ -129,6 +129,10 @@ struct VideoRecordingController: RouteCollection {
         let sessionID = try entry.session.requireID()
         do {
             try await req.audited { db, audit in
+                // A retried finish may have overtaken this one while the chunks were being joined.
+                guard let recording = try await VideoRecording.find(recordingID, on: db), recording.status == .recording else {
+                    throw AppError(status: .conflict, key: "video.recording.finished")
+                }
                 recording.status = .complete
                 recording.storageName = whole.storageName
                 recording.wrappedKey = whole.wrappedKey
@@ -151,7 +155,7 @@ struct VideoRecordingController: RouteCollection {
         for piece in chunks { store.remove(storageName: piece.storageName) }
         await req.application.videoRooms.publish(RoomEnvelope(room: sessionID, type: "recording", data: #"{"state":"off"}"#,
                                                               instance: req.application.instanceID))
-        return try await jsonResponse(["sha256": whole.sha256, "bytes": whole.size])
+        return try await RecordingStoredDTO(sha256: whole.sha256, bytes: whole.size).encodeResponse(for: req)
     }
 
     /// Staff of the case's department only (invited or not); every viewing is audited.
@@ -195,8 +199,8 @@ struct VideoRecordingController: RouteCollection {
 
     /// 409 naming the chunk the server expects, so the recorder resumes from there.
     private func expected(_ next: Int, req: Request) async throws -> Response {
-        try await jsonResponse(["error": ["code": "video.recording.out_of_order", "message": req.t("video.recording.out_of_order")],
-                                "nextChunk": next], status: .conflict)
+        let key = "video.recording.out_of_order"
+        return try await ChunkConflictDTO(error: .init(status: 409, code: key, message: req.t(key)), nextChunk: next).encodeResponse(status: .conflict, for: req)
     }
 }
 

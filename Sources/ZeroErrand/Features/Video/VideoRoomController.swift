@@ -22,27 +22,24 @@ struct VideoRoomController: RouteCollection {
     }
 
     /// STUN and TURN servers; TURN credentials are made per request and expire.
-    @Sendable func ice(req: Request) async throws -> Response {
+    @Sendable func ice(req: Request) async throws -> ICEConfigurationDTO {
         let entry = try await VideoAccess.participant(req)
+        // Relay credentials only while the call can happen.
+        guard entry.session.status == .booked else { throw AppError(status: .conflict, key: "video.room.closed") }
         let config = req.dependencies.config.video
-        var servers: [[String: Any]] = []
-        if !config.stunURLs.isEmpty { servers.append(["urls": config.stunURLs]) }
+        var servers: [ICEConfigurationDTO.Server] = []
+        if !config.stunURLs.isEmpty { servers.append(.init(urls: config.stunURLs)) }
         if let secret = config.turnSecret, !config.turnURLs.isEmpty {
             // The label shows in the TURN server's log: the session, never the person.
             let label = "s" + String(try entry.session.requireID().uuidString.lowercased().prefix(8))
             let credentials = TURNCredentials(secret: secret, label: label, now: req.now, lifetime: config.turnLifetime)
-            servers.append(["urls": config.turnURLs, "username": credentials.username, "credential": credentials.credential])
+            servers.append(.init(urls: config.turnURLs, username: credentials.username, credential: credentials.credential))
         }
-        let body = try JSONSerialization.data(withJSONObject: ["iceServers": servers, "iceTransportPolicy": config.relayOnly ? "relay" : "all"],
-                                              options: [.sortedKeys])
-        let response = Response(status: .ok, body: .init(data: body))
-        response.headers.contentType = .json
-        response.headers.cacheControl = .init(noStore: true)
-        return response
+        return ICEConfigurationDTO(iceServers: servers, iceTransportPolicy: config.relayOnly ? "relay" : "all")
     }
 
     /// "I agree to this call being recorded": who and when, in the session and the audit log.
-    @Sendable func consent(req: Request) async throws -> Response {
+    @Sendable func consent(req: Request) async throws -> ConsentReplyDTO {
         let entry = try await VideoAccess.participant(req)
         guard entry.session.status == .booked else { throw AppError(status: .conflict, key: "video.room.closed") }
         let participantID = try entry.participant.requireID()
@@ -55,9 +52,9 @@ struct VideoRoomController: RouteCollection {
                                    ["participant_role": entry.participant.role.rawValue])
             return try await ConsentState.load(session: sessionID, on: db)
         }
-        await req.application.videoRooms.publish(RoomEnvelope(room: sessionID, type: "consent", data: state.json(),
+        await req.application.videoRooms.publish(RoomEnvelope(room: sessionID, type: "consent", data: try state.dto().jsonText(),
                                                               consented: state.accounts, instance: req.application.instanceID))
-        return try await jsonResponse(["consent": JSONText(state.json(mine: true))])
+        return ConsentReplyDTO(consent: state.dto(mine: true))
     }
 
     /// Checks everything before agreeing to the upgrade, in the route itself: an error thrown from
@@ -95,7 +92,7 @@ struct VideoRoomController: RouteCollection {
         let consent = (try? await ConsentState.load(session: sessionID, on: req.db)) ?? ConsentState(agreed: [], pending: [], accounts: [])
         let recording = ((try? await VideoRecording.query(on: req.db).filter(\.$session.$id == sessionID)
             .filter(\.$status == .recording).count()) ?? 0) > 0
-        let consentJSON = consent.json(mine: consent.accounts.contains(accountID))
+        let consentJSON = (try? consent.dto(mine: consent.accounts.contains(accountID)).jsonText()) ?? "{}"
         let result = await hub.join(room: sessionID, peer: peer, account: accountID, name: participant.name,
                                     role: participant.role, socket: socket) { others in
             let peers = String(decoding: (try? JSONSerialization.data(withJSONObject: others, options: [.sortedKeys])) ?? Data("[]".utf8), as: UTF8.self)
@@ -121,23 +118,9 @@ struct VideoRoomController: RouteCollection {
     }
 }
 
-/// Already-encoded JSON placed inside a response object as is.
-struct JSONText: Sendable {
-    let text: String
-    init(_ text: String) { self.text = text }
-}
-
-func jsonResponse(_ object: [String: Any], status: HTTPResponseStatus = .ok) async throws -> Response {
-    var resolved: [String: Any] = [:]
-    for (key, value) in object {
-        if let json = value as? JSONText {
-            resolved[key] = try JSONSerialization.jsonObject(with: Data(json.text.utf8))
-        } else {
-            resolved[key] = value
-        }
+extension Encodable {
+    /// Compact JSON text, for messages sent over the room's socket.
+    func jsonText() throws -> String {
+        String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
     }
-    let response = Response(status: status, body: .init(data: try JSONSerialization.data(withJSONObject: resolved, options: [.sortedKeys])))
-    response.headers.contentType = .json
-    response.headers.cacheControl = .init(noStore: true)
-    return response
 }

@@ -146,9 +146,11 @@ actor VideoRoomHub {
             }
         }
         guard envelope.type != "presence", let members = rooms[envelope.room] else { return }
+        // Encoded once for everyone, except consent, which says per recipient whether it is theirs.
+        let shared = envelope.consented == nil ? Self.clientText(envelope, for: nil) : nil
         for (peer, member) in members where peer != envelope.from {
             guard let socket = member.socket, envelope.to == nil || envelope.to == peer else { continue }
-            socket.send(Self.clientText(envelope, for: member))
+            socket.send(shared ?? Self.clientText(envelope, for: member.account))
         }
     }
 
@@ -188,7 +190,7 @@ actor VideoRoomHub {
 
 
     /// What a browser receives: the envelope without the instance bookkeeping.
-    private static func clientText(_ envelope: RoomEnvelope, for member: Peer) -> String {
+    private static func clientText(_ envelope: RoomEnvelope, for account: UUID?) -> String {
         var object: [String: Any] = ["type": envelope.type]
         if let from = envelope.from { object["from"] = from }
         if let to = envelope.to { object["to"] = to }
@@ -196,7 +198,7 @@ actor VideoRoomHub {
         if let role = envelope.role { object["role"] = role }
         if let data = envelope.data, var value = try? JSONSerialization.jsonObject(with: Data(data.utf8)) {
             if let consented = envelope.consented, var dictionary = value as? [String: Any] {
-                dictionary["mine"] = consented.contains(member.account)
+                dictionary["mine"] = account.map(consented.contains) ?? false
                 value = dictionary
             }
             object["data"] = value

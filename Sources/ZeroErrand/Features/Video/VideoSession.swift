@@ -43,6 +43,15 @@ final class VideoSession: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Gives up the slot and the case step; the raised sequence makes calendars drop the event.
+    func cancel(at now: Date) {
+        status = .cancelled
+        slotKey = nil
+        activeKey = nil
+        cancelledAt = now
+        sequence += 1
+    }
+
     /// One staff member can hold one appointment at one instant.
     static func slotKey(host: UUID, start: Date) -> String {
         "\(host.uuidString.lowercased())@\(Int(start.timeIntervalSince1970))"

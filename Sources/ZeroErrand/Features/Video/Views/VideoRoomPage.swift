@@ -67,7 +67,7 @@ struct VideoRoomPage: Encodable {
                 .map { Choice(value: $0.id?.uuidString.lowercased() ?? "", label: $0.displayName, selected: false) }
             recordings = try await VideoRecording.query(on: req.db).filter(\.$session.$id == session.requireID()).sort(\.$startedAt).all().map {
                 Recording(started: req.showTime($0.startedAt), state: req.t("video.recording.state.\($0.status.rawValue)"),
-                          size: $0.size.map { ByteCountFormatter.string(fromByteCount: $0, countStyle: .file) } ?? "",
+                          size: $0.size.map(CasePresenter.size) ?? "",
                           sha256: $0.sha256 ?? "",
                           path: $0.status == .complete ? SiteURL.officeVideoRecordingFile(id: id, recording: $0.id?.uuidString.lowercased() ?? "").path : nil)
             }
