@@ -32,6 +32,10 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         if request.dependencies.config.cookieSecure {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
+        if [.tooManyRequests, .serviceUnavailable].contains(response.status), !response.headers.contains(name: .retryAfter) {
+            // Every "slow down" says for how long; a page that knows better has set its own.
+            response.headers.replaceOrAdd(name: .retryAfter, value: "60")
+        }
         if request.currentAccount != nil || request.signInSession != nil {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }

@@ -6,6 +6,8 @@ struct AppError: AbortError {
     let status: HTTPResponseStatus
     let key: String
     var arguments: [String: String] = [:]
+    /// Seconds to wait, sent as `Retry-After` with a 429 or 503.
+    var retryAfter: Int?
 
     var reason: String { key }
 
@@ -14,4 +16,5 @@ struct AppError: AbortError {
     static let signInRequired = AppError(status: .unauthorized, key: "error.sign_in_required")
     static let csrf = AppError(status: .forbidden, key: "error.csrf")
     static let badRequest = AppError(status: .badRequest, key: "error.bad_request")
+    static let busy = AppError(status: .serviceUnavailable, key: "error.busy", retryAfter: 2)
 }

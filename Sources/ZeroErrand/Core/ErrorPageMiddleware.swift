@@ -20,9 +20,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         let status: HTTPResponseStatus
         let key: String
         var arguments: [String: String] = [:]
+        var retryAfter: Int?
         switch error {
         case let error as AppError:
-            (status, key, arguments) = (error.status, error.key, error.arguments)
+            (status, key, arguments, retryAfter) = (error.status, error.key, error.arguments, error.retryAfter)
         case let error as any AbortError:
             status = error.status
             key = Self.key(for: error.status)
@@ -51,6 +52,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
             }
         }
         if status == .unauthorized { response.headers.remove(name: .wwwAuthenticate) }
+        if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
         return response
     }
 

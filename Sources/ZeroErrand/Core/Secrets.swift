@@ -33,19 +33,23 @@ struct Secrets: Sendable {
 /// bcrypt over an HMAC-SHA256 of the password. bcrypt reads at most 72 bytes; 64 Chinese characters
 /// are 192, so hashing first keeps every character significant. The pre-hash is keyed, so it also
 /// acts as a pepper.
+///
+/// Every hash passes `gate`: a few at a time with a short queue, so a flood of sign-ins is answered
+/// "busy, retry" at once instead of leaving every client (and every other sign-in) waiting.
 struct PasswordHasher: Sendable {
     let key: SymmetricKey
     let cost: Int
+    var gate = BoundedGate(running: max(2, System.coreCount), waiting: 4 * max(2, System.coreCount))
 
     func hash(_ password: String, on pool: NIOThreadPool) async throws -> String {
         let input = prehash(password)
         let cost = cost
-        return try await pool.runIfActive { try Bcrypt.hash(input, cost: cost) }
+        return try await gate.run { try await pool.runIfActive { try Bcrypt.hash(input, cost: cost) } }
     }
 
     func verify(_ password: String, against hash: String, on pool: NIOThreadPool) async throws -> Bool {
         let input = prehash(password)
-        return try await pool.runIfActive { try Bcrypt.verify(input, created: hash) }
+        return try await gate.run { try await pool.runIfActive { try Bcrypt.verify(input, created: hash) } }
     }
 
     private func prehash(_ password: String) -> String {

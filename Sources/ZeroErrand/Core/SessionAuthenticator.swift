@@ -28,7 +28,8 @@ struct SessionAuthenticator: AsyncMiddleware {
                     clearCookie = !isAPI
                 } else {
                     request.signInSession = session
-                    if session.stage == .signedIn { request.currentAccount = account }
+                    // Sessions from before an address had to be confirmed do not act either.
+                    if session.stage == .signedIn, account.emailConfirmedAt != nil { request.currentAccount = account }
                     if now.timeIntervalSince(session.lastSeenAt) >= Self.touchInterval {
                         session.lastSeenAt = now
                         try await session.update(on: request.db)

@@ -6,7 +6,7 @@ import Vapor
 enum SiteURL: Sendable {
     case home, healthz, ping, language
     case register, confirmEmail
-    case signIn, secondFactor, signOut, signOutEverywhere
+    case signIn, secondFactor, emailUnconfirmed, signOut, signOutEverywhere
     case forgotPassword, resetPassword
     case account, twoFactorSetup, twoFactorDisable, recoveryCodes, resendConfirmation
     case matters, matter(code: String)
@@ -48,6 +48,7 @@ enum SiteURL: Sendable {
         case .confirmEmail: "/email/confirm"
         case .signIn: "/sign-in"
         case .secondFactor: "/sign-in/second-factor"
+        case .emailUnconfirmed: "/sign-in/confirm-email"
         case .signOut: "/sign-out"
         case .signOutEverywhere: "/account/sign-out-everywhere"
         case .forgotPassword: "/password/forgot"

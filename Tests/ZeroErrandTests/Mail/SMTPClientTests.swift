@@ -197,11 +197,11 @@ struct SMTPClientFailureTests {
     func silentServerTimesOut() async throws {
         let server = try await FakeSMTPServer.start(FakeSMTPServer.Behavior(greeting: nil))
         defer { server.stop() }
-        let start = ContinuousClock.now
+        // The error itself is the evidence: the client's own short timeout fired (a stopwatch
+        // bound here would fail on a busy machine, not on a broken client).
         await #expect(throws: SMTPError.timeout) {
             try await server.client(timeout: .milliseconds(500)).send(FakeSMTPServer.sampleMessage())
         }
-        #expect(ContinuousClock.now - start < .seconds(5))
         #expect(server.state.connections == 1)
     }
 
@@ -212,10 +212,9 @@ struct SMTPClientFailureTests {
         let client = server.client(timeout: .seconds(30))
         let task = Task { try await client.send(FakeSMTPServer.sampleMessage()) }
         try await Task.sleep(for: .milliseconds(200))
-        let start = ContinuousClock.now
         task.cancel()
+        // A CancellationError (not the 30 s timeout's error) shows the cancel itself ended the send.
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(ContinuousClock.now - start < .seconds(5))
     }
 
     @Test("A rejected recipient surfaces the reply code and text")

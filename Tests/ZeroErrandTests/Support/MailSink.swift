@@ -97,11 +97,12 @@ enum MailSink {
         }
     }
 
-    /// Polls until at least `count` messages for `address` are there (default: up to 5 s).
+    /// Polls until at least `count` messages for `address` are there. The wait is generous (a busy
+    /// machine delivers slowly); it only runs out when a message never comes.
     static func waitForMessages(
         to address: String,
         count: Int = 1,
-        timeout: Duration = .seconds(5)
+        timeout: Duration = .seconds(30)
     ) async throws -> [ReceivedMail] {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
@@ -114,7 +115,7 @@ enum MailSink {
     }
 
     /// The newest message for `address`, waiting for it if needed.
-    static func latestMessage(to address: String, timeout: Duration = .seconds(5)) async throws -> ReceivedMail {
+    static func latestMessage(to address: String, timeout: Duration = .seconds(30)) async throws -> ReceivedMail {
         let mails = try await waitForMessages(to: address, count: 1, timeout: timeout)
         return mails[mails.count - 1]
     }

@@ -111,6 +111,12 @@ final class OutboxWorker: LifecycleHandler, @unchecked Sendable {
                     do { try await DeadlineReminders.run(application) } catch {
                         application.logger.warning("deadline reminders failed: \(error)")
                     }
+                    do {
+                        try await UnconfirmedAccounts.remove(application)
+                        try await Throttles.prune(application.db, now: application.dependencies.clock.now())
+                    } catch {
+                        application.logger.warning("account clean-up failed: \(error)")
+                    }
                 }
                 // Video reminders go an hour before a call, so they are looked for every minute.
                 if round % 20 == 0 {

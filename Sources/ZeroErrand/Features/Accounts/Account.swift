@@ -49,10 +49,13 @@ final class Account: Model, @unchecked Sendable {
     /// Staff, assistants and administrators may not work without a second factor.
     var mustUseSecondFactor: Bool { kind != .citizen }
 
+    /// From checked facts only: nothing without a confirmed address (whoever typed it may not own
+    /// it); level 3 only from an office's recorded check (see `VideoOutcomeRules`).
     var identityLevel: IdentityLevel? {
+        guard emailConfirmedAt != nil else { return nil }
         if identityVerifiedAt != nil { return .videoVerified }
         if hasSecondFactor { return .twoFactor }
-        return emailConfirmedAt != nil ? .emailConfirmed : nil
+        return .emailConfirmed
     }
 
     var actor: Actor {

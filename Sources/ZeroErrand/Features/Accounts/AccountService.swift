@@ -96,7 +96,8 @@ struct AccountService {
     }
 
     /// The one way a second factor is checked: the attempt is counted before the code is looked at
-    /// (so parallel guesses cannot share one count), the check runs on a fresh copy of the account
+    /// (so parallel guesses cannot share one count; a blocked attempt changes nothing and is not
+    /// audited), the check runs on a fresh copy of the account
     /// inside the audited transaction (so a code cannot be used twice at once), a failure is
     /// audited as `failureAction`, and only a success clears the count and runs `then`.
     func withSecondFactor<Value: Sendable>(
@@ -105,22 +106,21 @@ struct AccountService {
     ) async throws -> SecondFactorOutcome<Value> {
         let key = secondFactorThrottleKey(accountID)
         let objectID = accountID.uuidString.lowercased()
-        if let until = try await reserveAttempt(key) {
-            try await request.audited(actingAs: actor) { _, audit in
-                try await audit.record(failureAction, "account", objectID, ["reason": "blocked"])
-            }
+        if let until = try await request.throttles.attempt(key, .secondFactor) {
             return .blocked(blockedError(until: until))
         }
         let service = self
-        return try await request.audited(actingAs: actor) { db, audit -> SecondFactorOutcome<Value> in
+        let outcome = try await request.audited(actingAs: actor) { db, audit -> SecondFactorOutcome<Value> in
             guard let account = try await Account.find(accountID, on: db),
                   let method = try await service.checkSecondFactor(code, for: account, on: db) else {
                 try await audit.record(failureAction, "account", objectID, ["reason": "second_factor"])
                 return .rejected
             }
-            try await service.clearAttempts(key, on: db)
             return .accepted(try await body(db, audit, method))
         }
+        // After the transaction: on SQLite a second connection writing inside it would wait for it for ever.
+        if case .accepted = outcome { try await request.throttles.clear(key) }
+        return outcome
     }
 
     /// Accepts a current TOTP code (each time step once) or an unused recovery code, and records its use.
@@ -166,35 +166,83 @@ struct AccountService {
 
     // MARK: Throttling
 
-    /// Password failures count per submitted address, whether or not it has an account.
-    func passwordThrottleKey(email: String) -> String { secrets.tokenHash("sign-in:" + email) }
+    /// What the password step counts: the address from this client (an attacker's own tries block
+    /// the attacker first), the address from anywhere (a guesser spread over many clients), and
+    /// this client for any address (password spraying).
+    struct SignInKeys: Sendable {
+        let pair: ThrottleKey
+        let account: ThrottleKey
+        let client: ThrottleKey
+    }
+
+    func signInKeys(email: String) -> SignInKeys {
+        SignInKeys(pair: ThrottleKey("sign-in-pair", email + "|" + request.clientAddress, secrets: secrets),
+                   account: ThrottleKey("sign-in", email, secrets: secrets),
+                   client: ThrottleKey("sign-in-client", request.clientAddress, secrets: secrets))
+    }
+
+    enum PasswordOutcome: Sendable {
+        case accepted(Account)
+        case rejected
+        case blocked(until: Date)
+        case suspended
+    }
+
+    /// The password step of signing in, the same for the web and the API. Throttles are counted
+    /// before the password is looked at and outside the audited transactions; a refused attempt
+    /// while blocked costs one statement and writes no audit event (it changes nothing).
+    func checkPassword(_ password: String, email: String, channel: String) async throws -> PasswordOutcome {
+        let keys = signInKeys(email: email)
+        let throttles = request.throttles
+        let account = try await account(email: email)
+        let objectID = account?.id?.uuidString.lowercased() ?? "unknown"
+        var blocked = try await throttles.blockedUntil(keys.client)
+        if blocked == nil { blocked = try await throttles.attempt(keys.pair, .signInFromClient) }
+        if blocked == nil { blocked = try await throttles.attempt(keys.account, .signInAnywhere) }
+        if let blocked {
+            request.logger.notice("sign-in refused while throttled", metadata: ["channel": .string(channel)])
+            return .blocked(until: blocked)
+        }
+        guard try await passwordMatches(password, account: account), let account else {
+            _ = try await throttles.attempt(keys.client, .signInClient)
+            try await request.audited { _, audit in
+                try await audit.record("sign_in.failed", "account", objectID, ["reason": "password", "client": channel])
+            }
+            return .rejected
+        }
+        try await throttles.clear(keys.pair, keys.account)
+        if account.suspendedAt != nil {
+            try await request.audited { _, audit in
+                try await audit.record("sign_in.failed", "account", objectID, ["reason": "suspended", "client": channel])
+            }
+            return .suspended
+        }
+        return .accepted(account)
+    }
 
     /// Second-factor failures count per account, apart from password failures, so knowing the
     /// password does not reset the count of code guesses.
-    func secondFactorThrottleKey(_ accountID: UUID) -> String { secrets.tokenHash("second-factor:" + accountID.uuidString) }
+    func secondFactorThrottleKey(_ accountID: UUID) -> ThrottleKey { ThrottleKey("second-factor", accountID.uuidString, secrets: secrets) }
 
-    /// Counts this attempt as a failure before it is checked, inside a serialized transaction, so a
-    /// burst of parallel guesses is counted one by one. Returns the end of the block instead when
-    /// the key is blocked (and counts nothing). A success calls `clearAttempts`.
-    func reserveAttempt(_ key: String) async throws -> Date? {
-        let now = now
-        return try await request.audited { db, _ -> Date? in
-            let record = try await LoginThrottleRecord.query(on: db).filter(\.$keyHash == key).first() ?? LoginThrottleRecord(keyHash: key)
-            if let until = record.throttle.blockedUntil(now: now) { return until }
-            record.throttle = record.throttle.recordingFailure(at: now)
-            try await record.save(on: db)
-            return nil
+    /// Mail anyone may ask us to send (registration, reset, confirmation) is limited per address and
+    /// per client, so nobody can use us to flood a mailbox.
+    func limitMail(to address: String) async throws {
+        let throttles = request.throttles
+        for (key, policy) in [(ThrottleKey("mail-to", address, secrets: secrets), ThrottlePolicy.mailToAddress),
+                              (ThrottleKey("mail-from", request.clientAddress, secrets: secrets), .mailFromClient)] {
+            if let until = try await throttles.attempt(key, policy) {
+                let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
+                throw AppError(status: .tooManyRequests, key: "mail.limited", arguments: ["minutes": String(minutes)],
+                               retryAfter: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
+            }
         }
-    }
-
-    func clearAttempts(_ key: String, on database: any Database) async throws {
-        try await LoginThrottleRecord.query(on: database).filter(\.$keyHash == key).delete()
     }
 
     /// The same words for an unknown and a known account.
     func blockedError(until: Date) -> AppError {
-        let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-        return AppError(status: .tooManyRequests, key: "signin.blocked", arguments: ["minutes": String(minutes)])
+        let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
+        return AppError(status: .tooManyRequests, key: "signin.blocked", arguments: ["minutes": String((seconds + 59) / 60)],
+                        retryAfter: seconds)
     }
 
     // MARK: Passwords

@@ -8,6 +8,8 @@ struct AccountSettingsController: RouteCollection {
         // Set-up of the second factor is also reachable halfway through a staff member's first sign-in.
         routes.get(SiteURL.twoFactorSetup.route, use: twoFactorForm)
         routes.post(SiteURL.twoFactorSetup.route, use: enableTwoFactor)
+        // The one thing a session whose address is unconfirmed may do.
+        routes.post(SiteURL.resendConfirmation.route, use: resendConfirmation)
 
         let own = routes.grouped(Require(.manageOwnAccount))
         own.get(SiteURL.account.route, use: show)
@@ -15,7 +17,6 @@ struct AccountSettingsController: RouteCollection {
         own.post(SiteURL.twoFactorDisable.route, use: disableTwoFactor)
         own.post(SiteURL.recoveryCodes.route, use: regenerateRecoveryCodes)
         own.post(SiteURL.signOutEverywhere.route, use: signOutEverywhere)
-        own.post(SiteURL.resendConfirmation.route, use: resendConfirmation)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -28,7 +29,6 @@ struct AccountSettingsController: RouteCollection {
             .filter(\.$usedAt == nil).count()
         let page = AccountPage(
             email: account.email, displayName: account.displayName, kindLabel: req.t("kind.\(account.kind.rawValue)"),
-            emailConfirmed: account.emailConfirmedAt != nil,
             identityLevel: account.identityLevel.map { req.t("identity.level\($0.rawValue)") } ?? req.t("identity.none"),
             hasSecondFactor: account.hasSecondFactor, mustUseSecondFactor: account.mustUseSecondFactor,
             recoveryCodesLeft: codesLeft, timeZone: account.timeZone, locale: account.locale,
@@ -75,7 +75,8 @@ struct AccountSettingsController: RouteCollection {
     private func enrolling(_ req: Request) throws -> (Account, SignInSession, enrolling: Bool) {
         guard let session = req.signInSession else { throw AppError.signInRequired }
         if let account = req.currentAccount { return (account, session, false) }
-        if session.stage == .enrolSecondFactor { return (session.account, session, true) }
+        // A second factor on someone else's unconfirmed address would lock its owner out of the reset.
+        if session.stage == .enrolSecondFactor, session.account.emailConfirmedAt != nil { return (session.account, session, true) }
         throw AppError.signInRequired
     }
 
@@ -204,16 +205,18 @@ struct AccountSettingsController: RouteCollection {
     }
 
     @Sendable func resendConfirmation(req: Request) async throws -> Response {
-        let account = try req.requireAccount()
-        guard account.emailConfirmedAt == nil else { return req.redirect(to: .account) }
+        guard let session = req.signInSession, session.stage == .confirmEmail else { return req.redirect(to: .signIn) }
+        let account = session.account
+        guard account.emailConfirmedAt == nil else { return req.redirect(to: .signIn) }
+        try await req.accounts.limitMail(to: account.email)
         let service = req.accounts
         let outbox = req.application.outbox
-        try await req.audited { db, audit in
-            let token = try await service.issueToken(.confirmEmail, for: account, on: db)
-            try await outbox.enqueue(to: account, subjectKey: "mail.confirm.subject", bodyKey: "mail.confirm.body",
-                                     arguments: ["name": account.displayName, "link": service.link(.confirmEmail, token: token), "code": token], on: db)
+        try await req.audited(actingAs: account.id) { db, audit in
+            try await RegistrationController.enqueueConfirmation(to: account, service: service, outbox: outbox, on: db)
             try await audit.record("account.confirmation_resent", "account", account.id!.uuidString.lowercased())
         }
-        return try await render(req, account: account, notice: req.t("account.confirmation_sent"))
+        return try await req.page("accounts/email-unconfirmed",
+                                  FormPage(values: TokenValues(email: account.email), notice: req.t("account.confirmation_sent")),
+                                  title: "account.unconfirmed.heading")
     }
 }

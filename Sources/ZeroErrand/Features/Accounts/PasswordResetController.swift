@@ -26,6 +26,7 @@ struct PasswordResetController: RouteCollection {
                                       title: "forgot.title", status: .unprocessableEntity)
         }
         let service = req.accounts
+        try await service.limitMail(to: email)
         let outbox = req.application.outbox
         let account = try await service.account(email: email)
         // The same work and the same answer whether or not the address has an account; the request
@@ -82,7 +83,6 @@ struct PasswordResetController: RouteCollection {
             if account.emailConfirmedAt == nil { account.emailConfirmedAt = now }
             try await account.update(on: db)
             try await AccountService.endAllSessions(of: accountID, on: db)
-            try await service.clearAttempts(service.passwordThrottleKey(email: account.email), on: db)
             try await outbox.enqueue(to: account, subjectKey: "mail.password_changed.subject",
                                      bodyKey: "mail.password_changed.body", arguments: ["name": account.displayName], on: db)
             try await audit.record("account.password_reset", "account", accountID.uuidString.lowercased())
@@ -100,6 +100,9 @@ struct PasswordResetController: RouteCollection {
             done = try await req.audited(reset)
         }
         guard done else { return try await render(["token": req.t("reset.invalid")]) }
+        // The owner's way out of a lockout: failures of the address are forgotten.
+        let keys = service.signInKeys(email: account.email)
+        try await req.throttles.clear(keys.account, keys.pair)
         let response = try await req.page("message", MessagePage(heading: req.t("reset.done.heading"), message: req.t("reset.done.message"),
                                                                  linkPath: SiteURL.signIn.path, linkText: req.t("nav.sign_in")),
                                           title: "reset.done.heading")

@@ -39,34 +39,52 @@ struct RegistrationController: RouteCollection {
             return try await req.page("accounts/register", FormPage(values: values, errors: errors), title: "register.title", status: .unprocessableEntity)
         }
 
+        try await req.accounts.limitMail(to: email)
         let existing = try await req.accounts.account(email: email)
         let passwordHash = try await req.accounts.hashPassword(password)
         let locale = req.locale
         let now = req.now
         let service = req.accounts
         let outbox = req.application.outbox
+        let config = req.dependencies.config
         try await req.audited { db, audit in
-            if let existing {
-                // Same page as a new registration, so nobody learns which addresses have accounts;
-                // the owner is told by email instead.
+            // Same page as a new registration, so nobody learns which addresses have accounts; the
+            // owner is told by email instead, and nothing of the account changes.
+            if let existing, existing.emailConfirmedAt != nil {
                 try await outbox.enqueue(to: existing, subjectKey: "mail.already_registered.subject",
                                          bodyKey: "mail.already_registered.body",
-                                         arguments: ["link": SiteURL.signIn.absolute(req.dependencies.config),
-                                                     "reset": SiteURL.forgotPassword.absolute(req.dependencies.config)], on: db)
+                                         arguments: ["link": SiteURL.signIn.absolute(config),
+                                                     "reset": SiteURL.forgotPassword.absolute(config)], on: db)
                 try await audit.record("account.register_existing", "account", existing.id!.uuidString.lowercased())
+                return
+            }
+            if let existing {
+                // Never confirmed: whoever registered it may not own the address. The owner wins by
+                // choosing the password through the mailbox, which also confirms the address.
+                let token = try await service.issueToken(.resetPassword, for: existing, on: db)
+                try await outbox.enqueue(to: existing, subjectKey: "mail.register_unconfirmed.subject",
+                                         bodyKey: "mail.register_unconfirmed.body",
+                                         arguments: ["link": service.link(.resetPassword, token: token), "code": token], on: db)
+                try await audit.record("account.register_unconfirmed", "account", existing.id!.uuidString.lowercased())
                 return
             }
             let account = Account(email: email, displayName: name, kind: .citizen, passwordHash: passwordHash,
                                   locale: locale, timeZone: zone, createdAt: now)
             try await account.create(on: db)
-            let token = try await service.issueToken(.confirmEmail, for: account, on: db)
-            try await outbox.enqueue(to: account, subjectKey: "mail.confirm.subject", bodyKey: "mail.confirm.body",
-                                     arguments: ["name": name, "link": service.link(.confirmEmail, token: token), "code": token], on: db)
+            try await Self.enqueueConfirmation(to: account, service: service, outbox: outbox, on: db)
             try await audit.record("account.registered", "account", account.id!.uuidString.lowercased(), ["kind": "citizen"])
         }
         return try await req.page("message", MessagePage(heading: req.t("register.sent.heading"),
                                                          message: req.t("register.sent.message", ["email": email])),
                                   title: "register.sent.heading")
+    }
+
+    /// The confirmation email: a new link (earlier ones stop working) to the account's address.
+    static func enqueueConfirmation(to account: Account, service: AccountService, outbox: Outbox, on db: any Database) async throws {
+        let token = try await service.issueToken(.confirmEmail, for: account, on: db)
+        try await outbox.enqueue(to: account, subjectKey: "mail.confirm.subject", bodyKey: "mail.confirm.body",
+                                 arguments: ["name": account.displayName, "link": service.link(.confirmEmail, token: token), "code": token],
+                                 on: db)
     }
 
     struct ConfirmForm: Content { var token: String? }

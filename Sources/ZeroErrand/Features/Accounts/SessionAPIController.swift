@@ -27,23 +27,24 @@ struct SessionAPIController: RouteCollection {
         let service = req.accounts
         let failed = AppError(status: .unauthorized, key: "signin.failed")
         guard let email = EmailAddress.normalize(input.email), input.password.count <= PasswordPolicy.maximumLength else { throw failed }
-        let account = try await service.account(email: email)
-        let objectID = account?.id?.uuidString.lowercased() ?? "unknown"
-        let throttleKey = service.passwordThrottleKey(email: email)
-        if let until = try await service.reserveAttempt(throttleKey) {
-            try await req.audited { _, audit in try await audit.record("sign_in.failed", "account", objectID, ["reason": "blocked", "client": "api"]) }
-            throw service.blockedError(until: until)
+        let account: Account
+        switch try await service.checkPassword(input.password, email: email, channel: "api") {
+        case .accepted(let accepted): account = accepted
+        case .rejected, .suspended: throw failed
+        case .blocked(let until): throw service.blockedError(until: until)
         }
-        guard try await service.passwordMatches(input.password, account: account), let account, account.suspendedAt == nil else {
-            try await req.audited { _, audit in try await audit.record("sign_in.failed", "account", objectID, ["reason": "password", "client": "api"]) }
-            throw failed
+        let objectID = try account.requireID().uuidString.lowercased()
+        guard account.emailConfirmedAt != nil else {
+            try await req.audited { _, audit in
+                try await audit.record("sign_in.email_unconfirmed", "account", objectID, ["client": "api"])
+            }
+            throw AppError(status: .forbidden, key: "signin.email_unconfirmed")
         }
         guard account.hasSecondFactor || !account.mustUseSecondFactor else {
             throw AppError(status: .forbidden, key: "api.enrol_second_factor_first")
         }
         let accountID = try account.requireID()
         let issue = { @Sendable (db: any Database, audit: AuditTrail, factors: String) async throws -> String in
-            try await service.clearAttempts(throttleKey, on: db)
             let token = try await service.createSession(for: account, stage: .signedIn, on: db)
             try await audit.record("sign_in.succeeded", "account", objectID, ["factors": factors, "client": "api"])
             return token

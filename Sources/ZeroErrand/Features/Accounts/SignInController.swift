@@ -9,6 +9,7 @@ struct SignInController: RouteCollection {
         routes.post(SiteURL.signIn.route, use: signIn)
         routes.get(SiteURL.secondFactor.route, use: secondFactorForm)
         routes.post(SiteURL.secondFactor.route, use: secondFactor)
+        routes.get(SiteURL.emailUnconfirmed.route, use: emailUnconfirmed)
         routes.post(SiteURL.signOut.route, use: signOut)
     }
 
@@ -36,41 +37,39 @@ struct SignInController: RouteCollection {
             return try await failed("signin.failed", [:], .unauthorized)
         }
         let service = req.accounts
-        let throttleKey = service.passwordThrottleKey(email: email)
-        let account = try await service.account(email: email)
-        let objectID = account?.id?.uuidString.lowercased() ?? "unknown"
-        let recordFailure = { (reason: String) in
-            try await req.audited { _, audit in
-                try await audit.record("sign_in.failed", "account", objectID, ["reason": reason])
-            }
-        }
-        if let until = try await service.reserveAttempt(throttleKey) {
-            try await recordFailure("blocked")
+        let account: Account
+        switch try await service.checkPassword(password, email: email, channel: "web") {
+        case .accepted(let accepted): account = accepted
+        case .rejected: return try await failed("signin.failed", [:], .unauthorized)
+        case .suspended: return try await failed("signin.suspended", [:], .forbidden)
+        case .blocked(let until):
             let error = service.blockedError(until: until)
-            return try await failed(error.key, error.arguments, .tooManyRequests)
+            let response = try await failed(error.key, error.arguments, .tooManyRequests)
+            response.headers.replaceOrAdd(name: .retryAfter, value: String(error.retryAfter ?? 60))
+            return response
         }
-        guard try await service.passwordMatches(password, account: account), let account else {
-            try await recordFailure("password")
-            return try await failed("signin.failed", [:], .unauthorized)
-        }
-        if account.suspendedAt != nil {
-            try await recordFailure("suspended")
-            return try await failed("signin.suspended", [:], .forbidden)
-        }
+        let objectID = try account.requireID().uuidString.lowercased()
 
-        let stage: SignInSession.Stage = account.hasSecondFactor ? .secondFactor
+        // An unconfirmed address may belong to someone else: the session can only ask for the
+        // confirmation again, never act.
+        let stage: SignInSession.Stage = account.emailConfirmedAt == nil ? .confirmEmail
+            : account.hasSecondFactor ? .secondFactor
             : (account.mustUseSecondFactor ? .enrolSecondFactor : .signedIn)
         let destination: String = switch stage {
         case .secondFactor: SiteURL.secondFactor.path + (values.next.isEmpty ? "" : "?next=" + values.next.queryEncoded)
         case .enrolSecondFactor: SiteURL.twoFactorSetup.path
+        case .confirmEmail: SiteURL.emailUnconfirmed.path
         case .signedIn: values.next.isEmpty ? Self.home(for: account).path : values.next
         }
         let response = req.redirect(to: destination, redirectType: .normal)
         try await req.audited(actingAs: account.id) { db, audit in
-            try await service.clearAttempts(throttleKey, on: db)
             try await service.startSession(for: account, stage: stage, on: response, database: db)
-            try await audit.record(stage == .signedIn ? "sign_in.succeeded" : "sign_in.password_accepted", "account",
-                                   objectID, ["factors": "password"])
+            let action = switch stage {
+            case .signedIn: "sign_in.succeeded"
+            case .confirmEmail: "sign_in.email_unconfirmed"
+            default: "sign_in.password_accepted"
+            }
+            try await audit.record(action, "account", objectID, ["factors": "password"])
         }
         return response
     }
@@ -109,6 +108,13 @@ struct SignInController: RouteCollection {
         case .rejected: return try await failed("twofactor.invalid", [:], .unauthorized)
         case .blocked(let error): return try await failed(error.key, error.arguments, .tooManyRequests)
         }
+    }
+
+    /// The one page an account with an unconfirmed address sees: it offers the email again.
+    @Sendable func emailUnconfirmed(req: Request) async throws -> Response {
+        guard let session = req.signInSession, session.stage == .confirmEmail else { return req.redirect(to: .signIn) }
+        return try await req.page("accounts/email-unconfirmed",
+                                  FormPage(values: TokenValues(email: session.account.email)), title: "account.unconfirmed.heading")
     }
 
     @Sendable func signOut(req: Request) async throws -> Response {

@@ -11,6 +11,9 @@ final class SignInSession: Model, @unchecked Sendable {
         case secondFactor = "second_factor"
         /// Password accepted, but the account must set up a second factor before anything else.
         case enrolSecondFactor = "enrol_second_factor"
+        /// Password accepted, but the email address is not confirmed yet: the session may only
+        /// ask for the confirmation email again.
+        case confirmEmail = "confirm_email"
         case signedIn = "signed_in"
     }
 

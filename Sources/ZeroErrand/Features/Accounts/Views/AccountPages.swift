@@ -4,7 +4,6 @@ struct AccountPage: Encodable {
     var email: String
     var displayName: String
     var kindLabel: String
-    var emailConfirmed: Bool
     var identityLevel: String
     var hasSecondFactor: Bool
     var mustUseSecondFactor: Bool

@@ -1,0 +1,36 @@
+import Fluent
+import SQLKit
+
+/// Security fixes: throttles counted by one atomic statement outside the audited transactions
+/// (times as epoch seconds, so both databases do the arithmetic alike), replacing the first
+/// sign-in throttle table; who recorded a citizen's identity check, and for which office.
+struct HardenAccounts: AsyncMigration {
+    /// The table 001 made for sign-in throttling, replaced by `throttles`.
+    static let oldThrottleSchema = "login_throttles"
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("throttles")
+            .field("key_hash", .string, .required)
+            .field("attempts", .int, .required)
+            .field("last_at", .double, .required)
+            .field("blocked_until", .double, .required)
+            .unique(on: "key_hash")
+            .create()
+        try await database.schema(Self.oldThrottleSchema).delete()
+        try await database.schema(Account.schema).field("identity_verified_by", .uuid).update()
+        try await database.schema(Account.schema).field("identity_verified_department", .uuid).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Account.schema).deleteField("identity_verified_department").update()
+        try await database.schema(Account.schema).deleteField("identity_verified_by").update()
+        try await database.schema("throttles").delete()
+        try await database.schema(Self.oldThrottleSchema)
+            .id()
+            .field("key_hash", .string, .required)
+            .field("failures", .int, .required)
+            .field("last_failure_at", .datetime)
+            .unique(on: "key_hash")
+            .create()
+    }
+}
