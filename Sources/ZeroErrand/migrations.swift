@@ -13,6 +13,7 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateCases())
     // 003: live video (availability, sessions, participants, recordings, relay), notice rules, mail calendars
     app.migrations.add(CreateVideo())
-    // 004: security fixes (throttles outside the audited transactions, identity checks on record)
+    // 004: security fixes (throttles outside the audited transactions, identity checks on record, room presence)
     app.migrations.add(HardenAccounts())
+    app.migrations.add(CreateVideoPresence())
 }

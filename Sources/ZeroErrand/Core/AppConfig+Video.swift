@@ -14,6 +14,9 @@ struct VideoConfig: Sendable, Equatable {
     var relayOnly = false
     /// Largest recording accepted, in bytes (`ZE_RECORDING_LIMIT_MB`, default 1024 MiB).
     var recordingLimit = 1024 * 1024 * 1024
+    /// How long the citizen and the official must have been in the room together, from the
+    /// appointment's start, before "identity confirmed" can be recorded (`ZE_VIDEO_MIN_TOGETHER_SECONDS`, default 60).
+    var minimumTogether: TimeInterval = 60
     /// Largest single uploaded chunk of a recording.
     var chunkLimit = 8 * 1024 * 1024
 
@@ -52,6 +55,12 @@ struct VideoConfig: Sendable, Equatable {
                 throw AppConfig.Invalid(setting: "ZE_RECORDING_LIMIT_MB", problem: "must be a whole number of MiB from 1 to 16384, not \(text)")
             }
             config.recordingLimit = megabytes * 1024 * 1024
+        }
+        if let text = get("ZE_VIDEO_MIN_TOGETHER_SECONDS") {
+            guard let seconds = Int(text), (1...3600).contains(seconds) else {
+                throw AppConfig.Invalid(setting: "ZE_VIDEO_MIN_TOGETHER_SECONDS", problem: "must be a number of seconds from 1 to 3600, not \(text)")
+            }
+            config.minimumTogether = TimeInterval(seconds)
         }
         return config
     }

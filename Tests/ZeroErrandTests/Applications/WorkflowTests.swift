@@ -114,6 +114,27 @@ struct WorkflowTests {
         }
     }
 
+    @Test("A matter that needs identity confirmed by video cannot be approved before the check is recorded")
+    func levelThreeNeedsVideoCheck() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock, matterCode: VideoWorld.matterCode)
+            #expect(world.matter.identityLevel == .videoVerified)
+            let id = try await world.submittedCase()
+            let office = "/office/cases/\(id)"
+            #expect(try await world.clerk.post("\(office)/actions/accept").status == .seeOther)
+            #expect(try await world.clerk.post("\(office)/actions/start_review").status == .seeOther)
+            let refused = try await world.clerk.post("\(office)/actions/approve", ["text": "准予办理"])
+            #expect(refused.status == .conflict)
+            #expect(refused.body.contains(app.dependencies.translator.text("case.approve_needs_video_check", .en)))
+            #expect(try await world.status(id) == .inReview)
+
+            world.citizenAccount.identityVerifiedAt = clock.now
+            try await world.citizenAccount.update(on: app.db)
+            #expect(try await world.clerk.post("\(office)/actions/approve", ["text": "准予办理"]).status == .seeOther)
+            #expect(try await world.status(id) == .approved)
+        }
+    }
+
     @Test("An action the state does not allow is refused with a message and changes nothing")
     func wrongState() async throws {
         try await withTestApp { (app, clock) async throws in

@@ -66,6 +66,8 @@ func withTestApp(_ test: (Application, ManualClock) async throws -> Void) async 
 }
 
 private func cleanUp(_ app: Application, schema: String, directory: String) async {
+    // A test that started the real server (for WebSockets) need not stop it itself; a no-op otherwise.
+    await app.server.shutdown()
     if TestEnvironment.postgresURL != nil, let sql = app.db as? any SQLDatabase {
         try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
     }

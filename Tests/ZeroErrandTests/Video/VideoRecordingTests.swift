@@ -116,7 +116,29 @@ struct VideoRecordingTests {
             #expect(try await VideoSession.find(session.requireID(), on: app.db)?.status == .booked)
 
             let note = "本人与护照照片一致；申请人确认申请。"
-            #expect(try await world.clerk.post("/office/video/\(sid)/outcome", ["outcome": "identity_confirmed", "note": note]).status == .seeOther)
+            let confirm = { try await world.clerk.post("/office/video/\(sid)/outcome", ["outcome": "identity_confirmed", "note": note]) }
+            // Before the appointment, with nobody in the room: refused, and nothing changes.
+            let early = try await confirm()
+            #expect(early.status == .conflict && early.body.contains("Identity can be confirmed only in the call itself"))
+            #expect(try await Account.find(world.base.citizenAccount.requireID(), on: app.db)?.identityVerifiedAt == nil)
+
+            clock.advance(by: session.startsAt.timeIntervalSince(clock.now))
+            try await world.base.signInAgain()
+            let port = try await app.startServer()
+            let citizen = try await SignalClient.connect(app, port: port, session: try session.requireID(), as: world.citizen)
+            #expect(try await citizen.next("welcome") != nil)
+            clock.advance(by: 120)
+            // The citizen waited alone: the official was never there.
+            #expect(try await confirm().body.contains("at least 60 seconds"))
+            let clerk = try await SignalClient.connect(app, port: port, session: try session.requireID(), as: world.clerk)
+            #expect(try await clerk.next("welcome") != nil)
+            clock.advance(by: 59)
+            #expect(try await confirm().status == .conflict)
+            clock.advance(by: 1)
+
+            #expect(try await confirm().status == .seeOther)
+            let verified = try #require(try await Account.find(world.base.citizenAccount.requireID(), on: app.db))
+            #expect(verified.identityVerifiedBy == world.base.clerkAccount.id && verified.identityVerifiedDepartment == session.$department.id)
             let ended = try #require(try await VideoSession.find(session.requireID(), on: app.db))
             #expect(ended.status == .completed && ended.outcome == .identityConfirmed && ended.slotKey == nil && ended.activeKey == nil)
             #expect(try await Account.find(world.base.citizenAccount.requireID(), on: app.db)?.identityLevel == .videoVerified)

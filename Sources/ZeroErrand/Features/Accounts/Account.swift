@@ -17,6 +17,9 @@ final class Account: Model, @unchecked Sendable {
     @OptionalField(key: "password_hash") var passwordHash: String?
     @OptionalField(key: "email_confirmed_at") var emailConfirmedAt: Date?
     @OptionalField(key: "identity_verified_at") var identityVerifiedAt: Date?
+    /// The official and office whose recorded check gave level 3.
+    @OptionalField(key: "identity_verified_by") var identityVerifiedBy: UUID?
+    @OptionalField(key: "identity_verified_department") var identityVerifiedDepartment: UUID?
     @Field(key: "locale") var locale: String
     @Field(key: "time_zone") var timeZone: String
     /// The TOTP secret, sealed with the app key (see `SecretBox`).

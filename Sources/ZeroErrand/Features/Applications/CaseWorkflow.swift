@@ -59,6 +59,10 @@ struct CaseWorkflow {
                 .with(\.$applicant).first() else { throw AppError.notFound }
             let context = CaseContext(materialsCanSupplyLater: record.matter.materials.map(\.canSupplyLater))
             let before = record.status
+            if case .approve = action, record.matter.identityLevel == .videoVerified, record.applicant.identityLevel != .videoVerified {
+                // A level-3 matter is decided only on a recorded identity check, whoever approves.
+                throw AppError(status: .conflict, key: "case.approve_needs_video_check")
+            }
             let snapshot: CaseSnapshot
             switch CaseLifecycle.apply(action, by: role, to: record.snapshot, context: context, now: now) {
             case .success(let next): snapshot = next

@@ -151,6 +151,11 @@ struct VideoOfficeController: RouteCollection {
         guard session.status == .booked else { throw AppError(status: .conflict, key: "video.room.closed") }
         let now = req.now
         let actorID = req.currentAccount?.id
+        if outcome == .identityConfirmed {
+            try await Self.requireSeenTogether(entry, official: try req.requireAccount(), req: req)
+        }
+        let officialID = try req.requireAccount().requireID()
+        let departmentID = session.$department.id
         let outbox = req.application.outbox
         let config = req.dependencies.config
         try await req.audited { db, audit in
@@ -171,8 +176,10 @@ struct VideoOfficeController: RouteCollection {
             try await audit.record("video.ended", "video_session", sessionID.uuidString.lowercased(),
                                    ["case": record.number, "outcome": outcome.rawValue])
             if outcome == .identityConfirmed {
+                // Who checked, for which office: level 3 rests on this record.
                 try await Account.query(on: db).filter(\.$id == record.$applicant.id).filter(\.$identityVerifiedAt == nil)
-                    .set(\.$identityVerifiedAt, to: now).update()
+                    .set(\.$identityVerifiedAt, to: now).set(\.$identityVerifiedBy, to: officialID)
+                    .set(\.$identityVerifiedDepartment, to: departmentID).update()
                 try await audit.record("account.identity_verified", "account", record.$applicant.id.uuidString.lowercased(),
                                        ["by": "video", "session": sessionID.uuidString.lowercased()])
             }
@@ -185,6 +192,31 @@ struct VideoOfficeController: RouteCollection {
             _ = try? await CaseWorkflow(request: req).perform(next, on: try record.requireID(), as: .office)
         }
         return req.redirect(to: .officeCase(id: try record.requireID().uuidString.lowercased()))
+    }
+
+    /// "Identity confirmed" only when the server saw the citizen and this official connected to the
+    /// room together, from the appointment's start, for the configured minimum: not before the
+    /// appointment, not with nobody there.
+    static func requireSeenTogether(_ entry: VideoAccess.Entry, official: Account, req: Request) async throws {
+        let sessionID = try entry.session.requireID()
+        let now = req.now
+        let hub = req.application.videoRooms
+        let applicantID = entry.record.$applicant.id
+        let officialID = try official.requireID()
+        let citizen = try await VideoPresence.intervals(session: sessionID, account: applicantID,
+                                                        connectedNow: await hub.isConnected(room: sessionID, account: applicantID),
+                                                        now: now, on: req.db)
+        let staff = try await VideoPresence.intervals(session: sessionID, account: officialID,
+                                                      connectedNow: await hub.isConnected(room: sessionID, account: officialID),
+                                                      now: now, on: req.db)
+        let needed = req.dependencies.config.video.minimumTogether
+        guard now >= entry.session.startsAt else {
+            throw AppError(status: .conflict, key: "video.outcome.too_early",
+                           arguments: ["start": req.showTime(entry.session.startsAt)])
+        }
+        guard CoPresence.together(citizen, staff, notBefore: entry.session.startsAt) >= needed else {
+            throw AppError(status: .conflict, key: "video.outcome.not_seen_together", arguments: ["seconds": String(Int(needed))])
+        }
     }
 
     /// Where a confirmed identity takes the case: a new application is accepted, an accepted one

@@ -93,13 +93,19 @@ struct VideoRoomController: RouteCollection {
         let recording = ((try? await VideoRecording.query(on: req.db).filter(\.$session.$id == sessionID)
             .filter(\.$status == .recording).count()) ?? 0) > 0
         let consentJSON = (try? consent.dto(mine: consent.accounts.contains(accountID)).jsonText()) ?? "{}"
+        var presence: VideoPresence?
         let result = await hub.join(room: sessionID, peer: peer, account: accountID, name: participant.name,
                                     role: participant.role, socket: socket) { others in
             let peers = String(decoding: (try? JSONSerialization.data(withJSONObject: others, options: [.sortedKeys])) ?? Data("[]".utf8), as: UTF8.self)
             return #"{"consent":\#(consentJSON),"peer":"\#(peer)","peers":\#(peers),"recording":\#(recording),"type":"welcome"}"#
         }
         switch result {
-        case .joined: break
+        case .joined:
+            presence = VideoPresence(sessionID: sessionID, accountID: accountID, joinedAt: clock.now())
+            do { try await presence?.create(on: req.db) } catch {
+                req.logger.warning("video presence not recorded: \(String(reflecting: error))")
+                presence = nil
+            }
         case .full:
             try? await socket.send(#"{"type":"full"}"#)
             try? await socket.close(code: .policyViolation)
@@ -115,6 +121,10 @@ struct VideoRoomController: RouteCollection {
             await hub.relay(room: sessionID, from: peer, message)
         }
         await hub.leave(room: sessionID, peer: peer, socket: socket)
+        if let presence {
+            presence.leftAt = clock.now()
+            try? await presence.update(on: req.db)
+        }
     }
 }
 

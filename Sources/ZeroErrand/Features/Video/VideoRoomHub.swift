@@ -60,6 +60,11 @@ actor VideoRoomHub {
         self.publishRemote = publishRemote
     }
 
+    /// Whether the account has a live socket in the room, here or (as far as they tell) elsewhere.
+    func isConnected(room: UUID, account: UUID) -> Bool {
+        (rooms[room] ?? [:]).values.contains { $0.account == account && ($0.socket != nil || $0.instance != instance) }
+    }
+
     /// Everyone the room counts against its limit of six, here and on other instances.
     func memberCount(room: UUID) -> Int { rooms[room]?.count ?? 0 }
 

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import ZeroErrandCore
 
 /// One booked video appointment for a step of a case: who hosts it, when, and how it ended.
 final class VideoSession: Model, @unchecked Sendable {
@@ -68,7 +69,17 @@ final class VideoSession: Model, @unchecked Sendable {
 final class VideoParticipant: Model, @unchecked Sendable {
     static let schema = "video_participants"
 
-    enum Role: String, Codable, Sendable { case applicant, staff, other }
+    enum Role: String, Codable, Sendable {
+        case applicant, staff, other
+
+        var policyRole: RecordAccess.RoomRole {
+            switch self {
+            case .applicant: .applicant
+            case .staff: .staff
+            case .other: .other
+            }
+        }
+    }
 
     @ID(key: .id) var id: UUID?
     @Parent(key: "session_id") var session: VideoSession

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Record-level rules, beside `AccessPolicy`'s role rules: may this actor see or change this
+/// record. Written once; every web page and API endpoint asks here, and a refusal is answered
+/// like a record that does not exist.
+public enum RecordAccess {
+    /// What the rules need to know about a case.
+    public struct CaseFacts: Sendable {
+        public var applicant: UUID
+        public var department: UUID
+        public var submitted: Bool
+
+        public init(applicant: UUID, department: UUID, submitted: Bool) {
+            self.applicant = applicant
+            self.department = department
+            self.submitted = submitted
+        }
+    }
+
+    /// The applicant sees their own case, drafts included.
+    public static func isApplicant(_ actor: Actor?, of facts: CaseFacts) -> Bool {
+        guard let actor else { return false }
+        return actor.kind == .citizen && actor.accountID == facts.applicant
+    }
+
+    /// Staff of the case's office, once it was submitted (a draft is nobody's business but its author's).
+    public static func isOfficeStaff(_ actor: Actor?, of facts: CaseFacts) -> Bool {
+        guard let actor else { return false }
+        return actor.kind == .staff && actor.departmentID == facts.department && facts.submitted
+    }
+
+    /// A case, its documents, messages and timeline: its applicant, or its office.
+    public static func maySee(_ actor: Actor?, case facts: CaseFacts) -> Bool {
+        isApplicant(actor, of: facts) || isOfficeStaff(actor, of: facts)
+    }
+
+    public enum RoomRole: Sendable { case applicant, staff, other }
+
+    /// An invitation to a session's room holds only while the invited person still holds the role
+    /// that earned it: the applicant of the case, or staff of the session's office (a moved or
+    /// suspended official loses the room at once).
+    public static func mayEnterRoom(_ actor: Actor?, as role: RoomRole, sessionDepartment: UUID, applicant: UUID) -> Bool {
+        guard let actor else { return false }
+        switch role {
+        case .applicant: return actor.kind == .citizen && actor.accountID == applicant
+        case .staff: return actor.kind == .staff && actor.departmentID == sessionDepartment
+        case .other: return actor.kind == .citizen || actor.kind == .assistant
+        }
+    }
+
+    /// Recordings are the office's evidence: its staff, never the citizen or other offices.
+    public static func mayDownloadRecording(_ actor: Actor?, sessionDepartment: UUID) -> Bool {
+        guard let actor else { return false }
+        return actor.kind == .staff && actor.departmentID == sessionDepartment
+    }
+
+    /// A staff member's record: administrators (the directory), and supervisors of the same office.
+    public static func maySeeStaffRecord(_ actor: Actor?, staffDepartment: UUID?) -> Bool {
+        guard let actor else { return false }
+        if actor.kind == .admin { return true }
+        return actor.kind == .staff && actor.roles.contains(.supervisor) && staffDepartment != nil && actor.departmentID == staffDepartment
+    }
+}
