@@ -116,9 +116,8 @@
 
   // ---- HTTP ---------------------------------------------------------------------------------
 
+  // The CSRF cookie is HttpOnly; every page carries the token in its sign-out form.
   function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)ze_csrf=([^;]*)/);
-    if (match) { try { return decodeURIComponent(match[1]); } catch (e) { return match[1]; } }
     var field = document.querySelector("input[name=_csrf]");
     return field ? field.value : "";
   }

@@ -10,6 +10,7 @@ import ZeroErrandCore
 /// Reads the configuration from the environment and sets the app up with the real clock and randomness.
 public func configure(_ app: Application) async throws {
     let config = try AppConfig.load(environment: app.environment, directory: app.directory)
+    for warning in config.warnings { app.logger.warning("\(warning)") }
     try await configure(app, config: config, clock: .system, random: .system)
 }
 

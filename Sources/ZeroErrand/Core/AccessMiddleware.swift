@@ -29,6 +29,10 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        // Camera and microphone only where the call happens; nothing else a page could ask for.
+        let media = Self.isVideoRoom(request.url.path) ? "(self)" : "()"
+        response.headers.replaceOrAdd(name: "Permissions-Policy", value:
+            "camera=\(media), microphone=\(media), display-capture=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), interest-cohort=()")
         if request.dependencies.config.cookieSecure {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }
@@ -40,5 +44,11 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         return response
+    }
+
+    /// `/video/<session id>`: the one page that may use the camera and microphone.
+    static func isVideoRoom(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[1] == "video" && UUID(uuidString: String(parts[2])) != nil
     }
 }

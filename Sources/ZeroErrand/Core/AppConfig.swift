@@ -30,6 +30,8 @@ struct AppConfig: Sendable {
     /// Largest accepted upload, in bytes (`ZE_UPLOAD_LIMIT_MB`, default 20 MiB).
     var uploadLimit: Int
     var video = VideoConfig()
+    /// Settings that work but deserve a word at start-up (logged by `configure`).
+    var warnings: [String] = []
 
     struct Invalid: Error, CustomStringConvertible {
         let setting: String
@@ -74,6 +76,7 @@ struct AppConfig: Sendable {
             secretKey = try developmentSecret(in: dataDirectory)
         }
 
+        var warnings: [String] = []
         var smtp: SMTPConfiguration?
         if let host = get("SMTP_HOST") {
             let portText = get("SMTP_PORT") ?? "587"
@@ -87,6 +90,12 @@ struct AppConfig: Sendable {
             case "tls": security = .tls
             case "none": security = .plain
             default: throw Invalid(setting: "SMTP_SECURITY", problem: "must be starttls, tls or none")
+            }
+            if mode == .production && security == .plain {
+                if get("SMTP_USERNAME") != nil || get("SMTP_PASSWORD") != nil {
+                    throw Invalid(setting: "SMTP_SECURITY", problem: "is none, but SMTP credentials are set: production never sends a mail password unencrypted; use starttls or tls")
+                }
+                warnings.append("SMTP_SECURITY=none: mail (with sign-in and reset links) leaves this server unencrypted; use it only to a relay on the same host")
             }
             smtp = SMTPConfiguration(host: host, port: port, security: security, username: get("SMTP_USERNAME"),
                                      password: get("SMTP_PASSWORD"), heloName: get("SMTP_HELO") ?? "zeroerrand.local",
@@ -123,7 +132,7 @@ struct AppConfig: Sendable {
                          secretKey: secretKey, smtp: smtp, mailFrom: MailAddress(address: fromText, name: "ZeroErrand"),
                          cookieSecure: mode == .production, resourcesDirectory: directory.resourcesDirectory,
                          dataDirectory: dataDirectory, documentKeys: documentKeys, uploadLimit: megabytes * 1024 * 1024,
-                         video: try VideoConfig.load(get))
+                         video: try VideoConfig.load(get), warnings: warnings)
     }
 
     /// Development keeps its document master keys under data/, like its secret; rotation appends there.

@@ -10,7 +10,7 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // Only a value this middleware could have made is accepted: it is written into every page.
-        let cookie = request.cookies[Self.cookieName]?.string
+        let cookie = request.cookies[request.cookieName(Self.cookieName)]?.string
         let existing = cookie.flatMap { $0.wholeMatch(of: /[A-Za-z0-9_-]{43}/) != nil ? $0 : nil }
         let token = existing ?? request.dependencies.random.token()
         request.csrfToken = token
@@ -22,18 +22,35 @@ struct CSRFMiddleware: AsyncMiddleware {
         }
         let response = try await next.respond(to: request)
         if existing == nil || request.csrfRotated {
-            response.cookies[Self.cookieName] = request.cookie(request.csrfToken)
+            response.cookies[request.cookieName(Self.cookieName)] = request.cookie(request.csrfToken)
         }
         return response
     }
 
     /// A browser always names the page's origin; one from another site is refused. Also used for
     /// WebSocket upgrades, which are GET requests a foreign page could otherwise open with our cookie.
+    /// Scheme, host and port must all match: a page on another port of the same host is another
+    /// site. The scheme is the one the app is published under (a proxy may end TLS before us).
     static func checkOrigin(of request: Request) throws {
         guard let origin = request.headers.first(name: .origin), origin != "null" else { return }
-        let host = request.headers.first(name: .host) ?? ""
-        guard let originHost = URL(string: origin)?.host, host.split(separator: ":").first.map(String.init) == originHost else {
+        let scheme = URL(string: request.dependencies.config.publicURL)?.scheme ?? "https"
+        guard let host = request.headers.first(name: .host),
+              let expected = URLComponents(string: "\(scheme)://\(host)").flatMap(Origin.init),
+              let given = URLComponents(string: origin).flatMap(Origin.init), given == expected else {
             throw AppError.csrf
+        }
+    }
+
+    /// An origin as browsers compare them: scheme, host and port (the default port spelled out).
+    struct Origin: Equatable {
+        let scheme: String
+        let host: String
+        let port: Int
+
+        init?(_ components: URLComponents) {
+            guard let scheme = components.scheme?.lowercased(), let host = components.host?.lowercased(), !host.isEmpty,
+                  let port = components.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : nil) else { return nil }
+            (self.scheme, self.host, self.port) = (scheme, host, port)
         }
     }
 

@@ -14,7 +14,7 @@ struct SessionAuthenticator: AsyncMiddleware {
         // The API takes a bearer token and never the cookie: it is exempt from the CSRF check, so a
         // cookie a browser sends along by itself must not authenticate there.
         let isAPI = request.url.path.hasPrefix("/api/")
-        let token = isAPI ? request.headers.bearerAuthorization?.token : request.cookies[Self.cookieName]?.string
+        let token = isAPI ? request.headers.bearerAuthorization?.token : request.cookies[request.cookieName(Self.cookieName)]?.string
         if let token, !token.isEmpty {
             let hash = request.dependencies.secrets.tokenHash(token)
             if let session = try await SignInSession.query(on: request.db).filter(\.$tokenHash == hash)
@@ -40,8 +40,8 @@ struct SessionAuthenticator: AsyncMiddleware {
             }
         }
         let response = try await next.respond(to: request)
-        if clearCookie && response.cookies[Self.cookieName] == nil {
-            response.cookies[Self.cookieName] = request.expiredCookie()
+        if clearCookie && response.cookies[request.cookieName(Self.cookieName)] == nil {
+            response.cookies[request.cookieName(Self.cookieName)] = request.expiredCookie()
         }
         return response
     }
@@ -68,6 +68,12 @@ extension Request {
     func requireAccount() throws -> Account {
         guard let account = currentAccount else { throw AppError.signInRequired }
         return account
+    }
+
+    /// Over HTTPS (production) every cookie is `__Host-` prefixed: the browser then refuses one set
+    /// by a sibling domain or over plain HTTP, so nobody can plant a session or CSRF cookie.
+    func cookieName(_ base: String) -> String {
+        dependencies.config.cookieSecure ? "__Host-" + base : base
     }
 
     func cookie(_ value: String, maxAge: Int? = nil) -> HTTPCookies.Value {

@@ -65,7 +65,7 @@ extension Request {
     /// setting, then the browser's Accept-Language, then Chinese.
     var locale: AppLocale {
         if let cached = storage[LocaleKey.self] { return cached }
-        let locale = cookies["ze_lang"].flatMap { AppLocale(tag: $0.string) }
+        let locale = cookies[cookieName("ze_lang")].flatMap { AppLocale(tag: $0.string) }
             ?? currentAccount.flatMap { AppLocale(tag: $0.locale) }
             ?? AppLocale.preferred(acceptLanguage: headers.first(name: .acceptLanguage))
             ?? .zhHans

@@ -37,6 +37,22 @@ struct ConfigTests {
         }
     }
 
+    @Test("Production refuses unencrypted SMTP with a password, and warns about it without one")
+    func plainSMTP() throws {
+        var values = complete
+        values["SMTP_SECURITY"] = "none"
+        let warned = try AppConfig.load(environment: production, values: values, directory: directory)
+        #expect(warned.warnings.count == 1 && warned.warnings[0].contains("SMTP_SECURITY=none"))
+        values["SMTP_USERNAME"] = "mailer"
+        values["SMTP_PASSWORD"] = "secret"
+        #expect { try AppConfig.load(environment: production, values: values, directory: directory) } throws: {
+            ($0 as? AppConfig.Invalid)?.setting == "SMTP_SECURITY" && "\($0)".contains("credentials")
+        }
+        #expect(try AppConfig.load(environment: production, values: complete, directory: directory).warnings.isEmpty)
+        // Development may use a local sink with any settings.
+        #expect(try AppConfig.load(environment: .development, values: values, directory: directory).warnings.isEmpty)
+    }
+
     @Test("Development needs nothing and uses SQLite under data/ and secure cookies only in production")
     func development() throws {
         let config = try AppConfig.load(environment: .development, values: ["ZE_DATA_DIR": directory.workingDirectory + "ze-dev-\(UUID())"],

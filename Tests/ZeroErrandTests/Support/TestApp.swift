@@ -46,7 +46,8 @@ enum TestEnvironment {
 
 /// A configured app on a database of its own (a fresh SQLite file, or a fresh PostgreSQL schema),
 /// with a manual clock; everything is removed afterwards.
-func withTestApp(_ test: (Application, ManualClock) async throws -> Void) async throws {
+func withTestApp(adjusting adjust: (inout AppConfig) -> Void = { _ in },
+                 _ test: (Application, ManualClock) async throws -> Void) async throws {
     let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ze-test-\(id)").path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -55,8 +56,9 @@ func withTestApp(_ test: (Application, ManualClock) async throws -> Void) async 
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     do {
-        try await configure(app, config: TestEnvironment.config(dataDirectory: directory, schema: schema),
-                            clock: clock.appClock, random: .system)
+        var config = TestEnvironment.config(dataDirectory: directory, schema: schema)
+        adjust(&config)
+        try await configure(app, config: config, clock: clock.appClock, random: .system)
         try await test(app, clock)
     } catch {
         await cleanUp(app, schema: schema, directory: directory)

@@ -23,9 +23,9 @@ struct AccountService {
         let database = database ?? request.db
         if let old = request.signInSession { try await old.delete(on: database) }
         let token = try await createSession(for: account, stage: stage, on: database)
-        response.cookies[SessionAuthenticator.cookieName] = request.cookie(token)
+        response.cookies[request.cookieName(SessionAuthenticator.cookieName)] = request.cookie(token)
         request.rotateCSRFToken()
-        response.cookies[CSRFMiddleware.cookieName] = request.cookie(request.csrfToken)
+        response.cookies[request.cookieName(CSRFMiddleware.cookieName)] = request.cookie(request.csrfToken)
     }
 
     /// A new session; returns its token, which is stored only as a keyed hash. API clients send it

@@ -67,7 +67,7 @@ struct AccountSettingsController: RouteCollection {
         }
         let response = try await render(req, account: account, notice: req.t("account.saved"))
         // The saved language wins over an earlier explicit switch.
-        response.cookies["ze_lang"] = req.cookie(locale.rawValue, maxAge: 365 * 86400)
+        response.cookies[req.cookieName("ze_lang")] = req.cookie(locale.rawValue, maxAge: 365 * 86400)
         return response
     }
 
@@ -200,7 +200,7 @@ struct AccountSettingsController: RouteCollection {
             try await audit.record("account.signed_out_everywhere", "account", account.id!.uuidString.lowercased())
         }
         let response = req.redirect(to: .signIn)
-        response.cookies[SessionAuthenticator.cookieName] = req.expiredCookie()
+        response.cookies[req.cookieName(SessionAuthenticator.cookieName)] = req.expiredCookie()
         return response
     }
 

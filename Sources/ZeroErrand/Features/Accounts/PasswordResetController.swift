@@ -106,7 +106,7 @@ struct PasswordResetController: RouteCollection {
         let response = try await req.page("message", MessagePage(heading: req.t("reset.done.heading"), message: req.t("reset.done.message"),
                                                                  linkPath: SiteURL.signIn.path, linkText: req.t("nav.sign_in")),
                                           title: "reset.done.heading")
-        response.cookies[SessionAuthenticator.cookieName] = req.expiredCookie()
+        response.cookies[req.cookieName(SessionAuthenticator.cookieName)] = req.expiredCookie()
         return response
     }
 }

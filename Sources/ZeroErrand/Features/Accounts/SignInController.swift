@@ -126,7 +126,7 @@ struct SignInController: RouteCollection {
                 try await audit.record("sign_out", "account", accountID.uuidString.lowercased())
             }
         }
-        response.cookies[SessionAuthenticator.cookieName] = req.expiredCookie()
+        response.cookies[req.cookieName(SessionAuthenticator.cookieName)] = req.expiredCookie()
         return response
     }
 

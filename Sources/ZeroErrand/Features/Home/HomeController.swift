@@ -49,7 +49,7 @@ struct HomeController: RouteCollection {
             }
         }
         let response = req.redirect(to: req.safeNextPath(form.back) ?? SiteURL.home.path, redirectType: .normal)
-        response.cookies["ze_lang"] = req.cookie(locale.rawValue, maxAge: 365 * 86400)
+        response.cookies[req.cookieName("ze_lang")] = req.cookie(locale.rawValue, maxAge: 365 * 86400)
         return response
     }
 
