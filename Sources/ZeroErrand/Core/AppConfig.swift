@@ -29,7 +29,14 @@ struct AppConfig: Sendable {
     var documentKeys: DocumentKeys
     /// Largest accepted upload, in bytes (`ZE_UPLOAD_LIMIT_MB`, default 20 MiB).
     var uploadLimit: Int
+    /// All files of one case together, in bytes (`ZE_CASE_QUOTA_MB`, default 200 MiB).
+    var caseQuota = 200 * 1024 * 1024
     var video = VideoConfig()
+    /// A connection with no bytes either way for this long is closed (`ZE_IDLE_TIMEOUT_SECONDS`,
+    /// default 60): a client that holds a socket open and silent (a stray `Upgrade` header leaves
+    /// Vapor's connection waiting for ever) costs a descriptor for a minute, not for good.
+    /// Room sockets are pinged more often than this.
+    var idleTimeout: TimeInterval = 60
     /// Settings that work but deserve a word at start-up (logged by `configure`).
     var warnings: [String] = []
 
@@ -128,11 +135,21 @@ struct AppConfig: Sendable {
             throw Invalid(setting: "ZE_UPLOAD_LIMIT_MB", problem: "must be a whole number of MiB from 1 to 1024, not \(limitText)")
         }
 
+        let idleText = get("ZE_IDLE_TIMEOUT_SECONDS") ?? "60"
+        guard let idle = Int(idleText), (30...3600).contains(idle) else {
+            throw Invalid(setting: "ZE_IDLE_TIMEOUT_SECONDS", problem: "must be a number of seconds from 30 to 3600, not \(idleText)")
+        }
+        let quotaText = get("ZE_CASE_QUOTA_MB") ?? "200"
+        guard let quota = Int(quotaText), (1...102_400).contains(quota), quota >= megabytes else {
+            throw Invalid(setting: "ZE_CASE_QUOTA_MB", problem: "must be a whole number of MiB from ZE_UPLOAD_LIMIT_MB to 102400, not \(quotaText)")
+        }
+
         return AppConfig(mode: mode, database: database, publicURL: publicURL.trimmingSuffix("/"),
                          secretKey: secretKey, smtp: smtp, mailFrom: MailAddress(address: fromText, name: "ZeroErrand"),
                          cookieSecure: mode == .production, resourcesDirectory: directory.resourcesDirectory,
                          dataDirectory: dataDirectory, documentKeys: documentKeys, uploadLimit: megabytes * 1024 * 1024,
-                         video: try VideoConfig.load(get), warnings: warnings)
+                         caseQuota: quota * 1024 * 1024,
+                         video: try VideoConfig.load(get), idleTimeout: TimeInterval(idle), warnings: warnings)
     }
 
     /// Development keeps its document master keys under data/, like its secret; rotation appends there.

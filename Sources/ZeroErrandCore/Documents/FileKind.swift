@@ -22,29 +22,20 @@ public enum FileKind: String, Codable, Sendable, CaseIterable {
     }
 
     /// How many leading bytes `sniff` looks at; an upload handler buffers this much before deciding.
-    public static let sniffLength = 1024
+    public static let sniffLength = 16
 
     private static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     private static let jpegSignature: [UInt8] = [0xFF, 0xD8, 0xFF]
     private static let pdfMarker: [UInt8] = Array("%PDF-".utf8)
 
-    /// PNG and JPEG must start with their signature. PDF readers accept `%PDF-` anywhere in the
-    /// first 1024 bytes (ISO 32000 implementation note), so that is what is accepted here too.
-    /// Bytes past `sniffLength` are ignored.
+    /// Each kind must start with its signature at byte 0. PDF readers would accept `%PDF-`
+    /// anywhere in the first 1024 bytes, which lets a file be a PDF and something else at once (a
+    /// polyglot: an HTML page or a ZIP whose tail reads as a PDF); we do not.
     public static func sniff(_ prefix: some Collection<UInt8>) -> FileKind? {
         let head = Array(prefix.prefix(sniffLength))
         if head.starts(with: pngSignature) { return .png }
         if head.starts(with: jpegSignature) { return .jpeg }
-        if contains(head, pdfMarker) { return .pdf }
+        if head.starts(with: pdfMarker) { return .pdf }
         return nil
-    }
-
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard haystack.count >= needle.count else { return false }
-        for start in 0...(haystack.count - needle.count)
-        where haystack[start..<(start + needle.count)].elementsEqual(needle) {
-            return true
-        }
-        return false
     }
 }

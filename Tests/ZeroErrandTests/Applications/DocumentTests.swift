@@ -61,6 +61,55 @@ struct DocumentTests {
         }
     }
 
+    @Test("A polyglot (HTML with %PDF- after it) is refused; a PDF must start with %PDF-")
+    func polyglot() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let id = try #require(try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "x"]).caseID)
+            let polyglot = SampleFiles.html + Array("\n".utf8) + SampleFiles.pdf()
+            let refused = try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: polyglot,
+                                                         fileName: "scan.pdf")
+            #expect(refused.status == .unsupportedMediaType)
+            #expect(try await CaseDocument.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("A declared size over the limit gets 413 before any of the body is sent")
+    func declaredTooLarge() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let id = try #require(try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "x"]).caseID)
+            let port = try await app.startServer()
+            // The head and the first kilobyte only (the server dispatches a request once some body
+            // has come): an answer can come only if the server did not wait for the rest.
+            let head = "PUT /cases/\(id)/documents?purpose=material&material=0 HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+                + "Cookie: \(world.citizen.cookieHeader)\r\nX-CSRF-Token: \(world.citizen.cookies[CSRFMiddleware.cookieName] ?? "")\r\n"
+                + "Content-Type: application/octet-stream\r\nContent-Length: \(app.dependencies.config.uploadLimit + 1)\r\n\r\n"
+                + String(decoding: SampleFiles.pdf() + [UInt8](repeating: 0x41, count: 1000), as: UTF8.self)
+            #expect(try rawStatus(port: port, request: head) == 413)
+            #expect(try await CaseDocument.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test("Each case has a total quota: the file that would pass it is refused with the room left, and nothing is kept")
+    func caseQuota() async throws {
+        let file = SampleFiles.pdf() + [UInt8](repeating: 0x41, count: 300 * 1024)
+        try await withTestApp(adjusting: { $0.caseQuota = 1024 * 1024 }) { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let id = try #require(try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "x"]).caseID)
+            for index in 0..<3 {
+                let stored = try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: file,
+                                                            fileName: "scan\(index).pdf")
+                #expect(stored.status == .created)
+            }
+            let refused = try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: file, fileName: "more.pdf")
+            #expect(refused.status == .payloadTooLarge)
+            #expect(refused.body.contains(app.dependencies.translator.text("upload.case_quota", .en, ["quota": "1", "left": "0"])))
+            #expect(try await CaseDocument.query(on: app.db).count() == 3)
+            #expect(storedFiles(app).count == 3)
+        }
+    }
+
     @Test("An upload over the limit gets 413 and leaves nothing behind")
     func oversized() async throws {
         try await withTestApp { (app, clock) async throws in
@@ -105,8 +154,12 @@ struct DocumentTests {
             let store = DocumentStore(directory: app.dependencies.documents.directory,
                                       keys: DocumentKeys(current: newKey, all: [newKey.id: newKey.key]), maxBytes: 1 << 20)
             for document in documents {
-                let bytes = try store.read(storageName: document.storageName, wrappedKey: document.wrappedKey, expectedSHA256: document.sha256)
-                #expect(SampleFiles.sha256(Array(bytes)) == document.sha256)
+                var bytes: [UInt8] = []
+                for try await piece in try store.readStream(storageName: document.storageName, wrappedKey: document.wrappedKey,
+                                                            expectedSHA256: document.sha256) {
+                    bytes += piece.readableBytesView
+                }
+                #expect(SampleFiles.sha256(bytes) == document.sha256)
             }
         }
     }

@@ -20,6 +20,8 @@ final class SignalClient: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: .cookie, value: browser.cookieHeader)
         headers.add(name: .origin, value: origin ?? "http://127.0.0.1:\(port)")
+        // As a browser sends it: with the port (WebSocketKit's own Host line, added after this one, lacks it).
+        headers.add(name: .host, value: "127.0.0.1:\(port)")
         try await WebSocket.connect(to: "ws://127.0.0.1:\(port)/video/\(session.uuidString.lowercased())/signal?peer=\(peer)",
                                     headers: headers, on: app.eventLoopGroup) { ws in
             client.socket.withLockedValue { $0 = ws }
@@ -65,6 +67,30 @@ extension Application {
         try await server.start(address: .hostname("127.0.0.1", port: 0))
         return try #require(http.server.shared.localAddress?.port)
     }
+}
+
+/// The status of the first answer to `request` (raw HTTP text) on a plain socket.
+func rawStatus(port: Int, request: String) throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var timeout = timeval(tv_sec: 20, tv_usec: 0)
+    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw Abort(.internalServerError, reason: "cannot connect") }
+    _ = request.utf8CString.withUnsafeBufferPointer { send(descriptor, $0.baseAddress, $0.count - 1, 0) }
+    var buffer = [UInt8](repeating: 0, count: 512)
+    let count = recv(descriptor, &buffer, buffer.count, 0)
+    let head = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
+    guard let line = head.split(separator: "\r\n").first, let code = Int(line.split(separator: " ").dropFirst().first ?? "") else {
+        throw Abort(.internalServerError, reason: "no HTTP answer: \(head)")
+    }
+    return code
 }
 
 /// The HTTP status a WebSocket upgrade request gets, read off a plain socket: WebSocketKit's

@@ -55,8 +55,9 @@ struct DocumentStore: Sendable {
     /// is checked as bytes arrive, so an oversized body is cut off before it is all read. Nothing is
     /// visible under the final name until the whole file is on disk; on any failure the partial
     /// file is removed (and a crash leaves only a `.part` file that start-up clears away).
-    func store<Body: AsyncSequence>(_ body: Body) async throws -> Stored where Body.Element == ByteBuffer {
-        let (blob, kind) = try await write(body, limit: maxBytes, identify: true)
+    /// `limit` can only lower the per-file maximum (what is left of a case's quota, say).
+    func store<Body: AsyncSequence>(_ body: Body, limit: Int? = nil) async throws -> Stored where Body.Element == ByteBuffer {
+        let (blob, kind) = try await write(body, limit: min(maxBytes, limit ?? maxBytes), identify: true)
         guard let kind else { throw StoreError.unsupportedType }
         return Stored(storageName: blob.storageName, kind: kind, size: blob.size, sha256: blob.sha256, wrappedKey: blob.wrappedKey)
     }
@@ -164,7 +165,23 @@ struct DocumentStore: Sendable {
         }
     }
 
-    /// The plaintext of a stored file; its hash is checked against the one recorded at upload.
+    /// A response body that decrypts the stored file as it is sent; a file that fails its hash
+    /// check ends the response with an error instead of its last piece.
+    func responseBody(storageName: String, wrappedKey: WrappedKey, expectedSHA256: String, size: Int?, logger: Logger) throws -> Response.Body {
+        let stream = try readStream(storageName: storageName, wrappedKey: wrappedKey, expectedSHA256: expectedSHA256)
+        return Response.Body(asyncStream: { writer in
+            do {
+                for try await buffer in stream { try await writer.write(.buffer(buffer)) }
+                try await writer.write(.end)
+            } catch {
+                logger.error("stored file \(storageName) could not be sent: \(error)")
+                try await writer.write(.error(error))
+            }
+        }, count: size ?? -1)
+    }
+
+    /// The whole plaintext of a small stored piece (a recording chunk, at most `VideoConfig.chunkLimit`),
+    /// checked against its recorded hash. Documents go out through `responseBody`, never whole.
     func read(storageName: String, wrappedKey: WrappedKey, expectedSHA256: String) throws -> Data {
         guard let encrypted = FileManager.default.contents(atPath: directory + "/" + storageName) else {
             throw Abort(.internalServerError, reason: "stored document \(storageName) is missing")

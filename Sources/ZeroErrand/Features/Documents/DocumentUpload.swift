@@ -12,18 +12,27 @@ enum DocumentUpload {
     static func receive(_ req: Request, into record: Case, purpose: CaseDocument.Purpose, materialIndex: Int?,
                         stillAllowed: @escaping @Sendable (Case) -> Bool) async throws -> CaseDocument {
         let name = fileName(req)
+        let config = req.dependencies.config
+        let caseID = try record.requireID()
+        let tooLarge = AppError(status: .payloadTooLarge, key: "upload.too_large", arguments: ["limit": String(config.uploadLimit / 1024 / 1024)])
+        // A declared size over the limit is refused before a byte of the body is read.
+        if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > config.uploadLimit { throw tooLarge }
+        let used = try await usedBytes(caseID, on: req.db)
+        let quotaLeft = config.caseQuota - Int(used)
+        let quotaFull = AppError(status: .payloadTooLarge, key: "upload.case_quota",
+                                 arguments: ["quota": String(config.caseQuota / 1024 / 1024), "left": String(max(0, quotaLeft) / 1024 / 1024)])
+        if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > quotaLeft { throw quotaFull }
+        guard quotaLeft > 0 else { throw quotaFull }
         let stored: DocumentStore.Stored
         do {
-            stored = try await req.dependencies.documents.store(req.body)
+            stored = try await req.dependencies.documents.store(req.body, limit: quotaLeft)
         } catch is UploadTooLarge {
-            throw AppError(status: .payloadTooLarge, key: "upload.too_large",
-                           arguments: ["limit": String(req.dependencies.config.uploadLimit / 1024 / 1024)])
+            throw quotaLeft < config.uploadLimit ? quotaFull : tooLarge
         } catch DocumentStore.StoreError.unsupportedType {
             throw AppError(status: .unsupportedMediaType, key: "upload.unsupported_type")
         } catch DocumentStore.StoreError.empty {
             throw AppError(status: .badRequest, key: "upload.empty")
         }
-        let caseID = try record.requireID()
         let uploaderID = try req.requireAccount().requireID()
         let now = req.now
         do {
@@ -31,6 +40,8 @@ enum DocumentUpload {
                 guard let current = try await Case.query(on: db).filter(\.$id == caseID).with(\.$matter).first(), stillAllowed(current) else {
                     throw AppError(status: .conflict, key: "upload.not_now")
                 }
+                // Uploads running side by side each saw the quota before the others landed.
+                guard try await usedBytes(caseID, on: db) + stored.size <= Int64(config.caseQuota) else { throw quotaFull }
                 let document = CaseDocument()
                 document.$caseRecord.id = caseID
                 document.$uploadedBy.id = uploaderID
@@ -62,6 +73,11 @@ enum DocumentUpload {
         }
     }
 
+    /// Bytes of files already stored on the case, counted against its quota.
+    static func usedBytes(_ caseID: UUID, on db: any Database) async throws -> Int64 {
+        try await CaseDocument.query(on: db).filter(\.$caseRecord.$id == caseID).sum(\.$size) ?? 0
+    }
+
     /// The user's file name, kept only as data: no path, no control characters, bounded length.
     static func fileName(_ req: Request) -> String {
         let raw = req.headers.first(name: "X-File-Name").flatMap { $0.removingPercentEncoding } ?? ""
@@ -71,11 +87,12 @@ enum DocumentUpload {
         return clean.isEmpty ? "document" : clean
     }
 
-    /// Sends a stored file as an attachment; its bytes are checked against the recorded hash first.
+    /// Sends a stored file as an attachment, decrypted piece by piece as it goes out (never whole
+    /// in memory); a file whose bytes do not match the recorded hash ends in an error, never complete.
     static func send(_ document: CaseDocument, for req: Request) throws -> Response {
-        let data = try req.dependencies.documents.read(storageName: document.storageName, wrappedKey: document.wrappedKey,
-                                                       expectedSHA256: document.sha256)
-        let response = Response(status: .ok, body: .init(data: data))
+        let body = try req.dependencies.documents.responseBody(storageName: document.storageName, wrappedKey: document.wrappedKey,
+                                                               expectedSHA256: document.sha256, size: Int(document.size), logger: req.logger)
+        let response = Response(status: .ok, body: body)
         response.headers.contentType = HTTPMediaType(type: String(document.kind.mimeType.split(separator: "/")[0]),
                                                      subType: String(document.kind.mimeType.split(separator: "/")[1]))
         // The extension is the one the bytes were found to be, whatever the uploader's name said.

@@ -167,19 +167,12 @@ struct VideoRecordingController: RouteCollection {
               let storageName = recording.storageName, let key = recording.wrappedKey, let sha256 = recording.sha256 else {
             throw AppError.notFound
         }
-        let stream = try req.dependencies.documents.readStream(storageName: storageName, wrappedKey: key, expectedSHA256: sha256)
+        let body = try req.dependencies.documents.responseBody(storageName: storageName, wrappedKey: key, expectedSHA256: sha256,
+                                                               size: recording.size.map(Int.init), logger: req.logger)
         try await req.audited { _, audit in
             try await audit.record("video.recording_viewed", "video_recording", recordingID.uuidString.lowercased(), ["case": record.number])
         }
-        let response = Response(status: .ok, body: .init(asyncStream: { writer in
-            do {
-                for try await buffer in stream { try await writer.write(.buffer(buffer)) }
-                try await writer.write(.end)
-            } catch {
-                req.logger.error("recording \(recordingID) could not be sent: \(error)")
-                try await writer.write(.error(error))
-            }
-        }, count: Int(recording.size ?? -1)))
+        let response = Response(status: .ok, body: body)
         response.headers.contentType = HTTPMediaType(type: recording.mimeType.hasPrefix("audio") ? "audio" : "video", subType: "webm")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"recording-\(record.number).webm\"")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")

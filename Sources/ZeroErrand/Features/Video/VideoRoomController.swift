@@ -68,6 +68,8 @@ struct VideoRoomController: RouteCollection {
         let participant = Participant(session: try entry.session.requireID(), peer: peer, account: accountID,
                                       name: account.displayName, role: entry.participant.role.rawValue)
         return req.webSocket(maxFrameSize: WebSocketMaxFrameSize(integerLiteral: 1 << 20)) { req, socket in
+            // Keeps a quiet call's socket from counting as idle, and notices a peer that vanished.
+            socket.pingInterval = .seconds(Int64(max(5, req.dependencies.config.idleTimeout / 3)))
             await signal(req: req, socket: socket, participant)
         }
     }
