@@ -63,6 +63,8 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
+    let routeTable = app.routes
+    app.middleware.use(MethodNotAllowedMiddleware { routeTable.all })
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
     app.middleware.use(SessionAuthenticator())
     app.middleware.use(CSRFMiddleware())

@@ -8,6 +8,8 @@ struct AppError: AbortError {
     var arguments: [String: String] = [:]
     /// Seconds to wait, sent as `Retry-After` with a 429 or 503.
     var retryAfter: Int?
+    /// The methods a 405 answer names in `Allow`.
+    var allow: String?
 
     var reason: String { key }
 

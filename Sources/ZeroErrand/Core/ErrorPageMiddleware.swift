@@ -21,9 +21,10 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         let key: String
         var arguments: [String: String] = [:]
         var retryAfter: Int?
+        var allow: String?
         switch error {
         case let error as AppError:
-            (status, key, arguments, retryAfter) = (error.status, error.key, error.arguments, error.retryAfter)
+            (status, key, arguments, retryAfter, allow) = (error.status, error.key, error.arguments, error.retryAfter, error.allow)
         case let error as any AbortError:
             status = error.status
             key = Self.key(for: error.status)
@@ -53,6 +54,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         }
         if status == .unauthorized { response.headers.remove(name: .wwwAuthenticate) }
         if let retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(retryAfter)) }
+        if let allow { response.headers.replaceOrAdd(name: .allow, value: allow) }
         return response
     }
 
@@ -64,7 +66,7 @@ struct ErrorPageMiddleware: AsyncMiddleware {
         case 401: "error.sign_in_required"
         case 403: "error.forbidden"
         case 404: "error.not_found"
-        case 405: "error.not_found"
+        case 405: "error.method_not_allowed"
         case 413: "error.too_large"
         case 415: "error.bad_request"
         case 422: "error.bad_request"

@@ -149,7 +149,11 @@ extension CaseWorkflow {
         case "resubmit": action = .resubmit
         default: throw AppError.notFound
         }
-        if action == .submit || action == .resubmit {
+        // Materials matter only if the case is in a state to be (re)submitted at all: otherwise the
+        // answer is the state's refusal, whatever the materials.
+        let context = CaseContext(materialsCanSupplyLater: record.matter.materials.map(\.canSupplyLater))
+        if action == .submit || action == .resubmit,
+           case .success = CaseLifecycle.apply(action, by: .applicant, to: record.snapshot, context: context, now: now) {
             try await requireMaterials(record)
         }
         try await perform(action, on: record.requireID(), as: .applicant)

@@ -8,8 +8,14 @@ struct CatalogueQuery: Content {
     var department: String?
     var q: String?
 
+    /// The longest search text taken; longer is refused, not cut (the API document says 200).
+    static let maximumSearchLength = 200
+
     /// Unknown filter values are an error the person can read, not an empty list.
     func matters(on database: any Database) async throws -> [Matter] {
+        guard (q ?? "").count <= Self.maximumSearchLength else {
+            throw AppError(status: .badRequest, key: "catalogue.query_too_long", arguments: ["max": String(Self.maximumSearchLength)])
+        }
         let query = Matter.query(on: database).with(\.$department).sort(\.$code)
         if let area = area.nonEmpty {
             guard let area = MatterArea(rawValue: area) else { throw AppError(status: .badRequest, key: "catalogue.unknown_area") }
