@@ -69,8 +69,13 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     app.middleware.use(SessionAuthenticator())
     app.middleware.use(CSRFMiddleware())
 
-    if config.mode != .testing {
+    // Background work belongs to the server only: `audit-verify` must not checkpoint the very log it
+    // is about to judge, and `demo` need not send mail.
+    let command = app.environment.arguments.dropFirst().first
+    let serving = command == nil || command == "serve" || command?.hasPrefix("-") == true
+    if config.mode != .testing && serving {
         app.lifecycle.use(OutboxWorker())
+        app.lifecycle.use(AuditCheckpointWorker())
     }
     // Video rooms live in this process; other instances hear of their messages through PostgreSQL.
     let relay = VideoRelay(app)

@@ -13,6 +13,17 @@ struct VerifyAuditCommand: AsyncCommand {
             context.console.error("Audit chain BROKEN: \(broken) (\(report.eventCount) events verified before it).")
             throw AuditChainBroken()
         }
+        let checkpoints = AuditCheckpoints(context.application)
+        switch try await checkpoints.verify(on: context.application.db) {
+        case nil:
+            context.console.warning("No audit checkpoint in \(checkpoints.directory) yet: a log cut at its end cannot be told apart.")
+        case .agrees?:
+            let checkpoint = try checkpoints.latest()
+            context.console.info("Agrees with the checkpoint of event \(checkpoint?.sequence ?? 0) written \(checkpoint?.writtenAt.formatted(.iso8601) ?? "").")
+        case let finding?:
+            context.console.error("Audit log does NOT match its checkpoint: \(finding).")
+            throw AuditChainBroken()
+        }
         context.console.success("Audit chain intact: \(report.eventCount) events verified.")
     }
 

@@ -37,6 +37,11 @@ struct AppConfig: Sendable {
     /// Vapor's connection waiting for ever) costs a descriptor for a minute, not for good.
     /// Room sockets are pinged more often than this.
     var idleTimeout: TimeInterval = 60
+    /// Where signed audit checkpoints are written (`ZE_AUDIT_CHECKPOINT_DIR`; empty means
+    /// data/audit-checkpoints); best on another disk or a mount that is backed up elsewhere.
+    var auditCheckpointDirectory = ""
+    /// An auditor who receives a checkpoint by mail at most hourly (`ZE_AUDIT_CHECKPOINT_MAIL`).
+    var auditCheckpointMail: MailAddress?
     /// Settings that work but deserve a word at start-up (logged by `configure`).
     var warnings: [String] = []
 
@@ -139,6 +144,10 @@ struct AppConfig: Sendable {
         guard let idle = Int(idleText), (30...3600).contains(idle) else {
             throw Invalid(setting: "ZE_IDLE_TIMEOUT_SECONDS", problem: "must be a number of seconds from 30 to 3600, not \(idleText)")
         }
+        let auditorText = get("ZE_AUDIT_CHECKPOINT_MAIL")
+        if let auditorText, EmailAddress.normalize(auditorText) == nil {
+            throw Invalid(setting: "ZE_AUDIT_CHECKPOINT_MAIL", problem: "must be an email address")
+        }
         let quotaText = get("ZE_CASE_QUOTA_MB") ?? "200"
         guard let quota = Int(quotaText), (1...102_400).contains(quota), quota >= megabytes else {
             throw Invalid(setting: "ZE_CASE_QUOTA_MB", problem: "must be a whole number of MiB from ZE_UPLOAD_LIMIT_MB to 102400, not \(quotaText)")
@@ -149,7 +158,9 @@ struct AppConfig: Sendable {
                          cookieSecure: mode == .production, resourcesDirectory: directory.resourcesDirectory,
                          dataDirectory: dataDirectory, documentKeys: documentKeys, uploadLimit: megabytes * 1024 * 1024,
                          caseQuota: quota * 1024 * 1024,
-                         video: try VideoConfig.load(get), idleTimeout: TimeInterval(idle), warnings: warnings)
+                         video: try VideoConfig.load(get), idleTimeout: TimeInterval(idle),
+                         auditCheckpointDirectory: get("ZE_AUDIT_CHECKPOINT_DIR") ?? "",
+                         auditCheckpointMail: auditorText.map { MailAddress(address: $0, name: "Auditor") }, warnings: warnings)
     }
 
     /// Development keeps its document master keys under data/, like its secret; rotation appends there.

@@ -19,6 +19,12 @@ struct Secrets: Sendable {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("zeroerrand audit chain".utf8), outputByteCount: 32)
     }
 
+    /// Signs audit checkpoints; derived, so its public half can be given to an auditor.
+    var checkpointKey: Curve25519.Signing.PrivateKey {
+        let seed = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("zeroerrand audit checkpoint".utf8), outputByteCount: 32)
+        return try! Curve25519.Signing.PrivateKey(rawRepresentation: seed.withUnsafeBytes { Data($0) })
+    }
+
     /// AES-GCM, for secrets the server must read back (TOTP seeds).
     func seal(_ plaintext: [UInt8]) throws -> String {
         try AES.GCM.seal(plaintext, using: key).combined!.base64EncodedString()

@@ -65,6 +65,38 @@ struct AuditTrailTests {
             #expect(report.firstBreak == .truncated(afterSequence: last.id! - 1))
         }
     }
+
+    @Test("A log cut at its end with the head row moved back passes the chain, but not the checkpoint")
+    func truncationBehindTheHeadsBack() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let browser = TestBrowser(app)
+            for _ in 0..<3 { try await browser.signIn("ghost@example.org", password: "wrong password") }
+            let checkpoints = AuditCheckpoints(app)
+            let written = try #require(try await checkpoints.write(app))
+            #expect(try await checkpoints.write(app) == nil, "nothing new, no new checkpoint")
+            #expect(try await checkpoints.verify(on: app.db) == .agrees)
+            clock.advance(by: 60)
+            try await browser.signIn("ghost@example.org", password: "wrong password")
+            #expect(try await checkpoints.verify(on: app.db) == .agrees, "a log that grew since agrees")
+
+            // Cut the last events and rewrite the head to the new end: the chain alone looks whole.
+            let sql = try #require(app.db as? any SQLDatabase)
+            let keep = written.sequence - 2
+            let newEnd = try #require(try await AuditEvent.find(keep, on: app.db))
+            try await sql.raw("DELETE FROM audit_events WHERE sequence > \(bind: keep)").run()
+            try await sql.raw("UPDATE audit_head SET sequence = \(bind: keep), hash = \(bind: newEnd.hash) WHERE id = 1").run()
+            #expect(try await AuditVerifier.verify(on: app.db, key: app.dependencies.secrets.auditKey).firstBreak == nil)
+            #expect(try await checkpoints.verify(on: app.db) == .shortened(databaseHead: keep, checkpoint: written.sequence))
+
+            let console = TestConsole()
+            var context = CommandContext(console: console, input: CommandInput(arguments: ["zeroerrand", "audit-verify"]))
+            context.application = app
+            await #expect(throws: VerifyAuditCommand.AuditChainBroken.self) {
+                try await VerifyAuditCommand().run(using: context, signature: .init())
+            }
+            #expect(console.output.contains("events were removed from the end"))
+        }
+    }
 }
 
 /// Collects what a command prints.

@@ -21,6 +21,11 @@ struct Outbox: Sendable {
         try await mail.create(on: database)
     }
 
+    /// A message to an address without an account (the auditor), in English, sent after the commit.
+    func enqueueRaw(to address: MailAddress, subject: String, text: String) async throws {
+        try await OutboxMail(to: address, subject: subject, textBody: text, now: app.dependencies.clock.now()).create(on: app.db)
+    }
+
     /// Sends every message that is due. Failures wait longer each time, up to an hour.
     @discardableResult
     func deliverDue(limit: Int = 50) async throws -> Int {
