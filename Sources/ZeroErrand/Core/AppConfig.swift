@@ -33,10 +33,11 @@ struct AppConfig: Sendable {
     var caseQuota = 200 * 1024 * 1024
     var video = VideoConfig()
     /// A connection with no bytes either way for this long is closed (`ZE_IDLE_TIMEOUT_SECONDS`,
-    /// default 60): a client that holds a socket open and silent (a stray `Upgrade` header leaves
-    /// Vapor's connection waiting for ever) costs a descriptor for a minute, not for good.
-    /// Room sockets are pinged more often than this.
-    var idleTimeout: TimeInterval = 60
+    /// default 120): a client that holds a socket open and silent (a stray `Upgrade` header leaves
+    /// Vapor's connection waiting for ever) costs a descriptor for two minutes, not for good. It
+    /// also bounds how long a request may work without sending a byte. Room sockets are pinged
+    /// more often than this.
+    var idleTimeout: TimeInterval = 120
     /// Where signed audit checkpoints are written (`ZE_AUDIT_CHECKPOINT_DIR`; empty means
     /// data/audit-checkpoints); best on another disk or a mount that is backed up elsewhere.
     var auditCheckpointDirectory = ""
@@ -140,7 +141,7 @@ struct AppConfig: Sendable {
             throw Invalid(setting: "ZE_UPLOAD_LIMIT_MB", problem: "must be a whole number of MiB from 1 to 1024, not \(limitText)")
         }
 
-        let idleText = get("ZE_IDLE_TIMEOUT_SECONDS") ?? "60"
+        let idleText = get("ZE_IDLE_TIMEOUT_SECONDS") ?? "120"
         guard let idle = Int(idleText), (30...3600).contains(idle) else {
             throw Invalid(setting: "ZE_IDLE_TIMEOUT_SECONDS", problem: "must be a number of seconds from 30 to 3600, not \(idleText)")
         }

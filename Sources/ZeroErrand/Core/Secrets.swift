@@ -30,6 +30,16 @@ struct Secrets: Sendable {
         try AES.GCM.seal(plaintext, using: key).combined!.base64EncodedString()
     }
 
+    /// Text sealed for storage, marked so a reader can tell it from text stored before sealing.
+    func sealText(_ text: String) throws -> String { Self.sealedPrefix + (try seal(Array(text.utf8))) }
+
+    func openText(_ stored: String) throws -> String {
+        guard stored.hasPrefix(Self.sealedPrefix) else { return stored }
+        return String(decoding: try open(String(stored.dropFirst(Self.sealedPrefix.count))), as: UTF8.self)
+    }
+
+    static let sealedPrefix = "sealed:"
+
     func open(_ sealed: String) throws -> [UInt8] {
         guard let data = Data(base64Encoded: sealed) else { throw Abort(.internalServerError, reason: "sealed value is not base64") }
         return Array(try AES.GCM.open(AES.GCM.SealedBox(combined: data), using: key))

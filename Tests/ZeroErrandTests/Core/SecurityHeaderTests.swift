@@ -78,7 +78,7 @@ struct SecurityHeaderTests {
 struct OddRequestTests {
     @Test("A stray Upgrade header on a plain route is answered, and the connection, once silent, is closed rather than held")
     func strayUpgrade() async throws {
-        try await withTestApp(adjusting: { $0.idleTimeout = 1 }) { (app, _) async throws in
+        try await withTestApp(adjusting: { $0.idleTimeout = 2 }) { (app, _) async throws in
             let port = try await app.startServer()
             let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(descriptor) }
@@ -92,7 +92,7 @@ struct OddRequestTests {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
             #expect(connected == 0)
-            let request = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+            let request = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
             _ = request.utf8CString.withUnsafeBufferPointer { send(descriptor, $0.baseAddress, $0.count - 1, 0) }
             var received: [UInt8] = []
             var buffer = [UInt8](repeating: 0, count: 4096)

@@ -22,7 +22,7 @@ enum Inbox {
         }
         guard let queued = try await OutboxMail.query(on: app.db).filter(\.$toAddress == address)
             .sort(\.$createdAt, .descending).first() else { throw Abort(.notFound, reason: "no mail to \(address)") }
-        return Mail(subject: queued.subject, text: queued.textBody, calendar: queued.calendar?.replacingOccurrences(of: "\r\n", with: "\n"))
+        return Mail(subject: queued.subject, text: try app.dependencies.secrets.openText(queued.textBody), calendar: queued.calendar?.replacingOccurrences(of: "\r\n", with: "\n"))
     }
 
     /// Every mail to `address`, oldest first.
@@ -32,7 +32,7 @@ enum Inbox {
             return try MailSink.messages(to: address).map { Mail(subject: $0.subject, text: $0.text, calendar: $0.calendar) }
         }
         return try await OutboxMail.query(on: app.db).filter(\.$toAddress == address).sort(\.$createdAt).all().map {
-            Mail(subject: $0.subject, text: $0.textBody, calendar: $0.calendar?.replacingOccurrences(of: "\r\n", with: "\n"))
+            Mail(subject: $0.subject, text: try app.dependencies.secrets.openText($0.textBody), calendar: $0.calendar?.replacingOccurrences(of: "\r\n", with: "\n"))
         }
     }
 

@@ -13,24 +13,29 @@ struct Outbox: Sendable {
                  calendar: ICalendarEvent? = nil, on database: any Database) async throws {
         let translator = app.dependencies.translator
         let locale = account.appLocale
+        let body = translator.text(bodyKey, locale, arguments) + "\n\n" + translator.text("mail.signature", locale)
         let mail = OutboxMail(to: MailAddress(address: account.email, name: account.displayName),
                               subject: translator.text(subjectKey, locale, arguments),
-                              textBody: translator.text(bodyKey, locale, arguments) + "\n\n" + translator.text("mail.signature", locale),
-                              now: app.dependencies.clock.now())
+                              textBody: try app.dependencies.secrets.sealText(body), now: app.dependencies.clock.now())
         mail.calendar = calendar?.render()
         try await mail.create(on: database)
     }
 
     /// A message to an address without an account (the auditor), in English, sent after the commit.
     func enqueueRaw(to address: MailAddress, subject: String, text: String) async throws {
-        try await OutboxMail(to: address, subject: subject, textBody: text, now: app.dependencies.clock.now()).create(on: app.db)
+        try await OutboxMail(to: address, subject: subject, textBody: try app.dependencies.secrets.sealText(text),
+                             now: app.dependencies.clock.now()).create(on: app.db)
     }
 
-    /// Sends every message that is due. Failures wait longer each time, up to an hour.
+    /// A message still failing this long after it was written is given up on (marked dead).
+    static let giveUpAfter: TimeInterval = 48 * 3600
+
+    /// Sends every message that is due. Failures wait longer each time, up to an hour; after
+    /// `giveUpAfter` a message is marked dead and shown to administrators instead.
     @discardableResult
     func deliverDue(limit: Int = 50) async throws -> Int {
         let now = app.dependencies.clock.now()
-        let due = try await OutboxMail.query(on: app.db).filter(\.$sentAt == nil).filter(\.$nextAttemptAt <= now)
+        let due = try await OutboxMail.query(on: app.db).filter(\.$sentAt == nil).filter(\.$deadAt == nil).filter(\.$nextAttemptAt <= now)
             .group(.or) { $0.filter(\.$claimedUntil == nil).filter(\.$claimedUntil < now) }
             .sort(\.$createdAt).limit(limit).all()
         var sent = 0
@@ -48,7 +53,13 @@ struct Outbox: Sendable {
                 mail.lastError = String(describing: error).prefix(500).description
                 mail.nextAttemptAt = now.addingTimeInterval(min(30 * pow(2, Double(mail.attempts - 1)), 3600))
                 mail.claimedUntil = nil
-                app.logger.warning("mail delivery failed, will retry", metadata: ["mail": .string(mail.id?.uuidString ?? ""), "attempt": .stringConvertible(mail.attempts)])
+                if now.timeIntervalSince(mail.createdAt) >= Self.giveUpAfter {
+                    mail.deadAt = now
+                    mail.textBody = ""
+                    app.logger.error("mail delivery given up", metadata: ["mail": .string(mail.id?.uuidString ?? ""), "attempts": .stringConvertible(mail.attempts)])
+                } else {
+                    app.logger.warning("mail delivery failed, will retry", metadata: ["mail": .string(mail.id?.uuidString ?? ""), "attempt": .stringConvertible(mail.attempts)])
+                }
             }
             try await mail.update(on: app.db)
         }
@@ -73,7 +84,7 @@ struct Outbox: Sendable {
         let config = app.dependencies.config
         let message = MailMessage(from: config.mailFrom,
                                   to: [MailAddress(address: mail.toAddress, name: mail.toName.isEmpty ? nil : mail.toName)],
-                                  subject: mail.subject, textBody: mail.textBody, htmlBody: nil,
+                                  subject: mail.subject, textBody: try app.dependencies.secrets.openText(mail.textBody), htmlBody: nil,
                                   messageID: "<\(mail.id?.uuidString.lowercased() ?? UUID().uuidString)@zeroerrand>",
                                   calendar: mail.calendar)
         if let smtp = config.smtp {

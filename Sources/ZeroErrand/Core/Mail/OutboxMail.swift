@@ -10,7 +10,8 @@ final class OutboxMail: Model, @unchecked Sendable {
     @Field(key: "to_address") var toAddress: String
     @Field(key: "to_name") var toName: String
     @Field(key: "subject") var subject: String
-    /// Cleared once sent: bodies can hold single-use links that should not outlive delivery.
+    /// Sealed with the app key (`Secrets.sealText`): bodies hold single-use links (reset,
+    /// confirmation, invitation) that must not be readable in a copy of the database. Cleared once sent.
     @Field(key: "text_body") var textBody: String
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "attempts") var attempts: Int
@@ -22,6 +23,8 @@ final class OutboxMail: Model, @unchecked Sendable {
     @OptionalField(key: "claimed_until") var claimedUntil: Date?
     /// An iCalendar object (RFC 5545) sent along as an invitation, e.g. for a video appointment.
     @OptionalField(key: "calendar") var calendar: String?
+    /// Set when delivery kept failing for `Outbox.giveUpAfter`: no more tries; administrators see it.
+    @OptionalField(key: "dead_at") var deadAt: Date?
 
     init() {}
 

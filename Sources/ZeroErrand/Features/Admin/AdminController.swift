@@ -15,7 +15,11 @@ struct AdminController: RouteCollection {
             staffCount: try await Account.query(on: req.db).filter(\.$kind != .citizen).count(),
             servicePointCount: try await ServicePoint.query(on: req.db).count(),
             matterCount: try await Matter.query(on: req.db).count(),
-            auditEventCount: try await AuditHead.find(1, on: req.db)?.sequence ?? 0)
+            auditEventCount: try await AuditHead.find(1, on: req.db)?.sequence ?? 0,
+            deadMail: try await OutboxMail.query(on: req.db).filter(\.$deadAt != nil).sort(\.$deadAt, .descending).limit(50).all().map {
+                DeadMailRow(to: $0.toAddress, subject: $0.subject, written: req.showTime($0.createdAt), attempts: $0.attempts,
+                            lastError: $0.lastError ?? "")
+            })
         return try await req.page("admin/home", page, title: "admin.title")
     }
 

@@ -3,7 +3,8 @@ import SQLKit
 
 /// Security fixes: throttles counted by one atomic statement outside the audited transactions
 /// (times as epoch seconds, so both databases do the arithmetic alike), replacing the first
-/// sign-in throttle table; who recorded a citizen's identity check, and for which office.
+/// sign-in throttle table; who recorded a citizen's identity check, and for which office; mail
+/// given up on after 48 hours.
 struct HardenAccounts: AsyncMigration {
     /// The table 001 made for sign-in throttling, replaced by `throttles`.
     static let oldThrottleSchema = "login_throttles"
@@ -19,9 +20,11 @@ struct HardenAccounts: AsyncMigration {
         try await database.schema(Self.oldThrottleSchema).delete()
         try await database.schema(Account.schema).field("identity_verified_by", .uuid).update()
         try await database.schema(Account.schema).field("identity_verified_department", .uuid).update()
+        try await database.schema(OutboxMail.schema).field("dead_at", .datetime).update()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema(OutboxMail.schema).deleteField("dead_at").update()
         try await database.schema(Account.schema).deleteField("identity_verified_department").update()
         try await database.schema(Account.schema).deleteField("identity_verified_by").update()
         try await database.schema("throttles").delete()

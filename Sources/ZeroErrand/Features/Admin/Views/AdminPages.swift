@@ -6,6 +6,16 @@ struct AdminHomePage: Encodable {
     let servicePointCount: Int
     let matterCount: Int
     let auditEventCount: Int64
+    /// Mail given up on after two days of failures, newest first.
+    let deadMail: [DeadMailRow]
+}
+
+struct DeadMailRow: Encodable {
+    let to: String
+    let subject: String
+    let written: String
+    let attempts: Int
+    let lastError: String
 }
 
 struct DepartmentRow: Encodable {
