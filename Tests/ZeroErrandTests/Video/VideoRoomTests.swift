@@ -95,6 +95,57 @@ struct VideoRoomTests {
         #expect(throws: AppConfig.Invalid.self) { try VideoConfig.load(["ZE_TURN_TTL_SECONDS": "5"].get) }
     }
 
+    @Test("An official moved to another office, or suspended, loses the room at once: socket closed, page, outcome and identity refused")
+    func movedOfficialLosesTheRoom() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await VideoWorld.make(app, clock)
+            let (caseID, session) = try await world.bookedSession()
+            let sid = try session.requireID()
+            clock.advance(by: session.startsAt.timeIntervalSince(clock.now))
+            try await world.base.signInAgain()
+            let port = try await app.startServer()
+            let citizen = try await SignalClient.connect(app, port: port, session: sid, as: world.citizen)
+            let clerk = try await SignalClient.connect(app, port: port, session: sid, as: world.clerk)
+            #expect(try await clerk.next("welcome") != nil)
+            clock.advance(by: 300)
+
+            let admin = try await TestAccounts.make(app, email: Inbox.uniqueAddress("admin"), kind: .admin, totpSecret: testSecret(91))
+            let adminBrowser = TestBrowser(app)
+            try await adminBrowser.signIn(admin.email, totp: testSecret(91), clock: clock)
+            let other = try #require(try await Department.query(on: app.db).filter(\.$id != session.$department.id).first())
+            let clerkID = try world.base.clerkAccount.requireID()
+            let moved = try await adminBrowser.post("/admin/staff/\(clerkID)", pairs: [
+                ("email", world.base.clerkAccount.email), ("displayName", "Clerk"), ("kind", "staff"),
+                ("department", try other.requireID().uuidString), ("roles[]", "clerk"), ("roles[]", "supervisor")])
+            #expect(moved.status == .seeOther)
+            for _ in 0..<100 where !clerk.isClosed { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(clerk.isClosed)
+            #expect(!citizen.isClosed)
+
+            #expect(try await world.clerk.get("/video/\(sid)").status == .notFound)
+            let outcome = try await world.clerk.post("/office/video/\(sid)/outcome", ["outcome": "identity_confirmed", "note": "seen"])
+            #expect(outcome.status == .notFound)
+            #expect(try await VideoSession.find(sid, on: app.db)?.status == .booked)
+            #expect(try await Account.find(world.base.citizenAccount.requireID(), on: app.db)?.identityVerifiedAt == nil)
+            #expect(try await Case.find(caseID, on: app.db)?.status == .submitted)
+
+            // An invited colleague who is suspended loses their socket the same way.
+            let colleague = try await TestAccounts.make(app, email: Inbox.uniqueAddress("colleague"), kind: .staff, roles: [.clerk],
+                                                        departmentCode: nil, totpSecret: testSecret(92))
+            colleague.$department.id = session.$department.id
+            try await colleague.update(on: app.db)
+            try await VideoParticipant(sessionID: sid, accountID: colleague.requireID(), role: .staff).create(on: app.db)
+            let colleagueBrowser = TestBrowser(app)
+            try await colleagueBrowser.signIn(colleague.email, totp: testSecret(92), clock: clock)
+            let colleagueSocket = try await SignalClient.connect(app, port: port, session: sid, as: colleagueBrowser)
+            #expect(try await colleagueSocket.next("welcome") != nil)
+            #expect(try await adminBrowser.post("/admin/staff/\(try colleague.requireID())/suspension").status == .seeOther)
+            for _ in 0..<100 where !colleagueSocket.isClosed { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(colleagueSocket.isClosed)
+            try await citizen.close()
+        }
+    }
+
     @Test("Offers, answers and candidates reach only the named participant; junk, floods and oversized messages are dropped and the room carries on")
     func signalling() async throws {
         try await withTestApp { (app, clock) async throws in

@@ -199,6 +199,7 @@ struct AccountSettingsController: RouteCollection {
             try await AccountService.endAllSessions(of: account.requireID(), on: db)
             try await audit.record("account.signed_out_everywhere", "account", account.id!.uuidString.lowercased())
         }
+        await req.application.videoRooms.disconnect(account: try account.requireID())
         let response = req.redirect(to: .signIn)
         response.cookies[req.cookieName(SessionAuthenticator.cookieName)] = req.expiredCookie()
         return response

@@ -109,6 +109,8 @@ struct StaffAdminController: RouteCollection {
         }
         let service = req.accounts
         let outbox = req.application.outbox
+        // As stored before this change (`account` is already edited in memory).
+        let previousDepartment: UUID? = if let id = existing?.id { try await Account.find(id, on: req.db)?.$department.id } else { nil }
         try await req.audited { db, audit in
             try await account.save(on: db)
             let id = account.id!.uuidString.lowercased()
@@ -125,6 +127,10 @@ struct StaffAdminController: RouteCollection {
                 try await audit.record("staff.updated", "account", id, details)
             }
         }
+        if let id = existing?.id, previousDepartment != account.$department.id {
+            // The old office's rooms are no longer theirs: their sockets there close now.
+            await req.application.videoRooms.disconnect(account: id)
+        }
         return req.redirect(to: .adminStaff)
     }
 
@@ -140,6 +146,7 @@ struct StaffAdminController: RouteCollection {
             if suspending { try await AccountService.endAllSessions(of: account.requireID(), on: db) }
             try await audit.record(suspending ? "account.suspended" : "account.reactivated", "account", account.id!.uuidString.lowercased())
         }
+        if account.suspendedAt != nil { await req.application.videoRooms.disconnect(account: try account.requireID()) }
         return req.redirect(to: .adminStaffMember(id: account.id!.uuidString))
     }
 

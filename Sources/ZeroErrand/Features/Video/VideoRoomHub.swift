@@ -137,6 +137,10 @@ actor VideoRoomHub {
     /// A message for local participants (from here or from another instance). Join and leave
     /// from elsewhere also keep the room's member list, so the limit of six holds across instances.
     func deliver(_ envelope: RoomEnvelope) {
+        if envelope.type == "disconnect" {
+            if envelope.instance != instance, let account = envelope.account { closeSockets(of: account) }
+            return
+        }
         if envelope.instance != instance, let from = envelope.from {
             switch envelope.type {
             case "join", "rejoin", "presence":
@@ -182,6 +186,19 @@ actor VideoRoomHub {
                 rooms[room]?[peer] = nil
             }
             if rooms[room]?.isEmpty == true { rooms[room] = nil }
+        }
+    }
+
+    /// The account lost the right that let it in (moved to another office, suspended, signed out):
+    /// its sockets close now, here and, through the relay, on every other instance.
+    func disconnect(account: UUID) async {
+        closeSockets(of: account)
+        await publishRemote(RoomEnvelope(room: UUID(), type: "disconnect", account: account, instance: instance))
+    }
+
+    private func closeSockets(of account: UUID) {
+        for members in rooms.values {
+            for member in members.values where member.account == account { member.socket?.close(code: .policyViolation, promise: nil) }
         }
     }
 
