@@ -43,6 +43,9 @@ struct AppConfig: Sendable {
     var auditCheckpointDirectory = ""
     /// An auditor who receives a checkpoint by mail at most hourly (`ZE_AUDIT_CHECKPOINT_MAIL`).
     var auditCheckpointMail: MailAddress?
+    /// Reverse proxies in front of the app (`ZE_TRUSTED_PROXIES`, comma-separated addresses): only
+    /// from these is `X-Forwarded-For` believed, so throttles and the audit log see the real client.
+    var trustedProxies: Set<String> = []
     /// Settings that work but deserve a word at start-up (logged by `configure`).
     var warnings: [String] = []
 
@@ -161,7 +164,10 @@ struct AppConfig: Sendable {
                          caseQuota: quota * 1024 * 1024,
                          video: try VideoConfig.load(get), idleTimeout: TimeInterval(idle),
                          auditCheckpointDirectory: get("ZE_AUDIT_CHECKPOINT_DIR") ?? "",
-                         auditCheckpointMail: auditorText.map { MailAddress(address: $0, name: "Auditor") }, warnings: warnings)
+                         auditCheckpointMail: auditorText.map { MailAddress(address: $0, name: "Auditor") },
+                         trustedProxies: Set((get("ZE_TRUSTED_PROXIES") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                             .filter { !$0.isEmpty }),
+                         warnings: warnings)
     }
 
     /// Development keeps its document master keys under data/, like its secret; rotation appends there.

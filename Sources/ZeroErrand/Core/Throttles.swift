@@ -41,6 +41,11 @@ struct Throttles: Sendable {
         return Date(timeIntervalSince1970: until)
     }
 
+    /// Takes back one counted attempt (one that turned out to be a success), without lifting a block.
+    func refund(_ key: ThrottleKey) async throws {
+        try await sqlDatabase().raw("UPDATE throttles SET attempts = attempts - 1 WHERE key_hash = \(bind: key.hash) AND attempts > 0").run()
+    }
+
     /// A success (or the owner's email reset) forgets the failures.
     func clear(_ keys: ThrottleKey...) async throws {
         for key in keys {

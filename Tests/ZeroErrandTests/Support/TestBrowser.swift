@@ -12,6 +12,8 @@ final class TestBrowser: @unchecked Sendable {
     private(set) var cookies: [String: String] = [:]
     var acceptLanguage: String
     var accept = "text/html"
+    /// Sent as X-Forwarded-For, as a trusted reverse proxy would (see `AppConfig.trustedProxies`).
+    var clientAddress: String?
 
     init(_ app: Application, language: String = "en") {
         self.app = app
@@ -75,6 +77,7 @@ final class TestBrowser: @unchecked Sendable {
                 request.headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
             }
             for (name, value) in extraHeaders { request.headers.replaceOrAdd(name: name, value: value) }
+            if let clientAddress { request.headers.replaceOrAdd(name: .xForwardedFor, value: clientAddress) }
             if let rawBody { request.body = rawBody }
         }, afterResponse: { response in
             for header in response.headers[.setCookie] {

@@ -196,7 +196,9 @@ struct AccountService {
         let throttles = request.throttles
         let account = try await account(email: email)
         let objectID = account?.id?.uuidString.lowercased() ?? "unknown"
-        var blocked = try await throttles.blockedUntil(keys.client)
+        // Every key is counted before the password is looked at, so a burst of parallel tries
+        // cannot slip past a count that is only written after each failure.
+        var blocked = try await throttles.attempt(keys.client, .signInClient)
         if blocked == nil { blocked = try await throttles.attempt(keys.pair, .signInFromClient) }
         if blocked == nil { blocked = try await throttles.attempt(keys.account, .signInAnywhere) }
         if let blocked {
@@ -204,13 +206,15 @@ struct AccountService {
             return .blocked(until: blocked)
         }
         guard try await passwordMatches(password, account: account), let account else {
-            _ = try await throttles.attempt(keys.client, .signInClient)
             try await request.audited { _, audit in
                 try await audit.record("sign_in.failed", "account", objectID, ["reason": "password", "client": channel])
             }
             return .rejected
         }
         try await throttles.clear(keys.pair, keys.account)
+        // The client's count is of failures: a success takes its attempt back (many people may sign
+        // in from one office network), but never resets what the client failed before.
+        try await throttles.refund(keys.client)
         if account.suspendedAt != nil {
             try await request.audited { _, audit in
                 try await audit.record("sign_in.failed", "account", objectID, ["reason": "suspended", "client": channel])

@@ -92,7 +92,15 @@ extension Request {
         AuditContext(actor: AuditContext.account(currentAccount?.id), clientAddress: clientAddress)
     }
 
-    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's address: the connection's, or, when that is a trusted proxy, the nearest
+    /// address in `X-Forwarded-For` that is not one (anything further left can be forged).
+    var clientAddress: String {
+        let direct = remoteAddress?.ipAddress ?? "unknown"
+        let trusted = dependencies.config.trustedProxies
+        guard trusted.contains(direct), let forwarded = headers[.xForwardedFor].last else { return direct }
+        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return hops.reversed().first { !trusted.contains($0) }.map { String($0.prefix(64)) } ?? direct
+    }
 
     /// `actingAs` names the account when nobody is signed in yet but the person is known
     /// (completing a sign-in, following an emailed link).
