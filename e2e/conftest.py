@@ -46,8 +46,10 @@ def start_server(extra_env=None, data=None):
     binary = os.environ.get("ZE_BINARY") or str(ROOT / ".build/debug/zeroerrand")
     data = data or tempfile.mkdtemp(prefix="ze-e2e-")
     port = free_port()
+    # "Identity confirmed" needs both in the room together from the appointment's start; a few
+    # seconds are enough to show that rule at work in a browser.
     env = dict(os.environ, ZE_DATA_DIR=data, SMTP_HOST="127.0.0.1", SMTP_PORT=os.environ["ZE_TEST_SMTP_PORT"],
-               SMTP_SECURITY="none", ZE_PUBLIC_URL=f"http://127.0.0.1:{port}")
+               SMTP_SECURITY="none", ZE_PUBLIC_URL=f"http://127.0.0.1:{port}", ZE_VIDEO_MIN_TOGETHER_SECONDS="5")
     env.pop("DATABASE_URL", None)
     env.update(extra_env or {})
     log_path = os.path.join(data, f"server-{port}.log")
@@ -67,8 +69,14 @@ def start_server(extra_env=None, data=None):
 
 
 def stop_server(server):
+    """SIGTERM, as a deploy sends it: the server must stop promptly and cleanly (exit status 0, no
+    crash report in its log), with rooms open and the relay listening."""
     server["process"].terminate()
-    server["process"].wait(timeout=10)
+    code = server["process"].wait(timeout=10)
+    log = open(server["log"]).read()
+    assert code == 0, f"server exited with status {code}:\n{log[-3000:]}"
+    for sign in ("Fatal error", "Program crashed"):
+        assert sign not in log, f"server crashed while stopping:\n{log[-3000:]}"
 
 
 def demo_passwords(server):

@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+import zoneinfo
 
 import icalendar
 import pytest
@@ -68,8 +69,8 @@ def apply_for_video_matter(citizen, base, tmp_path):
     return case_url
 
 
-def publish_hours(staff, base):
-    """Every day, nearly all day, for three days, in 15-minute slots (the office's zone)."""
+def publish_hours(staff, base, start="00:00"):
+    """Every day from `start` (office time) to nearly midnight, for three days, in 15-minute slots."""
     staff.get(base + "/office/video")
     for box in staff.find_elements(By.CSS_SELECTOR, "input[name='weekdays[]']"):
         if not box.is_selected():
@@ -77,7 +78,7 @@ def publish_hours(staff, base):
     today = staff.find_element(By.ID, "firstDay").get_attribute("value")
     last = (datetime.date.fromisoformat(today) + datetime.timedelta(days=2)).isoformat()
     # (A time field cannot hold 24:00; the last slot starts at 23:30.)
-    for field, value in (("from", "00:00"), ("to", "23:45"), ("lastDay", last)):
+    for field, value in (("from", start), ("to", "23:45"), ("lastDay", last)):
         staff.execute_script("arguments[0].value = arguments[1]", staff.find_element(By.ID, field), value)
     staff.execute_script("arguments[0].value = '15'", staff.find_element(By.ID, "slot"))
     submit_form(staff, "/office/video/availability")
@@ -143,7 +144,19 @@ def prepare(citizen, citizen_base, staff, staff_base, staff_email, staff_passwor
     return session
 
 
-def test_booked_call_with_recording_and_outcome(server, demo_accounts, browser_factory, mail_dir, tmp_path):
+def soon_in_office():
+    """An office time (HH:MM, Asia/Shanghai) a minute or two from now, for a slot that starts
+    during the test; waits past midnight if the day is about to end (slots end at 23:45)."""
+    office = zoneinfo.ZoneInfo("Asia/Shanghai")
+    now = datetime.datetime.now(office)
+    if now.hour == 23 and now.minute >= 25:
+        time.sleep((60 - now.minute) * 60 + 30)
+        now = datetime.datetime.now(office)
+    soon = (now + datetime.timedelta(minutes=2)).replace(second=0, microsecond=0)
+    return soon.strftime("%H:%M")
+
+
+def test_booked_call_with_recording_and_outcome(server, server_data, demo_accounts, browser_factory, mail_dir, tmp_path):
     # The citizen lives in Rome (the browser says so at registration); the office is in Wenzhou.
     citizen = browser_factory("zh-CN", video=True)
     citizen.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Rome"})
@@ -163,7 +176,11 @@ def test_booked_call_with_recording_and_outcome(server, demo_accounts, browser_f
     staff = browser_factory("zh-CN", video=True)
     sign_in(staff, server, f"supervisor.{OFFICE}@demo.zeroerrand.example", demo_accounts[f"supervisor.{OFFICE}@demo.zeroerrand.example"])
     enrol_totp(staff, server)
-    publish_hours(staff, server)
+    # The call must happen at the appointment itself (identity is confirmed only then), so the office
+    # takes bookings at no notice and publishes hours starting in a minute or two.
+    subprocess.run(["sqlite3", os.path.join(server_data["data"], "zeroerrand.sqlite"),
+                    f"UPDATE departments SET booking_notice_hours = 0 WHERE code = '{OFFICE}'"], check=True)
+    publish_hours(staff, server, start=soon_in_office())
 
     case_url = apply_for_video_matter(citizen, server, tmp_path)
     citizen.get(case_url + "/video")
@@ -228,6 +245,9 @@ def test_booked_call_with_recording_and_outcome(server, demo_accounts, browser_f
     sent = staff.find_element(By.ID, "recording-status").get_attribute("data-sha256")
     assert re.fullmatch(r"[0-9a-f]{64}", sent)
 
+    # Identity is confirmed only once the appointment has begun and both have been in the room
+    # together (five seconds on this server): the officer stays in the call until then.
+    time.sleep(max(0, start + 7 - time.time()))
     staff.get(server + f"/video/{session}")
     link = staff.find_element(By.CSS_SELECTOR, "a[href*='/recordings/']").get_attribute("href")
     status, stored = http(staff, link)

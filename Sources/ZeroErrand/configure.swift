@@ -88,6 +88,7 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     app.asyncCommands.use(RewrapDocumentsCommand(), as: "documents-rewrap")
     app.asyncCommands.use(ExpireRecordingsCommand(), as: "recordings-expire")
     try routes(app)
+    app.lifecycle.use(StopServingFirst())
 }
 
 private func configureDatabase(_ app: Application, _ config: AppConfig) throws {

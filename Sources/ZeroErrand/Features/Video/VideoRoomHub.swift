@@ -50,6 +50,8 @@ actor VideoRoomHub {
     enum JoinResult { case joined, full, peerTaken }
 
     private var rooms: [UUID: [String: Peer]] = [:]
+    /// Set at shutdown: nothing more goes to other instances (the database may be closing).
+    private var closing = false
     private let instance: String
     private let publishRemote: @Sendable (RoomEnvelope) async -> Void
     private let now: @Sendable () -> Date
@@ -131,6 +133,7 @@ actor VideoRoomHub {
     /// Sends a message to the room on every instance.
     func publish(_ envelope: RoomEnvelope) async {
         deliver(envelope)
+        guard !closing else { return }
         await publishRemote(envelope)
     }
 
@@ -174,6 +177,7 @@ actor VideoRoomHub {
 
     /// Tells the other instances who is connected here, and forgets their peers they stopped mentioning.
     func keepPresence() async {
+        guard !closing else { return }
         for (room, members) in rooms {
             for (peer, member) in members where member.instance == instance {
                 await publishRemote(RoomEnvelope(room: room, type: "presence", from: peer, name: member.name, role: member.role,
@@ -193,6 +197,7 @@ actor VideoRoomHub {
     /// its sockets close now, here and, through the relay, on every other instance.
     func disconnect(account: UUID) async {
         closeSockets(of: account)
+        guard !closing else { return }
         await publishRemote(RoomEnvelope(room: UUID(), type: "disconnect", account: account, instance: instance))
     }
 
@@ -205,6 +210,7 @@ actor VideoRoomHub {
     /// At shutdown: every local socket is told to go away (1001), so browsers reconnect to another
     /// instance and the server does not wait out its shutdown timeout on open sockets.
     func closeAll() {
+        closing = true
         for members in rooms.values {
             for member in members.values { member.socket?.close(code: .goingAway, promise: nil) }
         }
@@ -238,15 +244,18 @@ final class VideoRoomsLifecycle: LifecycleHandler, @unchecked Sendable {
         guard VideoRelay(application) != nil else { return }
         let hub = application.videoRooms
         task = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: VideoRoomHub.presenceInterval)
+            // A cancelled sleep means shutdown: no round after it (it would reach a closing database).
+            while (try? await Task.sleep(for: VideoRoomHub.presenceInterval)) != nil {
                 await hub.keepPresence()
             }
         }
     }
 
+    /// Runs before the database closes (handlers stop in reverse order of registration, and
+    /// Fluent's came first): a round in flight finishes first, then the sockets close.
     func shutdownAsync(_ application: Application) async {
         task?.cancel()
+        await task?.value
         await application.videoRooms.closeAll()
     }
 }
