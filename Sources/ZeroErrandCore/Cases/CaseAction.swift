@@ -22,6 +22,9 @@ public enum CaseActionKind: String, Sendable, CaseIterable, Codable {
     case issueResult = "issue_result"
     case close
 
+    /// Approving or refusing: the decision on the application, which the matter's rule governs.
+    public var isDecision: Bool { self == .approve || self == .refuse }
+
     /// The only role that may perform this action.
     public var role: CaseRole {
         switch self {

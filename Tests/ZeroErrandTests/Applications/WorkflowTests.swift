@@ -114,6 +114,42 @@ struct WorkflowTests {
         }
     }
 
+    @Test("Decisions follow roles: a clerk accepts but cannot approve; with four eyes, whoever prepared the case cannot decide it")
+    func decisionsFollowRoles() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            #expect(world.matter.decidedBy == .reviewer)
+            world.matter.fourEyes = true
+            try await world.matter.update(on: app.db)
+            let departmentCode = try #require(try await Department.find(world.matter.$department.id, on: app.db)?.code)
+            func staff(_ name: String, _ roles: [StaffRole], _ seed: UInt8) async throws -> TestBrowser {
+                let account = try await TestAccounts.make(app, email: Inbox.uniqueAddress(name), kind: .staff, roles: roles,
+                                                          departmentCode: departmentCode, totpSecret: testSecret(seed))
+                let browser = TestBrowser(app)
+                try await browser.signIn(account.email, totp: testSecret(seed), clock: clock)
+                return browser
+            }
+            let clerk = try await staff("clerk-only", [.clerk], 101)
+            let reviewer = try await staff("reviewer", [.reviewer], 102)
+            let id = try await world.submittedCase()
+            let office = "/office/cases/\(id)"
+            #expect(try await reviewer.post("\(office)/actions/accept").status == .seeOther)
+            #expect(try await reviewer.post("\(office)/actions/start_review").status == .seeOther)
+
+            let byClerk = try await clerk.post("\(office)/actions/approve", ["text": "准予办理"])
+            #expect(byClerk.status == .forbidden)
+            #expect(byClerk.body.contains(app.dependencies.translator.text("case.decide.needs_role", .en, ["role": "Reviewer"])))
+            let byPreparer = try await reviewer.post("\(office)/actions/refuse", ["text": "材料不符"])
+            #expect(byPreparer.status == .forbidden)
+            #expect(byPreparer.body.contains(app.dependencies.translator.text("case.decide.four_eyes", .en)))
+            #expect(try await world.status(id) == .inReview)
+
+            let second = try await staff("second-reviewer", [.reviewer], 103)
+            #expect(try await second.post("\(office)/actions/approve", ["text": "准予办理"]).status == .seeOther)
+            #expect(try await world.status(id) == .approved)
+        }
+    }
+
     @Test("A matter that needs identity confirmed by video cannot be approved before the check is recorded")
     func levelThreeNeedsVideoCheck() async throws {
         try await withTestApp { (app, clock) async throws in

@@ -50,6 +50,7 @@ struct CaseWorkflow {
     func perform(_ action: CaseAction, on caseID: UUID, as role: CaseRole) async throws -> Case {
         let now = now
         let actorID = request.currentAccount?.id
+        let actorRoles = Set(request.currentAccount?.roles ?? [])
         let calendar = request.dependencies.workingCalendar
         let outbox = request.application.outbox
         let config = request.dependencies.config
@@ -59,6 +60,19 @@ struct CaseWorkflow {
                 .with(\.$applicant).first() else { throw AppError.notFound }
             let context = CaseContext(materialsCanSupplyLater: record.matter.materials.map(\.canSupplyLater))
             let before = record.status
+            if role == .office, action.kind.isDecision {
+                // Decisions follow the matter's rule: its deciding role, and four eyes where it asks.
+                guard let actorID else { throw AppError.forbidden }
+                let preparers = Set(try await CaseEvent.query(on: db).filter(\.$caseRecord.$id == caseID).all().compactMap(\.$actor.id))
+                    .subtracting([record.$applicant.id])
+                switch record.matter.decisionRule.refusal(decider: actorID, roles: actorRoles, preparers: preparers) {
+                case .needsRole(let needed)?:
+                    throw AppError(status: .forbidden, key: "case.decide.needs_role", arguments: ["role": request.t("role.\(needed.rawValue)")])
+                case .preparedBySelf?:
+                    throw AppError(status: .forbidden, key: "case.decide.four_eyes")
+                case nil: break
+                }
+            }
             if case .approve = action, record.matter.identityLevel == .videoVerified, record.applicant.identityLevel != .videoVerified {
                 // A level-3 matter is decided only on a recorded identity check, whoever approves.
                 throw AppError(status: .conflict, key: "case.approve_needs_video_check")

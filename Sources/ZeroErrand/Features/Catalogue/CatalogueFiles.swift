@@ -27,6 +27,9 @@ struct CatalogueFiles: Sendable {
         var feeFen: Int
         var feeNoteZh, feeNoteEn: String
         var materials: [Matter.Material]
+        /// Nil: the usual deciding role of the department's kind.
+        var decidedBy: StaffRole?
+        var fourEyes: Bool
     }
 
     var departments: [DepartmentEntry]
@@ -105,7 +108,9 @@ struct CatalogueFiles: Sendable {
                            timeLimitDays: try f.int(node, "time_limit_days", in: 1...365),
                            feeFen: Int((try f.number(fee, "amount_cny") * 100).rounded()),
                            feeNoteZh: try f.string(fee, "note_zh"), feeNoteEn: try f.string(fee, "note_en"),
-                           materials: materials)
+                           materials: materials,
+                           decidedBy: node["decided_by"] == nil ? nil : try f.choice(node, "decided_by", as: StaffRole.self),
+                           fourEyes: node["four_eyes"] == nil ? false : try f.bool(node, "four_eyes"))
     }
 
     private static func timeZone(_ f: YAMLFields, _ node: Node) throws -> String {

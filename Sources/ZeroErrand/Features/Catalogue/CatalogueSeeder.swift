@@ -50,18 +50,18 @@ enum CatalogueSeeder {
 
         let matters = Dictionary(uniqueKeysWithValues: try await Matter.query(on: database).all().map { ($0.code, $0) })
         for entry in files.matters {
-            guard let departmentID = departments[entry.department]?.id else { continue }
+            guard let department = departments[entry.department], let departmentID = department.id else { continue }
             if let existing = matters[entry.code] {
                 guard existing.editedAt == nil else { continue }
                 let before = existing.snapshot
-                fill(existing, from: entry, departmentID: departmentID)
+                fill(existing, from: entry, departmentID: departmentID, departmentKind: department.kind)
                 if existing.snapshot != before {
                     try await existing.update(on: database)
                     outcome.mattersUpdated += 1
                 }
             } else {
                 let matter = Matter()
-                fill(matter, from: entry, departmentID: departmentID)
+                fill(matter, from: entry, departmentID: departmentID, departmentKind: department.kind)
                 try await matter.create(on: database)
                 outcome.mattersAdded += 1
             }
@@ -74,7 +74,7 @@ enum CatalogueSeeder {
         return outcome
     }
 
-    private static func fill(_ matter: Matter, from entry: CatalogueFiles.MatterEntry, departmentID: UUID) {
+    private static func fill(_ matter: Matter, from entry: CatalogueFiles.MatterEntry, departmentID: UUID, departmentKind: String) {
         matter.code = entry.code
         matter.area = entry.area
         matter.$department.id = departmentID
@@ -91,6 +91,8 @@ enum CatalogueSeeder {
         matter.feeNoteZh = entry.feeNoteZh
         matter.feeNoteEn = entry.feeNoteEn
         matter.materials = entry.materials
+        matter.decidedBy = entry.decidedBy ?? DecisionRule.defaultRole(departmentKind: departmentKind)
+        matter.fourEyes = entry.fourEyes
         matter.refreshSearchText()
     }
 }
@@ -101,6 +103,7 @@ private extension Matter {
         [code, area.rawValue, $department.id.uuidString, nameZh, nameEn, descriptionZh, descriptionEn,
          keywordsZh.joined(separator: "|"), keywordsEn.joined(separator: "|"), channels.map(\.rawValue).joined(separator: "|"),
          String(identityLevel.rawValue), String(timeLimitDays), String(feeFen), feeNoteZh, feeNoteEn,
-         materials.map { "\($0.nameZh)|\($0.nameEn)|\($0.descriptionZh)|\($0.descriptionEn)|\($0.canSupplyLater)" }.joined(separator: "||")]
+         materials.map { "\($0.nameZh)|\($0.nameEn)|\($0.descriptionZh)|\($0.descriptionEn)|\($0.canSupplyLater)" }.joined(separator: "||"),
+         decidedBy.rawValue, String(fourEyes)]
     }
 }

@@ -34,8 +34,13 @@ final class Matter: Model, @unchecked Sendable {
     @Field(key: "fee_note_zh") var feeNoteZh: String
     @Field(key: "fee_note_en") var feeNoteEn: String
     @Field(key: "materials") var materials: [Material]
+    /// Who approves or refuses (`DecisionRule`): the role, and whether the preparer may not.
+    @Field(key: "decided_by") var decidedBy: StaffRole
+    @Field(key: "four_eyes") var fourEyes: Bool
     /// Lower-cased names, descriptions and keywords in both languages, for search on either database.
     @Field(key: "search_text") var searchText: String
+    var decisionRule: DecisionRule { DecisionRule(decidedBy: decidedBy, fourEyes: fourEyes) }
+
     /// Set when an administrator edits the matter; the catalogue file then no longer overwrites it.
     @OptionalField(key: "edited_at") var editedAt: Date?
     @OptionalParent(key: "edited_by") var editedBy: Account?

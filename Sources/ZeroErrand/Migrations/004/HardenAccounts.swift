@@ -4,7 +4,7 @@ import SQLKit
 /// Security fixes: throttles counted by one atomic statement outside the audited transactions
 /// (times as epoch seconds, so both databases do the arithmetic alike), replacing the first
 /// sign-in throttle table; who recorded a citizen's identity check, and for which office; mail
-/// given up on after 48 hours.
+/// given up on after 48 hours; who decides each matter.
 struct HardenAccounts: AsyncMigration {
     /// The table 001 made for sign-in throttling, replaced by `throttles`.
     static let oldThrottleSchema = "login_throttles"
@@ -21,10 +21,15 @@ struct HardenAccounts: AsyncMigration {
         try await database.schema(Account.schema).field("identity_verified_by", .uuid).update()
         try await database.schema(Account.schema).field("identity_verified_department", .uuid).update()
         try await database.schema(OutboxMail.schema).field("dead_at", .datetime).update()
+        // Filled from the catalogue file at the next start (administrator-edited matters keep these).
+        try await database.schema(Matter.schema).field("decided_by", .string, .required, .sql(.default("reviewer"))).update()
+        try await database.schema(Matter.schema).field("four_eyes", .bool, .required, .sql(.default(false))).update()
     }
 
     func revert(on database: any Database) async throws {
         try await database.schema(OutboxMail.schema).deleteField("dead_at").update()
+        try await database.schema(Matter.schema).deleteField("four_eyes").update()
+        try await database.schema(Matter.schema).deleteField("decided_by").update()
         try await database.schema(Account.schema).deleteField("identity_verified_department").update()
         try await database.schema(Account.schema).deleteField("identity_verified_by").update()
         try await database.schema("throttles").delete()
