@@ -1,5 +1,5 @@
 """Issue 3's browser check, in Chinese: a citizen applies and uploads a file; a clerk asks for a
-supplement; the citizen supplies it; the clerk approves with a result; the citizen downloads the
+supplement; the citizen supplies it; the clerk may not decide, the station's reviewer approves with a result; the citizen downloads the
 result and sees every step on the timeline."""
 import os
 import pathlib
@@ -128,11 +128,23 @@ def test_citizen_and_clerk_work_a_case_in_chinese(server, demo_accounts, browser
     upload(citizen, citizen.find_elements(By.CSS_SELECTOR, "input[type=file][data-upload-url]")[0], household)
     submit_form(citizen, "/actions/resubmit")
 
-    # The clerk approves, attaches the result and issues it.
+    # A clerk prepares but does not decide: the page says who may.
     clerk.get(office_url)
     submit_form(clerk, "/actions/approve", {"text": "材料齐全，准予出具证明。"})
-    upload(clerk, clerk.find_element(By.CSS_SELECTOR, "input[type=file][data-upload-url*='purpose=result']"), result)
-    submit_form(clerk, "/actions/issue_result")
+    assert "审核员" in clerk.find_element(By.TAG_NAME, "main").text
+
+    # The station's reviewer approves, attaches the result and issues it.
+    reviewer_email = "reviewer.wz-psb-wuma@demo.zeroerrand.example"
+    reviewer = browser_factory("zh-CN")
+    reviewer.get(server + "/sign-in")
+    reviewer.find_element(By.ID, "email").send_keys(reviewer_email)
+    reviewer.find_element(By.ID, "password").send_keys(demo_accounts[reviewer_email])
+    submit_form(reviewer, "/sign-in")
+    enrol_totp(reviewer, server)
+    reviewer.get(office_url)
+    submit_form(reviewer, "/actions/approve", {"text": "材料齐全，准予出具证明。"})
+    upload(reviewer, reviewer.find_element(By.CSS_SELECTOR, "input[type=file][data-upload-url*='purpose=result']"), result)
+    submit_form(reviewer, "/actions/issue_result")
 
     # The citizen downloads the result and sees every step on the timeline, in Chinese.
     downloads = tmp_path / "downloads"

@@ -43,3 +43,39 @@ struct AccessPolicyTests {
         #expect(!AccessPolicy.allows(Actor(accountID: UUID(), kind: .assistant), .servicePointDesk))
     }
 }
+
+@Suite("Record-level access")
+struct RecordAccessTests {
+    let citizen = Actor(accountID: UUID(), kind: .citizen)
+    let office = UUID(), otherOffice = UUID()
+
+    @Test("A case: its applicant always, its office once submitted, nobody else")
+    func cases() {
+        let draft = RecordAccess.CaseFacts(applicant: citizen.accountID, department: office, submitted: false)
+        var submitted = draft
+        submitted.submitted = true
+        let clerk = Actor(accountID: UUID(), kind: .staff, roles: [.clerk], departmentID: office)
+        let elsewhere = Actor(accountID: UUID(), kind: .staff, roles: [.supervisor], departmentID: otherOffice)
+        let stranger = Actor(accountID: UUID(), kind: .citizen)
+        let admin = Actor(accountID: UUID(), kind: .admin)
+        #expect(RecordAccess.maySee(citizen, case: draft) && RecordAccess.maySee(citizen, case: submitted))
+        #expect(!RecordAccess.maySee(clerk, case: draft) && RecordAccess.maySee(clerk, case: submitted))
+        for outsider in [elsewhere, stranger, admin] as [Actor?] + [nil] {
+            #expect(!RecordAccess.maySee(outsider, case: submitted))
+        }
+    }
+
+    @Test("A room invitation holds only while its role does: a moved official loses it")
+    func rooms() {
+        let official = Actor(accountID: UUID(), kind: .staff, roles: [.clerk], departmentID: office)
+        var moved = official
+        moved.departmentID = otherOffice
+        #expect(RecordAccess.mayEnterRoom(official, as: .staff, sessionDepartment: office, applicant: citizen.accountID))
+        #expect(!RecordAccess.mayEnterRoom(moved, as: .staff, sessionDepartment: office, applicant: citizen.accountID))
+        #expect(RecordAccess.mayEnterRoom(citizen, as: .applicant, sessionDepartment: office, applicant: citizen.accountID))
+        #expect(!RecordAccess.mayEnterRoom(Actor(accountID: UUID(), kind: .citizen), as: .applicant, sessionDepartment: office,
+                                           applicant: citizen.accountID))
+        #expect(RecordAccess.mayWorkSession(official, sessionDepartment: office) && !RecordAccess.mayWorkSession(moved, sessionDepartment: office))
+        #expect(!RecordAccess.mayWorkSession(citizen, sessionDepartment: office))
+    }
+}

@@ -9,7 +9,7 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
-        } catch let error as Abort where error.status == .notFound && request.route == nil {
+        } catch let error as RouteNotFound {
             // The router found nothing for this method (a handler's own 404 is an AppError).
             let path = request.url.path.split(separator: "/").map(String.init)
             let allowed = routes().filter { Self.matches($0.path, path) }.map(\.method.rawValue)

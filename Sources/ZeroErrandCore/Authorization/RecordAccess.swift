@@ -48,16 +48,10 @@ public enum RecordAccess {
         }
     }
 
-    /// Recordings are the office's evidence: its staff, never the citizen or other offices.
-    public static func mayDownloadRecording(_ actor: Actor?, sessionDepartment: UUID) -> Bool {
+    /// A session on the office's pages, and its recordings (the office's evidence): staff of the
+    /// session's office, invited or not; never the citizen or other offices.
+    public static func mayWorkSession(_ actor: Actor?, sessionDepartment: UUID) -> Bool {
         guard let actor else { return false }
         return actor.kind == .staff && actor.departmentID == sessionDepartment
-    }
-
-    /// A staff member's record: administrators (the directory), and supervisors of the same office.
-    public static func maySeeStaffRecord(_ actor: Actor?, staffDepartment: UUID?) -> Bool {
-        guard let actor else { return false }
-        if actor.kind == .admin { return true }
-        return actor.kind == .staff && actor.roles.contains(.supervisor) && staffDepartment != nil && actor.departmentID == staffDepartment
     }
 }

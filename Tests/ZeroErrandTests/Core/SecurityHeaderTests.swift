@@ -109,3 +109,22 @@ struct OddRequestTests {
         }
     }
 }
+
+extension OddRequestTests {
+    @Test("A path that exists under other methods answers 405 with Allow; a path that does not exist, 404")
+    func methodNotAllowed() async throws {
+        try await withTestApp { (app, _) async throws in
+            let browser = TestBrowser(app)
+            browser.accept = "application/json"
+            let trace = try await browser.send(.TRACE, "/api/v1/sessions")
+            #expect(trace.status == .methodNotAllowed)
+            #expect(trace.headers.first(name: .allow) == "DELETE, POST")
+            #expect(trace.body.contains("error.method_not_allowed"))
+            let patch = try await browser.send(.PATCH, "/api/v1/matters")
+            #expect(patch.status == .methodNotAllowed && patch.headers.first(name: .allow) == "GET, HEAD")
+            let caseDelete = try await browser.send(.DELETE, "/api/v1/cases/\(UUID())")
+            #expect(caseDelete.status == .methodNotAllowed && caseDelete.headers.first(name: .allow) == "GET, HEAD")
+            #expect(try await browser.send(.PATCH, "/api/v1/nothing-here").status == .notFound)
+        }
+    }
+}

@@ -14,6 +14,8 @@ final class TestBrowser: @unchecked Sendable {
     var accept = "text/html"
     /// Sent as X-Forwarded-For, as a trusted reverse proxy would (see `AppConfig.trustedProxies`).
     var clientAddress: String?
+    /// An API token, sent as `Authorization: Bearer` (the API never reads the cookie).
+    var bearer: String?
 
     init(_ app: Application, language: String = "en") {
         self.app = app
@@ -62,6 +64,14 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(.PUT, path, rawBody: ByteBuffer(bytes: bytes), extraHeaders: headers)
     }
 
+    /// Any method, no body, with the CSRF header a page's script would send (for walking routes).
+    func send(_ method: HTTPMethod, _ path: String) async throws -> Page {
+        if method != .GET && cookies[CSRFMiddleware.cookieName] == nil { try await get("/") }
+        var headers = HTTPHeaders()
+        if method != .GET { headers.add(name: CSRFMiddleware.headerName, value: cookies[CSRFMiddleware.cookieName] ?? "") }
+        return try await send(method, path, rawBody: nil, extraHeaders: headers)
+    }
+
     private func send(_ method: HTTPMethod, _ path: String, body: String?) async throws -> Page {
         var headers = HTTPHeaders()
         if body != nil { headers.contentType = .urlEncodedForm }
@@ -78,6 +88,7 @@ final class TestBrowser: @unchecked Sendable {
             }
             for (name, value) in extraHeaders { request.headers.replaceOrAdd(name: name, value: value) }
             if let clientAddress { request.headers.replaceOrAdd(name: .xForwardedFor, value: clientAddress) }
+            if let bearer { request.headers.bearerAuthorization = BearerAuthorization(token: bearer) }
             if let rawBody { request.body = rawBody }
         }, afterResponse: { response in
             for header in response.headers[.setCookie] {

@@ -30,12 +30,13 @@ enum VideoAccess {
         return entry
     }
 
-    /// A session of the signed-in staff member's department (invited or not), for the office pages.
+    /// A session of the signed-in staff member's office (invited or not), for the office pages and
+    /// its recordings, which are the office's evidence.
     static func officeSession(_ req: Request) async throws -> (VideoSession, Case) {
-        let account = try req.requireAccount()
-        guard account.kind == .staff, let departmentID = account.$department.id,
-              let id = req.parameters.get("id", as: UUID.self),
-              let session = try await VideoSession.query(on: req.db).filter(\.$id == id).filter(\.$department.$id == departmentID).first(),
+        let actor = try req.requireAccount().actor
+        guard let id = req.parameters.get("id", as: UUID.self),
+              let session = try await VideoSession.find(id, on: req.db),
+              RecordAccess.mayWorkSession(actor, sessionDepartment: session.$department.id),
               let record = try await Case.query(on: req.db).filter(\.$id == session.$caseRecord.id)
                 .with(\.$matter).with(\.$department).with(\.$applicant).first() else { throw AppError.notFound }
         return (session, record)

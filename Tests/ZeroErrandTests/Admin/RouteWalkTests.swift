@@ -1,0 +1,137 @@
+import Fluent
+import Foundation
+import RoutingKit
+import Testing
+import Vapor
+@testable import ZeroErrand
+import ZeroErrandCore
+
+/// Every registered route that carries an identifier, read from the app's own route table (a new
+/// route cannot be forgotten), tried with real identifiers of someone else's records by another
+/// citizen, staff of another office, an official moved away from the case's office, and anonymously.
+/// Each gets 403 or 404 (anonymous: 401 or the sign-in page) and none of the owner's bytes.
+@Suite("Every identifier route, walked as the wrong person")
+struct RouteWalkTests {
+    /// Routes whose identifier names something public, not somebody's record.
+    static let publicIdentifierRoutes: Set<String> = ["GET /matters/:code", "GET /api/v1/matters/:code",
+                                                      "GET /matters/:code/apply", "POST /matters/:code/apply"]
+
+    @Test("Another citizen, another office, a moved official and anonymous get 403/404 on every identifier route")
+    func walk() async throws {
+        try await withTestApp { (app, clock) async throws in
+            // The owner's side: a citizen's submitted case with a document and a booked video
+            // session (with a recording) at the office that hosts it.
+            let world = try await VideoWorld.make(app, clock)
+            let (caseID, session) = try await world.bookedSession()
+            let sessionID = try session.requireID()
+            let document = try #require(try await CaseDocument.query(on: app.db).filter(\.$caseRecord.$id == caseID).first())
+            let availability = try #require(try await VideoAvailability.query(on: app.db).first())
+            let recording = VideoRecording()
+            recording.$session.id = sessionID
+            recording.$caseRecord.id = caseID
+            recording.$startedBy.id = try world.base.clerkAccount.requireID()
+            recording.status = .complete
+            recording.mimeType = "video/webm"
+            recording.nextChunk = 1
+            recording.receivedBytes = 0
+            recording.startedAt = clock.now
+            try await recording.create(on: app.db)
+            let officeID = session.$department.id
+            let otherOffice = try #require(try await Department.query(on: app.db).filter(\.$id != officeID).first())
+            let point = try #require(try await ServicePoint.query(on: app.db).first())
+
+            // The wrong people.
+            let stranger = TestBrowser(app)
+            let strangerEmail = Inbox.uniqueAddress("stranger")
+            try await TestAccounts.make(app, email: strangerEmail, totpSecret: testSecret(120))
+            try await stranger.signIn(strangerEmail, totp: testSecret(120), clock: clock)
+            let elsewhere = TestBrowser(app)
+            let elsewhereAccount = try await TestAccounts.make(app, email: Inbox.uniqueAddress("elsewhere"), kind: .staff,
+                                                               roles: StaffRole.allCases, departmentCode: otherOffice.code,
+                                                               totpSecret: testSecret(121))
+            try await elsewhere.signIn(elsewhereAccount.email, totp: testSecret(121), clock: clock)
+            let moved = TestBrowser(app)
+            let movedAccount = try await TestAccounts.make(app, email: Inbox.uniqueAddress("moved"), kind: .staff,
+                                                           roles: StaffRole.allCases, totpSecret: testSecret(122))
+            movedAccount.$department.id = officeID
+            try await movedAccount.update(on: app.db)
+            try await VideoParticipant(sessionID: sessionID, accountID: movedAccount.requireID(), role: .staff).create(on: app.db)
+            try await moved.signIn(movedAccount.email, totp: testSecret(122), clock: clock)
+            #expect(try await moved.get("/office/cases/\(caseID)").status == .ok, "before the move it is theirs")
+            #expect(try await moved.get("/video/\(sessionID)").status == .ok)
+            movedAccount.$department.id = try otherOffice.requireID()
+            try await movedAccount.update(on: app.db)
+            // The API takes bearer tokens only: each signed-in person gets one too.
+            for (browser, account) in [(stranger, strangerEmail), (elsewhere, elsewhereAccount.email), (moved, movedAccount.email)] {
+                let holder = try #require(try await Account.query(on: app.db).filter(\.$email == account).first())
+                let token = app.dependencies.random.token()
+                try await SignInSession(tokenHash: app.dependencies.secrets.tokenHash(token), accountID: holder.requireID(), stage: .signedIn,
+                                        now: clock.now, clientAddress: "test", userAgent: "test").create(on: app.db)
+                browser.bearer = token
+            }
+            let anonymous = TestBrowser(app)
+            let people: [(String, TestBrowser)] = [("another citizen", stranger), ("staff of another office", elsewhere),
+                                                   ("a moved official", moved), ("anonymous", anonymous)]
+
+            let ids: [String: String] = [
+                "case": caseID.uuidString.lowercased(), "document": try document.requireID().uuidString.lowercased(),
+                "session": sessionID.uuidString.lowercased(), "recording": try recording.requireID().uuidString.lowercased(),
+                "availability": try availability.requireID().uuidString.lowercased(),
+                "department": officeID.uuidString.lowercased(), "staff": try world.base.clerkAccount.requireID().uuidString.lowercased(),
+                "point": try point.requireID().uuidString.lowercased(), "matter": world.base.matter.code,
+            ]
+            let number = try #require(try await Case.find(caseID, on: app.db)).number
+            var walked = 0
+            for route in app.routes.all {
+                let name = "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+                guard route.path.contains(where: { if case .parameter = $0 { true } else { false } }) else { continue }
+                if Self.publicIdentifierRoutes.contains(name) { continue }
+                let path = try #require(Self.fill(route.path, ids), "no identifiers known for \(name): teach this test its record")
+                walked += 1
+                for (who, browser) in people {
+                    let page = try await browser.send(route.method, path)
+                    let allowed: Set<HTTPStatus> = who == "anonymous" ? [.unauthorized, .forbidden, .notFound, .seeOther] : [.forbidden, .notFound]
+                    #expect(allowed.contains(page.status), "\(name) as \(who): \(page.status)")
+                    if page.status == .seeOther { #expect(page.location?.hasPrefix("/sign-in") == true, "\(name) as \(who)") }
+                    #expect(!page.body.contains(world.base.citizenAccount.email) && !page.body.contains(document.originalName)
+                            && !page.body.contains(number), "\(name) as \(who) shows the owner's data")
+                }
+            }
+            #expect(walked >= 40, "walked \(walked) identifier routes")
+        }
+    }
+
+    /// The route's path with each parameter replaced by an identifier of the owner's record of the
+    /// kind the route names; nil for a parameter this test does not know.
+    static func fill(_ path: [PathComponent], _ ids: [String: String]) -> String? {
+        let root = path.first?.description ?? ""
+        let head = path.count > 1 ? path[1].description : ""
+        var parts: [String] = []
+        for (index, component) in path.enumerated() {
+            guard case .parameter(let parameter) = component else { parts.append(component.description); continue }
+            let previous = index > 0 ? path[index - 1].description : ""
+            let value: String? = switch parameter {
+            case "document": ids["document"]
+            case "session": ids["session"]
+            case "recording": ids["recording"]
+            case "chunk": "0"
+            case "action": root == "office" ? "accept" : "withdraw"
+            case "code": ids["matter"]
+            case "id":
+                switch (root, head, previous) {
+                case ("cases", _, _), ("office", "cases", _), ("api", _, "cases"): ids["case"]
+                case ("office", "video", "availability"): ids["availability"]
+                case ("office", "video", _), ("video", _, _): ids["session"]
+                case ("admin", "departments", _): ids["department"]
+                case ("admin", "staff", _): ids["staff"]
+                case ("admin", "service-points", _): ids["point"]
+                default: nil
+                }
+            default: nil
+            }
+            guard let value else { return nil }
+            parts.append(value)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+}
