@@ -233,6 +233,8 @@
     var info = directory[id] || (directory[id] = { name: "", role: "", audioOnly: false });
     if (typeof name === "string") { info.name = name; }
     if (typeof role === "string") { info.role = role; }
+    // Officials come unnamed: "Official" in the reader's language.
+    if (!info.name && info.role === "staff") { info.name = t("official"); }
     if (peers[id]) { peers[id].caption.textContent = info.name; showPeerMedia(peers[id]); }
   }
 
@@ -717,7 +719,8 @@
 
   function showConsent(data) {
     if (!data || typeof data !== "object") { return; }
-    var names = function (list) { return Array.isArray(list) ? list.map(String) : []; };
+    // Officials come unnamed: the room shows them as "Official" in the reader's language.
+    var names = function (list) { return Array.isArray(list) ? list.map(function (name) { return String(name) || t("official"); }) : []; };
     consent = { agreed: names(data.agreed), pending: names(data.pending), complete: data.complete === true, mine: data.mine === true };
     if (consentStatus) {
       var parts = [];

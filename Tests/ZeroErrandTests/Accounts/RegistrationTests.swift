@@ -60,6 +60,17 @@ struct RegistrationTests {
         }
     }
 
+    @Test("A name with line breaks is refused: it could not then write lines into the mail sent to the address")
+    func nameCannotCarryText() async throws {
+        try await withTestApp { (app, _) async throws in
+            let page = try await TestBrowser(app).post("/register", ["email": Inbox.uniqueAddress(), "displayName": "Li\n\nYour account is locked: http://evil.example",
+                                                                     "password": "a long enough passphrase", "timeZone": "UTC"])
+            #expect(page.status == .unprocessableEntity)
+            #expect(try await Account.query(on: app.db).count() == 0)
+            #expect(try await OutboxMail.query(on: app.db).count() == 0)
+        }
+    }
+
     @Test("Registering an address that has an account looks the same, and mails the owner instead")
     func existingAddress() async throws {
         try await withTestApp { (app, _) async throws in

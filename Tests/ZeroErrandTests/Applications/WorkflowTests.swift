@@ -206,6 +206,12 @@ struct WorkflowTests {
             #expect(try await world.clerk.get("/office/cases/\(id)/documents/\(document.id!)").status == .ok)
             let viewed = try await AuditEvent.query(on: app.db).filter(\.$action ~~ ["case.viewed", "document.viewed"]).all()
             #expect(viewed.count == 2)
+            // Opening it again and again (a link sent over and over) is one entry per ten minutes.
+            for _ in 0..<3 { #expect(try await world.clerk.get("/office/cases/\(id)").status == .ok) }
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "case.viewed").count() == 1)
+            clock.advance(by: 10 * 60 + 1)
+            #expect(try await world.clerk.get("/office/cases/\(id)").status == .ok)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "case.viewed").count() == 2)
             let page = try await world.citizen.get("/account/access-log")
             #expect(page.status == .ok)
             #expect(page.body.contains(world.matter.department.nameEn.htmlEscaped()))

@@ -95,6 +95,32 @@ struct VideoRoomTests {
         #expect(throws: AppConfig.Invalid.self) { try VideoConfig.load(["ZE_TURN_TTL_SECONDS": "5"].get) }
     }
 
+    @Test("A citizen never sees an official's name in the room: not on the page, not in the socket's messages")
+    func officialsUnnamed() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await VideoWorld.make(app, clock)
+            let (_, session) = try await world.bookedSession()
+            let sid = try session.requireID()
+            let clerkName = world.base.clerkAccount.displayName
+            let page = try await world.citizen.get("/video/\(sid)")
+            #expect(page.status == .ok && !page.body.contains(clerkName))
+            #expect(page.body.contains(app.dependencies.translator.text("video.js.official", .en)))
+            #expect(try await world.clerk.get("/video/\(sid)").body.contains(clerkName), "colleagues' own page still names them")
+            let port = try await app.startServer()
+            let citizen = try await SignalClient.connect(app, port: port, session: sid, as: world.citizen)
+            #expect(try await citizen.next("welcome") != nil)
+            let clerk = try await SignalClient.connect(app, port: port, session: sid, as: world.clerk)
+            #expect(try await clerk.next("welcome") != nil)
+            let join = try #require(try await citizen.next("join"))
+            #expect(join["role"] as? String == "staff" && (join["name"] as? String ?? "") == "")
+            #expect(try await world.clerk.json(.POST, "/video/\(sid)/consent").status == .ok)
+            let consent = try #require(try await citizen.next("consent"))
+            #expect(!"\(consent)".contains(clerkName))
+            try await citizen.close()
+            try await clerk.close()
+        }
+    }
+
     @Test("An official moved to another office, or suspended, loses the room at once: socket closed, page, outcome and identity refused")
     func movedOfficialLosesTheRoom() async throws {
         try await withTestApp { (app, clock) async throws in

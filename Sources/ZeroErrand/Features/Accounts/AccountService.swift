@@ -160,6 +160,12 @@ struct AccountService {
         return codes
     }
 
+    /// A display name goes into mail sent to the address it was registered with: one line, no
+    /// control characters, so it can only ever read as a name, never as lines of the message.
+    static func isAcceptableName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 100 && !name.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) }
+    }
+
     static func normalizeRecoveryCode(_ code: String) -> String {
         code.lowercased().filter { $0.isLetter || $0.isNumber }
     }

@@ -48,7 +48,7 @@ struct AccountSettingsController: RouteCollection {
         let form = try req.content.decode(ProfileForm.self)
         var errors: [String: String] = [:]
         let name = (form.displayName ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty || name.count > 100 { errors["displayName"] = req.t("field.name_required") }
+        if !AccountService.isAcceptableName(name) { errors["displayName"] = req.t("field.name_required") }
         let locale = AppLocale(tag: form.locale ?? "")
         if locale == nil { errors["locale"] = req.t("field.invalid_choice") }
         let zone = form.timeZone ?? ""

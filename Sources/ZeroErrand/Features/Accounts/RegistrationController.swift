@@ -29,7 +29,7 @@ struct RegistrationController: RouteCollection {
         let email = EmailAddress.normalize(form.email ?? "")
         if email == nil { errors["email"] = req.t("field.email_invalid") }
         let name = (form.displayName ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty || name.count > 100 { errors["displayName"] = req.t("field.name_required") }
+        if !AccountService.isAcceptableName(name) { errors["displayName"] = req.t("field.name_required") }
         let password = form.password ?? ""
         if let problem = req.accounts.passwordProblem(password, email: email) { errors["password"] = problem }
         let zone = (form.timeZone ?? "").trimmingCharacters(in: .whitespaces)

@@ -13,18 +13,28 @@ enum CaseAccess {
         return record
     }
 
-    /// A case of the signed-in staff member's office; opening it is audited.
+    /// A case of the signed-in staff member's office; opening it is audited, and shows in the
+    /// citizen's access log. A link from another site can make an official open it, but only as a
+    /// top-level navigation (the session cookie is SameSite=Lax: no image or frame carries it), so
+    /// the entry is true: they did see it. Opening it again within `viewedAgainAfter` writes nothing
+    /// more, so repeated links cannot flood the log.
     static func officeCase(_ req: Request, audit action: String? = "case.viewed") async throws -> Case {
         let actor = try req.requireAccount().actor
         guard let record = try await find(req, with: { $0.with(\.$applicant).with(\.$assignee) }),
               RecordAccess.isOfficeStaff(actor, of: record.accessFacts) else { throw AppError.notFound }
         if let action, let id = record.id {
-            try await req.audited { _, trail in
-                try await trail.record(action, "case", id.uuidString.lowercased(), ["number": record.number])
+            let objectID = id.uuidString.lowercased()
+            let seenRecently = action == "case.viewed" ? try await AuditEvent.query(on: req.db).filter(\.$objectType == "case")
+                .filter(\.$objectID == objectID).filter(\.$action == action).filter(\.$actor == req.auditContext.actor)
+                .filter(\.$occurredAt > req.now.addingTimeInterval(-viewedAgainAfter)).first() != nil : false
+            if !seenRecently {
+                try await req.audited { _, trail in try await trail.record(action, "case", objectID, ["number": record.number]) }
             }
         }
         return record
     }
+
+    static let viewedAgainAfter: TimeInterval = 10 * 60
 
     private static func find(_ req: Request, with relations: (QueryBuilder<Case>) -> QueryBuilder<Case>) async throws -> Case? {
         guard let id = req.parameters.get("id", as: UUID.self) else { return nil }

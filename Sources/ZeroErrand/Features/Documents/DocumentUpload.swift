@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import Vapor
 import ZeroErrandCore
@@ -75,7 +76,12 @@ enum DocumentUpload {
 
     /// Bytes of files already stored on the case, counted against its quota.
     static func usedBytes(_ caseID: UUID, on db: any Database) async throws -> Int64 {
-        try await CaseDocument.query(on: db).filter(\.$caseRecord.$id == caseID).sum(\.$size) ?? 0
+        // PostgreSQL sums bigints into a numeric; the cast makes both databases answer an integer.
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError, reason: "quota needs an SQL database") }
+        let row = try await sql.raw("""
+            SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS used FROM \(ident: CaseDocument.schema) WHERE case_id = \(bind: caseID)
+            """).first()
+        return try row?.decode(column: "used", as: Int64.self) ?? 0
     }
 
     /// The user's file name, kept only as data: no path, no control characters, bounded length.

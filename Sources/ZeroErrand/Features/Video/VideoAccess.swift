@@ -55,8 +55,10 @@ struct ConsentState: Sendable {
 
     static func load(session: UUID, on db: any Database) async throws -> ConsentState {
         let participants = try await VideoParticipant.query(on: db).filter(\.$session.$id == session).with(\.$account).all()
-        return ConsentState(agreed: participants.filter { $0.consentedAt != nil }.map(\.account.displayName).sorted(),
-                            pending: participants.filter { $0.consentedAt == nil }.map(\.account.displayName).sorted(),
+        // Officials unnamed (""): the browser shows "Official" in the reader's language.
+        let name = { (participant: VideoParticipant) in participant.role == .staff ? "" : participant.account.displayName }
+        return ConsentState(agreed: participants.filter { $0.consentedAt != nil }.map(name).sorted(),
+                            pending: participants.filter { $0.consentedAt == nil }.map(name).sorted(),
                             accounts: participants.filter { $0.consentedAt != nil }.map(\.$account.id))
     }
 }

@@ -66,7 +66,8 @@ struct VideoRoomController: RouteCollection {
         guard let peer = req.query[String.self, at: "peer"], PeerID.isValid(peer),
               let account = req.currentAccount, let accountID = account.id else { throw AppError.badRequest }
         let participant = Participant(session: try entry.session.requireID(), peer: peer, account: accountID,
-                                      name: account.displayName, role: entry.participant.role.rawValue)
+                                      // Officials go unnamed in the room: every browser shows "Official" in its own language.
+                                      name: entry.participant.role == .staff ? "" : account.displayName, role: entry.participant.role.rawValue)
         return req.webSocket(maxFrameSize: WebSocketMaxFrameSize(integerLiteral: 1 << 20)) { req, socket in
             // Keeps a quiet call's socket from counting as idle, and notices a peer that vanished.
             socket.pingInterval = .seconds(Int64(max(5, req.dependencies.config.idleTimeout / 3)))
@@ -83,13 +84,20 @@ struct VideoRoomController: RouteCollection {
     }
 
     func signal(req: Request, socket: WebSocket, _ participant: Participant) async {
+        let hub = req.application.videoRooms
+        // Shutdown waits for this to end before the database closes (presence is written last).
+        await hub.handlerStarted()
+        await handle(req: req, socket: socket, participant, hub: hub)
+        await hub.handlerEnded()
+    }
+
+    private func handle(req: Request, socket: WebSocket, _ participant: Participant, hub: VideoRoomHub) async {
         let sessionID = participant.session, peer = participant.peer, accountID = participant.account
         // One reader in arrival order: an offer must reach the others before its ICE candidates.
         let (texts, feed) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(256))
         // Set on the socket's event loop, in order: the async variant would start a task per message.
         socket.eventLoop.execute { socket.onText { _, text in feed.yield(text) } }
         socket.onClose.whenComplete { _ in feed.finish() }
-        let hub = req.application.videoRooms
         let clock = req.dependencies.clock
         let consent = (try? await ConsentState.load(session: sessionID, on: req.db)) ?? ConsentState(agreed: [], pending: [], accounts: [])
         let recording = ((try? await VideoRecording.query(on: req.db).filter(\.$session.$id == sessionID)

@@ -52,6 +52,9 @@ actor VideoRoomHub {
     private var rooms: [UUID: [String: Peer]] = [:]
     /// Set at shutdown: nothing more goes to other instances (the database may be closing).
     private var closing = false
+    /// Socket handlers still running (they write presence when they end), and who waits for none.
+    private var handlers = 0
+    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
     private let instance: String
     private let publishRemote: @Sendable (RoomEnvelope) async -> Void
     private let now: @Sendable () -> Date
@@ -205,6 +208,31 @@ actor VideoRoomHub {
         for members in rooms.values {
             for member in members.values where member.account == account { member.socket?.close(code: .policyViolation, promise: nil) }
         }
+    }
+
+    /// A socket handler begins; `handlerEnded` must follow when it has written its last row.
+    func handlerStarted() { handlers += 1 }
+
+    func handlerEnded() {
+        handlers -= 1
+        if handlers == 0 { drainWaiters.forEach { $0.resume() }; drainWaiters = [] }
+    }
+
+    /// At shutdown, after the sockets were closed: waits (a few seconds at most) until every
+    /// handler has finished with the database, which closes next.
+    func drained(within limit: Duration = .seconds(5)) async {
+        guard handlers > 0 else { return }
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: limit)
+            await self?.giveUpDraining()
+        }
+        await withCheckedContinuation { drainWaiters.append($0) }
+        timer.cancel()
+    }
+
+    private func giveUpDraining() {
+        drainWaiters.forEach { $0.resume() }
+        drainWaiters = []
     }
 
     /// At shutdown: every local socket is told to go away (1001), so browsers reconnect to another

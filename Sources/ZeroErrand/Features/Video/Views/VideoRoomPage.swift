@@ -43,7 +43,7 @@ struct VideoRoomPage: Encodable {
         "state_idle", "state_connecting", "state_waiting", "state_connected", "state_reconnecting", "state_failed", "state_left",
         "state_signal_lost", "state_ended", "camera_denied", "audio_only_on", "audio_only_off", "consent_waiting", "consent_complete",
         "consent_given", "recording_on", "recording_uploading", "recording_done", "recording_failed", "recording_resuming",
-        "peer_joined", "peer_left", "peer_audio_only", "room_full", "not_allowed",
+        "peer_joined", "peer_left", "peer_audio_only", "room_full", "not_allowed", "official",
     ]
 
     static func make(_ entry: VideoAccess.Entry, req: Request) async throws -> VideoRoomPage {
@@ -83,7 +83,11 @@ struct VideoRoomPage: Encodable {
                     "outcome": SiteURL.officeVideoOutcome(id: id).path, "participants": SiteURL.officeVideoParticipants(id: id).path],
             casePath: isStaff ? SiteURL.officeCase(id: caseID).path : SiteURL.caseDetail(id: caseID).path,
             stringsJSON: stringsJSON,
-            people: participants.map { Person(name: $0.account.displayName, role: req.t("video.role.\($0.role.rawValue)"), consented: $0.consentedAt != nil) },
+            // A citizen sees officials as the case page shows them: by office and role, not by name.
+            people: participants.map {
+                Person(name: $0.role == .staff && !isStaff ? req.t("video.js.official") : $0.account.displayName,
+                       role: req.t("video.role.\($0.role.rawValue)"), consented: $0.consentedAt != nil)
+            },
             outcomes: VideoSession.Outcome.allCases.map { Choice(value: $0.rawValue, label: req.t("video.outcome.\($0.rawValue)"), selected: false) },
             outcome: session.outcome.map { req.t("video.outcome.\($0.rawValue)") }, outcomeNote: session.outcomeNote,
             colleagues: colleagues, recordings: recordings)
