@@ -28,7 +28,8 @@ struct ThrottlePolicyTests {
 
     @Test("Every policy's delays never shrink as attempts grow")
     func monotonic() {
-        for policy in [ThrottlePolicy.signInFromClient, .signInAnywhere, .signInClient, .secondFactor, .mailToAddress, .mailFromClient] {
+        for policy in [ThrottlePolicy.signInFromClient, .signInAnywhere, .signInClient, .secondFactor, .mailToAddress,
+                       .mailToAddressAnywhere, .mailFromClient] {
             let delays = (0...150).map(policy.delay(afterAttempts:))
             #expect(zip(delays, delays.dropFirst()).allSatisfy { $0 <= $1 })
             #expect(policy.delay(afterAttempts: policy.lastGrowingAttempt) >= policy.longestDelay || policy.lockoutAfter != nil)

@@ -20,7 +20,9 @@ struct MethodNotAllowedMiddleware: AsyncMiddleware {
     }
 
     static func matches(_ pattern: [PathComponent], _ path: [String]) -> Bool {
-        if pattern.last == .catchall { return path.count >= pattern.count - 1 }
+        if pattern.last == .catchall {
+            return path.count >= pattern.count - 1 && matches(Array(pattern.dropLast()), Array(path.prefix(pattern.count - 1)))
+        }
         guard pattern.count == path.count else { return false }
         return zip(pattern, path).allSatisfy { component, part in
             switch component {

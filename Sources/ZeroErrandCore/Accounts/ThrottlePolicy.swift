@@ -30,8 +30,12 @@ public struct ThrottlePolicy: Sendable, Equatable {
     public static let signInClient = ThrottlePolicy(freeAttempts: 30, firstDelay: 2, longestDelay: 15 * 60, memory: 3600)
     /// Wrong second-factor codes for one account.
     public static let secondFactor = ThrottlePolicy(freeAttempts: 5, firstDelay: 30, longestDelay: 15 * 60, memory: 24 * 3600)
-    /// Mail that anyone can ask us to send to an address (registration, reset, confirmation).
+    /// Mail that anyone can ask us to send to an address (registration, reset, confirmation), asked
+    /// for by one client.
     public static let mailToAddress = ThrottlePolicy(freeAttempts: 3, firstDelay: 5 * 60, longestDelay: 6 * 3600, memory: 24 * 3600)
+    /// The same for one address from anywhere: looser, and never longer than an hour, so the owner
+    /// can always get a reset link (the way out of a sign-in lockout) within the hour.
+    public static let mailToAddressAnywhere = ThrottlePolicy(freeAttempts: 10, firstDelay: 5 * 60, longestDelay: 3600, memory: 24 * 3600)
     /// The same requests from one client, whatever the address.
     public static let mailFromClient = ThrottlePolicy(freeAttempts: 10, firstDelay: 60, longestDelay: 3600, memory: 3600)
 

@@ -62,6 +62,10 @@ struct UnconfirmedAccountTests {
             account.identityVerifiedAt = clock.now
             #expect(account.identityLevel == nil)
             account.emailConfirmedAt = clock.now
+            #expect(account.identityLevel == .twoFactor, "a check with no official and office on record is not level 3")
+            account.identityVerifiedBy = UUID()
+            account.identityVerifiedDepartment = UUID()
+            #expect(account.identityLevel == .videoVerified)
             account.identityVerifiedAt = nil
             #expect(account.identityLevel == .twoFactor)
         }
@@ -120,7 +124,7 @@ struct UnconfirmedAccountTests {
 
     @Test("Registration, reset and confirmation mail are limited per address, with Retry-After")
     func mailRequestsLimited() async throws {
-        try await withTestApp { (app, clock) async throws in
+        try await withTestApp(adjusting: SignInFloodTests.behindProxy) { (app, clock) async throws in
             let email = Inbox.uniqueAddress("flooded")
             let browser = TestBrowser(app)
             for _ in 0..<3 {
@@ -134,6 +138,10 @@ struct UnconfirmedAccountTests {
                                                                  "timeZone": "UTC"])
             #expect(register.status == .tooManyRequests)
             #expect(try await Account.query(on: app.db).count() == 0)
+            // Whoever keeps asking blocks themselves: the owner, asking from elsewhere, still gets mail.
+            let owner = TestBrowser(app)
+            owner.clientAddress = "198.51.100.30"
+            #expect(try await owner.post("/password/forgot", ["email": email]).status == .ok)
             clock.advance(by: 5 * 60)
             #expect(try await browser.post("/password/forgot", ["email": email]).status == .ok)
         }

@@ -164,7 +164,10 @@ struct WorkflowTests {
             #expect(refused.body.contains(app.dependencies.translator.text("case.approve_needs_video_check", .en)))
             #expect(try await world.status(id) == .inReview)
 
+            // As the video outcome records it: when, by whom, for which office.
             world.citizenAccount.identityVerifiedAt = clock.now
+            world.citizenAccount.identityVerifiedBy = world.clerkAccount.id
+            world.citizenAccount.identityVerifiedDepartment = world.matter.$department.id
             try await world.citizenAccount.update(on: app.db)
             #expect(try await world.clerk.post("\(office)/actions/approve", ["text": "准予办理"]).status == .seeOther)
             #expect(try await world.status(id) == .approved)

@@ -56,7 +56,7 @@ final class Account: Model, @unchecked Sendable {
     /// it); level 3 only from an office's recorded check (see `VideoOutcomeRules`).
     var identityLevel: IdentityLevel? {
         guard emailConfirmedAt != nil else { return nil }
-        if identityVerifiedAt != nil { return .videoVerified }
+        if identityVerifiedAt != nil, identityVerifiedBy != nil, identityVerifiedDepartment != nil { return .videoVerified }
         if hasSecondFactor { return .twoFactor }
         return .emailConfirmed
     }

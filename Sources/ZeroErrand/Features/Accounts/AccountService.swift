@@ -163,7 +163,8 @@ struct AccountService {
     /// A display name goes into mail sent to the address it was registered with: one line, no
     /// control characters, so it can only ever read as a name, never as lines of the message.
     static func isAcceptableName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 100 && !name.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) }
+        !name.isEmpty && name.count <= 100
+            && !name.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) || CharacterSet.newlines.contains($0) }
     }
 
     static func normalizeRecoveryCode(_ code: String) -> String {
@@ -182,9 +183,9 @@ struct AccountService {
     }
 
     func signInKeys(email: String) -> SignInKeys {
-        SignInKeys(pair: ThrottleKey("sign-in-pair", email + "|" + request.clientAddress, secrets: secrets),
+        SignInKeys(pair: ThrottleKey("sign-in-pair", email + "|" + request.throttleClient, secrets: secrets),
                    account: ThrottleKey("sign-in", email, secrets: secrets),
-                   client: ThrottleKey("sign-in-client", request.clientAddress, secrets: secrets))
+                   client: ThrottleKey("sign-in-client", request.throttleClient, secrets: secrets))
     }
 
     enum PasswordOutcome: Sendable {
@@ -211,7 +212,15 @@ struct AccountService {
             request.logger.notice("sign-in refused while throttled", metadata: ["channel": .string(channel)])
             return .blocked(until: blocked)
         }
-        guard try await passwordMatches(password, account: account), let account else {
+        let matches: Bool
+        do {
+            matches = try await passwordMatches(password, account: account)
+        } catch let error as AppError where error.status == .serviceUnavailable {
+            // Never checked (the hashing queue was full): the attempt does not count against anyone.
+            for key in [keys.client, keys.pair, keys.account] { try await throttles.refund(key) }
+            throw error
+        }
+        guard matches, let account else {
             try await request.audited { _, audit in
                 try await audit.record("sign_in.failed", "account", objectID, ["reason": "password", "client": channel])
             }
@@ -238,8 +247,12 @@ struct AccountService {
     /// per client, so nobody can use us to flood a mailbox.
     func limitMail(to address: String) async throws {
         let throttles = request.throttles
-        for (key, policy) in [(ThrottleKey("mail-to", address, secrets: secrets), ThrottlePolicy.mailToAddress),
-                              (ThrottleKey("mail-from", request.clientAddress, secrets: secrets), .mailFromClient)] {
+        // One client asking for one address is slowed first, so an attacker who keeps asking blocks
+        // themselves, not the owner asking from elsewhere; the address-wide count is looser.
+        let client = request.throttleClient
+        for (key, policy) in [(ThrottleKey("mail-to-from", address + "|" + client, secrets: secrets), ThrottlePolicy.mailToAddress),
+                              (ThrottleKey("mail-to", address, secrets: secrets), .mailToAddressAnywhere),
+                              (ThrottleKey("mail-from", client, secrets: secrets), .mailFromClient)] {
             if let until = try await throttles.attempt(key, policy) {
                 let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
                 throw AppError(status: .tooManyRequests, key: "mail.limited", arguments: ["minutes": String(minutes)],

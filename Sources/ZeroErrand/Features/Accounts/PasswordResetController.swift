@@ -103,6 +103,8 @@ struct PasswordResetController: RouteCollection {
         // The owner's way out of a lockout: failures of the address are forgotten.
         let keys = service.signInKeys(email: account.email)
         try await req.throttles.clear(keys.account, keys.pair)
+        // Every session ended with the reset; so do the account's open calls.
+        await req.application.videoRooms.disconnect(account: accountID)
         let response = try await req.page("message", MessagePage(heading: req.t("reset.done.heading"), message: req.t("reset.done.message"),
                                                                  linkPath: SiteURL.signIn.path, linkText: req.t("nav.sign_in")),
                                           title: "reset.done.heading")

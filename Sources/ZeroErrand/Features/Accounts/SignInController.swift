@@ -125,7 +125,7 @@ struct SignInController: RouteCollection {
                 try await session.delete(on: db)
                 try await audit.record("sign_out", "account", accountID.uuidString.lowercased())
             }
-            // A call open in another tab of this browser ends with the sign-in that opened it.
+            // Signing out ends the account's calls too, on every device (sockets are not tied to one session).
             await req.application.videoRooms.disconnect(account: accountID)
         }
         response.cookies[req.cookieName(SessionAuthenticator.cookieName)] = req.expiredCookie()

@@ -43,9 +43,15 @@ struct AuditCheckpoints: Sendable {
         return checkpoint
     }
 
+    /// The newest checkpoint: `latest.json`, or the last line of the history if that file is gone
+    /// (deleting one file must not hide a log cut at its end).
     func latest() throws -> AuditCheckpoint? {
-        guard let data = FileManager.default.contents(atPath: latestPath) else { return nil }
-        return try Self.decoder.decode(AuditCheckpoint.self, from: data)
+        if let data = FileManager.default.contents(atPath: latestPath) {
+            return try Self.decoder.decode(AuditCheckpoint.self, from: data)
+        }
+        guard let history = FileManager.default.contents(atPath: historyPath),
+              let last = history.split(separator: UInt8(ascii: "\n")).last else { return nil }
+        return try Self.decoder.decode(AuditCheckpoint.self, from: Data(last))
     }
 
     /// The database against the newest checkpoint; nil when none was written yet.

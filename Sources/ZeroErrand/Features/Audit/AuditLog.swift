@@ -92,6 +92,15 @@ extension Request {
         AuditContext(actor: AuditContext.account(currentAccount?.id), clientAddress: clientAddress)
     }
 
+    /// Who a throttle counts as one client: the address, or for IPv6 its /64 (one machine commonly
+    /// holds a whole /64, and would otherwise get a fresh budget per address).
+    var throttleClient: String {
+        let address = clientAddress
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard address.contains(":"), inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
+        return bytes.prefix(8).map { String(format: "%02x", $0) }.joined() + "::/64"
+    }
+
     /// The client's address: the connection's, or, when that is a trusted proxy, the nearest
     /// address in `X-Forwarded-For` that is not one (anything further left can be forged).
     var clientAddress: String {

@@ -280,7 +280,8 @@ final class VideoRoomsLifecycle: LifecycleHandler, @unchecked Sendable {
     }
 
     /// Runs before the database closes (handlers stop in reverse order of registration, and
-    /// Fluent's came first): a round in flight finishes first, then the sockets close.
+    /// Fluent's came first): a round in flight finishes first. `StopServingFirst` has already
+    /// closed the sockets; closing again is harmless and keeps this handler whole on its own.
     func shutdownAsync(_ application: Application) async {
         task?.cancel()
         await task?.value

@@ -49,7 +49,7 @@ struct CreateAccounts: AsyncMigration {
             .field("used_at", .datetime)
             .unique(on: "token_hash")
             .create()
-        try await database.schema(HardenAccounts.oldThrottleSchema)
+        try await database.schema("login_throttles")
             .id()
             .field("key_hash", .string, .required)
             .field("failures", .int, .required)
@@ -59,7 +59,7 @@ struct CreateAccounts: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for schema in [HardenAccounts.oldThrottleSchema, EmailToken.schema, RecoveryCode.schema, SignInSession.schema, Account.schema] {
+        for schema in ["login_throttles", EmailToken.schema, RecoveryCode.schema, SignInSession.schema, Account.schema] {
             try await database.schema(schema).delete()
         }
     }

@@ -20,10 +20,24 @@ struct HardenAccounts: AsyncMigration {
         try await database.schema(Self.oldThrottleSchema).delete()
         try await database.schema(Account.schema).field("identity_verified_by", .uuid).update()
         try await database.schema(Account.schema).field("identity_verified_department", .uuid).update()
+        if let sql = database as? any SQLDatabase {
+            // Level 3 given before a check had to be seen and recorded is not trusted: checked again by video.
+            try await sql.raw("UPDATE accounts SET identity_verified_at = NULL WHERE identity_verified_by IS NULL").run()
+        }
         try await database.schema(OutboxMail.schema).field("dead_at", .datetime).update()
         // Filled from the catalogue file at the next start (administrator-edited matters keep these).
         try await database.schema(Matter.schema).field("decided_by", .string, .required, .sql(.default("reviewer"))).update()
         try await database.schema(Matter.schema).field("four_eyes", .bool, .required, .sql(.default(false))).update()
+        if let sql = database as? any SQLDatabase {
+            // Matters an administrator edited keep these (the catalogue file no longer writes them):
+            // start them at their office's usual deciding role.
+            for (kind, role) in [("notary_office", "notary"), ("court", "judge")] {
+                try await sql.raw("""
+                    UPDATE matters SET decided_by = \(bind: role)
+                    WHERE department_id IN (SELECT id FROM departments WHERE kind = \(bind: kind))
+                    """).run()
+            }
+        }
     }
 
     func revert(on database: any Database) async throws {
