@@ -69,21 +69,34 @@ extension Application {
     }
 }
 
-/// The status of the first answer to `request` (raw HTTP text) on a plain socket.
-func rawStatus(port: Int, request: String) throws -> Int {
+/// A plain TCP connection to the test server on 127.0.0.1, for requests no HTTP client would send.
+func rawConnection(port: Int, timeoutSeconds: Int = 20) throws -> Int32 {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var timeout = timeval(tv_sec: 20, tv_usec: 0)
+    var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
     setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { throw Abort(.internalServerError, reason: "cannot connect") }
-    _ = request.utf8CString.withUnsafeBufferPointer { send(descriptor, $0.baseAddress, $0.count - 1, 0) }
+    guard connected == 0 else {
+        close(descriptor)
+        throw Abort(.internalServerError, reason: "cannot connect")
+    }
+    return descriptor
+}
+
+func sendRaw(_ descriptor: Int32, _ text: String) {
+    _ = text.utf8CString.withUnsafeBufferPointer { send(descriptor, $0.baseAddress, $0.count - 1, 0) }
+}
+
+/// The status of the first answer to `request` (raw HTTP text) on a fresh connection.
+func rawStatus(port: Int, request: String, timeoutSeconds: Int = 20) throws -> Int {
+    let descriptor = try rawConnection(port: port, timeoutSeconds: timeoutSeconds)
+    defer { close(descriptor) }
+    sendRaw(descriptor, request)
     var buffer = [UInt8](repeating: 0, count: 512)
     let count = recv(descriptor, &buffer, buffer.count, 0)
     let head = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
@@ -96,26 +109,7 @@ func rawStatus(port: Int, request: String) throws -> Int {
 /// The HTTP status a WebSocket upgrade request gets, read off a plain socket: WebSocketKit's
 /// client never completes when the server refuses the upgrade.
 func upgradeStatus(port: Int, path: String, cookie: String, origin: String) throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var timeout = timeval(tv_sec: 5, tv_usec: 0)
-    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { throw Abort(.internalServerError, reason: "cannot connect") }
-    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: \(origin)\r\nCookie: \(cookie)\r\n\r\n"
-    _ = request.utf8CString.withUnsafeBufferPointer { send(descriptor, $0.baseAddress, $0.count - 1, 0) }
-    var buffer = [UInt8](repeating: 0, count: 512)
-    let count = recv(descriptor, &buffer, buffer.count, 0)
-    let head = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
-    guard let line = head.split(separator: "\r\n").first, let code = Int(line.split(separator: " ").dropFirst().first ?? "") else {
-        throw Abort(.internalServerError, reason: "no HTTP answer: \(head)")
-    }
-    return code
+    try rawStatus(port: port, request: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: \(origin)\r\nCookie: \(cookie)\r\n\r\n",
+                  timeoutSeconds: 5)
 }
