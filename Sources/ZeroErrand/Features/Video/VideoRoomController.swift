@@ -103,24 +103,24 @@ struct VideoRoomController: RouteCollection {
         let recording = ((try? await VideoRecording.query(on: req.db).filter(\.$session.$id == sessionID)
             .filter(\.$status == .recording).count()) ?? 0) > 0
         let consentJSON = (try? consent.dto(mine: consent.accounts.contains(accountID)).jsonText()) ?? "{}"
-        var presence: VideoPresence?
+        // Recorded before the room says welcome, with the moment the socket arrived: whoever hears
+        // the welcome can rely on the row being there.
+        var presence: VideoPresence? = VideoPresence(sessionID: sessionID, accountID: accountID, joinedAt: clock.now())
+        do { try await presence?.create(on: req.db) } catch {
+            req.logger.warning("video presence not recorded: \(String(reflecting: error))")
+            presence = nil
+        }
         let result = await hub.join(room: sessionID, peer: peer, account: accountID, name: participant.name,
                                     role: participant.role, socket: socket) { others in
             let peers = String(decoding: (try? JSONSerialization.data(withJSONObject: others, options: [.sortedKeys])) ?? Data("[]".utf8), as: UTF8.self)
             return #"{"consent":\#(consentJSON),"peer":"\#(peer)","peers":\#(peers),"recording":\#(recording),"type":"welcome"}"#
         }
         switch result {
-        case .joined:
-            presence = VideoPresence(sessionID: sessionID, accountID: accountID, joinedAt: clock.now())
-            do { try await presence?.create(on: req.db) } catch {
-                req.logger.warning("video presence not recorded: \(String(reflecting: error))")
-                presence = nil
-            }
-        case .full:
-            try? await socket.send(#"{"type":"full"}"#)
-            try? await socket.close(code: .policyViolation)
-            return
-        case .peerTaken:
+        case .joined: break
+        case .full, .peerTaken:
+            // Never in the room: no presence either.
+            try? await presence?.delete(on: req.db)
+            if result == .full { try? await socket.send(#"{"type":"full"}"#) }
             try? await socket.close(code: .policyViolation)
             return
         }
