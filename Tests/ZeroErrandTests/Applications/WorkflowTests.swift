@@ -136,6 +136,9 @@ struct WorkflowTests {
             #expect(try await reviewer.post("\(office)/actions/accept").status == .seeOther)
             #expect(try await reviewer.post("\(office)/actions/start_review").status == .seeOther)
 
+            let clerkPage = try await clerk.get(office)
+            #expect(!clerkPage.body.contains("/actions/approve") && !clerkPage.body.contains("/actions/refuse"), "not offered to a clerk")
+            #expect(try await reviewer.get(office).body.contains("/actions/approve"))
             let byClerk = try await clerk.post("\(office)/actions/approve", ["text": "准予办理"])
             #expect(byClerk.status == .forbidden)
             #expect(byClerk.body.contains(app.dependencies.translator.text("case.decide.needs_role", .en, ["role": "Reviewer"])))

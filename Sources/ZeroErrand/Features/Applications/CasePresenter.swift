@@ -144,7 +144,11 @@ struct CasePresenter {
 
     private func actions(id: String) -> [ActionButton] {
         let anyCanWait = record.matter.materials.contains(where: \.canSupplyLater)
-        return CaseLifecycle.allowedKinds(for: record.status, role: role).filter { $0 != .acceptProvisionally || anyCanWait }.map { kind in
+        // A decision is offered only to someone whose role may make it (the server checks again, four eyes too).
+        let roles = Set(request.currentAccount?.roles ?? [])
+        let mayDecide = roles.contains(record.matter.decidedBy) || roles.contains(.supervisor)
+        return CaseLifecycle.allowedKinds(for: record.status, role: role)
+            .filter { ($0 != .acceptProvisionally || anyCanWait) && (!$0.isDecision || mayDecide) }.map { kind in
             let path = role == .office ? SiteURL.officeCaseAction(id: id, action: kind.rawValue).path
                 : SiteURL.caseAction(id: id, action: kind.rawValue).path
             let needsText: Bool = [.notAccept, .refuse, .approve, .requestSupplement].contains(kind)
