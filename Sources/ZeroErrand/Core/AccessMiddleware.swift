@@ -11,6 +11,10 @@ struct Require: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let actor = request.actor else {
+            if request.signInSession?.stage == .confirmEmail && !request.wantsJSON && request.method == .GET {
+                // Signed in but unconfirmed: the one page that explains it, not a bare sign-in form.
+                return request.redirect(to: SiteURL.emailUnconfirmed.path)
+            }
             if request.wantsJSON || request.method != .GET { throw AppError.signInRequired }
             return request.redirect(to: SiteURL.signIn.path + "?next=" + request.url.string.queryEncoded)
         }

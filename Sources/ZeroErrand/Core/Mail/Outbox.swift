@@ -14,7 +14,8 @@ struct Outbox: Sendable {
         let translator = app.dependencies.translator
         let locale = account.appLocale
         let body = translator.text(bodyKey, locale, arguments) + "\n\n" + translator.text("mail.signature", locale)
-        let mail = OutboxMail(to: MailAddress(address: account.email, name: account.displayName),
+        // Until the address is confirmed, the name is whatever a stranger may have typed: not in the header.
+        let mail = OutboxMail(to: MailAddress(address: account.email, name: account.emailConfirmedAt == nil ? nil : account.displayName),
                               subject: translator.text(subjectKey, locale, arguments),
                               textBody: try app.dependencies.secrets.sealText(body), now: app.dependencies.clock.now())
         mail.calendar = calendar?.render()

@@ -81,6 +81,7 @@ struct AccountSettingsController: RouteCollection {
     }
 
     @Sendable func twoFactorForm(req: Request) async throws -> Response {
+        if req.signInSession?.stage == .confirmEmail { return req.redirect(to: .emailUnconfirmed) }
         let (account, session, enrolling) = try enrolling(req)
         if account.hasSecondFactor { return req.redirect(to: .account) }
         let secrets = req.dependencies.secrets

@@ -79,11 +79,12 @@ struct RegistrationController: RouteCollection {
                                   title: "register.sent.heading")
     }
 
-    /// The confirmation email: a new link (earlier ones stop working) to the account's address.
+    /// The confirmation email: a new link (earlier ones stop working) to the account's address. It
+    /// carries nothing the registrant typed (the address may be someone else's).
     static func enqueueConfirmation(to account: Account, service: AccountService, outbox: Outbox, on db: any Database) async throws {
         let token = try await service.issueToken(.confirmEmail, for: account, on: db)
         try await outbox.enqueue(to: account, subjectKey: "mail.confirm.subject", bodyKey: "mail.confirm.body",
-                                 arguments: ["name": account.displayName, "link": service.link(.confirmEmail, token: token), "code": token],
+                                 arguments: ["link": service.link(.confirmEmail, token: token), "code": token],
                                  on: db)
     }
 

@@ -9,7 +9,7 @@ extension Request {
     func onCasePage(_ record: Case, role: CaseRole, field: String, _ body: () async throws -> Response) async throws -> Response {
         do {
             return try await body()
-        } catch let error as AppError where !wantsJSON && error.status != .notFound && error.status != .forbidden {
+        } catch let error as AppError where !wantsJSON && error.status != .notFound && error.key != AppError.forbidden.key {
             let page = try await CasePresenter(request: self, record: record, role: role).page(errors: [field: t(error.key, error.arguments)])
             return try await PageRenderer.render("cases/show", page, title: record.number, for: self, status: error.status)
         }
