@@ -17,7 +17,8 @@ public enum RecordAccess {
         }
     }
 
-    /// The applicant sees their own case, drafts included.
+    /// A case, its documents, messages and timeline belong to its applicant (drafts included) and,
+    /// once submitted, to its office; the citizen's and the office's pages each ask their own rule.
     public static func isApplicant(_ actor: Actor?, of facts: CaseFacts) -> Bool {
         guard let actor else { return false }
         return actor.kind == .citizen && actor.accountID == facts.applicant
@@ -27,11 +28,6 @@ public enum RecordAccess {
     public static func isOfficeStaff(_ actor: Actor?, of facts: CaseFacts) -> Bool {
         guard let actor else { return false }
         return actor.kind == .staff && actor.departmentID == facts.department && facts.submitted
-    }
-
-    /// A case, its documents, messages and timeline: its applicant, or its office.
-    public static func maySee(_ actor: Actor?, case facts: CaseFacts) -> Bool {
-        isApplicant(actor, of: facts) || isOfficeStaff(actor, of: facts)
     }
 
     public enum RoomRole: Sendable { case applicant, staff, other }
