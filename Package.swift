@@ -21,6 +21,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
+        // QR codes and PDFs from Debian's libqrencode, cairo and pango (scripts/serve and
+        // scripts/test install the -dev packages).
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .target(name: "ZeroErrandPrint", dependencies: ["CQRencode", "CPangoCairo"]),
         .target(
             name: "ZeroErrandCore",
             dependencies: [
@@ -31,6 +36,7 @@ let package = Package(
             name: "ZeroErrand",
             dependencies: [
                 "ZeroErrandCore",
+                "ZeroErrandPrint",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -49,6 +55,7 @@ let package = Package(
             name: "zeroerrand",
             dependencies: ["ZeroErrand"]
         ),
+        .testTarget(name: "ZeroErrandPrintTests", dependencies: ["ZeroErrandPrint"]),
         .testTarget(
             name: "ZeroErrandCoreTests",
             dependencies: ["ZeroErrandCore"]

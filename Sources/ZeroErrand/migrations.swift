@@ -16,4 +16,6 @@ func registerMigrations(_ app: Application) {
     // 004: security fixes (throttles outside the audited transactions, identity checks on record, room presence)
     app.migrations.add(HardenAccounts())
     app.migrations.add(CreateVideoPresence())
+    // 005: power of attorney (signatures, mandates, the mandate a case is handled under)
+    app.migrations.add(CreateMandates())
 }

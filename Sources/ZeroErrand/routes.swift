@@ -25,4 +25,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: VideoOfficeController())
     try app.register(collection: VideoRoomController())
     try app.register(collection: VideoRecordingController())
+    try app.register(collection: MandatesController())
+    try app.register(collection: PassCheckController())
 }

@@ -25,6 +25,9 @@ private let expectedEdges: Set<Edge> = [
     Edge(.inReview, "refuse", .refused),
     Edge(.resubmitted, "refuse", .refused),
     Edge(.approved, "issue_result", .resultIssued),
+    Edge(.approved, "record_production", .approved),
+    Edge(.approved, "ready_for_collection", .resultIssued),
+    Edge(.resultIssued, "record_collection", .closed),
     Edge(.resultIssued, "close", .closed),
     Edge(.refused, "close", .closed),
     Edge(.notAccepted, "close", .closed),
@@ -63,6 +66,9 @@ private func validAction(_ kind: CaseActionKind) -> CaseAction {
     case .approve: .approve(note: "All materials in order.")
     case .refuse: .refuse(reason: "The applicant is not entitled to this certificate.")
     case .issueResult: .issueResult
+    case .recordProduction: .recordProduction(note: "Card made, batch 2026-12.")
+    case .readyForCollection: .readyForCollection
+    case .recordCollection: .recordCollection(collector: "Li Si (parent), ID checked, with a mandate pass")
     case .close: .close
     }
 }
@@ -414,8 +420,12 @@ private func randomAction(_ kind: CaseActionKind, at moment: Date, using random:
     let past = moment.addingTimeInterval(-Double(random.int(30 * 86_400)))
     let badText = ["", "   ", "\n\t", String(repeating: "x", count: 2001)][random.int(4)]
     switch kind {
-    case .submit, .withdraw, .accept, .startReview, .resubmit, .issueResult, .close:
+    case .submit, .withdraw, .accept, .startReview, .resubmit, .issueResult, .readyForCollection, .close:
         return (validAction(kind), true)
+    case .recordProduction:
+        return good ? (.recordProduction(note: "Made"), true) : (.recordProduction(note: badText), false)
+    case .recordCollection:
+        return good ? (.recordCollection(collector: "The applicant"), true) : (.recordCollection(collector: badText), false)
     case .acceptProvisionally:
         if good { return (.acceptProvisionally(missing: random.int(2) == 0 ? [0] : [0, 2], supplyBy: future), true) }
         let missing = [[], [1], [0, 1], [7]][random.int(4)]

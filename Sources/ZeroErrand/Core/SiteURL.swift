@@ -35,6 +35,11 @@ enum SiteURL: Sendable {
     case videoRoom(id: String), videoSignal(id: String), videoICE(id: String), videoConsent(id: String)
     case videoRecordings(id: String), videoRecording(id: String, recording: String)
     case videoRecordingChunk(id: String, recording: String, chunk: String), videoRecordingFinish(id: String, recording: String)
+    // Power of attorney
+    case mandates, mandateNew, mandate(id: String), mandateSign(id: String), mandateAccept(id: String)
+    case mandateDecline(id: String), mandateRevoke(id: String), mandateDocument(id: String)
+    case mandatePass(id: String), mandatePassCard(id: String), caseMandate(id: String)
+    case officePasses, officePass(code: String), officePassCollect(code: String, caseID: String)
     case apiSessions, apiCases, apiCase(id: String), apiCaseAction(id: String, action: String)
     case apiCaseDocuments(id: String), apiCaseTimeline(id: String), apiCaseMessages(id: String)
 
@@ -113,6 +118,20 @@ enum SiteURL: Sendable {
         case .videoRecording(let id, let recording): "/video/\(id)/recordings/\(recording)"
         case .videoRecordingChunk(let id, let recording, let chunk): "/video/\(id)/recordings/\(recording)/chunks/\(chunk)"
         case .videoRecordingFinish(let id, let recording): "/video/\(id)/recordings/\(recording)/finish"
+        case .mandates: "/mandates"
+        case .mandateNew: "/mandates/new"
+        case .mandate(let id): "/mandates/\(id)"
+        case .mandateSign(let id): "/mandates/\(id)/signature"
+        case .mandateAccept(let id): "/mandates/\(id)/acceptance"
+        case .mandateDecline(let id): "/mandates/\(id)/refusal"
+        case .mandateRevoke(let id): "/mandates/\(id)/revocation"
+        case .mandateDocument(let id): "/mandates/\(id)/document.pdf"
+        case .mandatePass(let id): "/mandates/\(id)/pass"
+        case .mandatePassCard(let id): "/mandates/\(id)/pass.pdf"
+        case .caseMandate(let id): "/cases/\(id)/mandate"
+        case .officePasses: "/office/passes"
+        case .officePass(let code): "/office/passes/\(code)"
+        case .officePassCollect(let code, let caseID): "/office/passes/\(code)/collections/\(caseID)"
         case .apiSessions: "/api/v1/sessions"
         case .apiCases: "/api/v1/cases"
         case .apiCase(let id): "/api/v1/cases/\(id)"

@@ -50,4 +50,48 @@ public enum RecordAccess {
         guard let actor else { return false }
         return actor.kind == .staff && actor.departmentID == sessionDepartment
     }
+
+    /// A mandate as the case rules see it: who accepted it, for whom, on what terms.
+    public struct ProxyFacts: Sendable {
+        public var holder: UUID?
+        public var principal: UUID
+        public var mandate: MandateFacts
+
+        public init(holder: UUID?, principal: UUID, mandate: MandateFacts) {
+            self.holder = holder
+            self.principal = principal
+            self.mandate = mandate
+        }
+    }
+
+    /// A relative acting on the principal's case under the mandate the case names: nil when
+    /// `action` is allowed today, otherwise why not. Asked on every request, so a revoked or
+    /// expired mandate stops working at once.
+    public static func proxyRefusal(_ actor: Actor?, _ proxy: ProxyFacts, for facts: CaseFacts, action: ProxyAction,
+                                    matterCode: String, caseID: UUID?, today: CivilDay) -> MandateRefusal? {
+        guard let actor, actor.kind == .citizen, let holder = proxy.holder, actor.accountID == holder,
+              holder != facts.applicant, proxy.principal == facts.applicant else { return .notHolder }
+        return MandateRules.refusal(proxy.mandate, action: action, matterCode: matterCode, caseID: caseID, today: today)
+    }
+
+    /// How someone stands to a mandate, for its pages and its document.
+    public enum MandateViewer: Sendable, Equatable { case principal, invitee, holder, office }
+
+    /// The principal; the invited relative (signed in with the invited address confirmed) while the
+    /// invitation is open; the relative who accepted it; staff of an office with a submitted case
+    /// under it. Nobody else learns it exists.
+    public static func mandateViewer(_ actor: Actor?, principal: UUID, holder: UUID?, status: MandateStatus,
+                                     actorHasInvitedAddress: Bool, officeHasCase: Bool) -> MandateViewer? {
+        guard let actor else { return nil }
+        switch actor.kind {
+        case .citizen:
+            if actor.accountID == principal { return .principal }
+            if let holder { return actor.accountID == holder ? .holder : nil }
+            return status == .invited && actorHasInvitedAddress ? .invitee : nil
+        case .staff:
+            return officeHasCase && actor.departmentID != nil ? .office : nil
+        case .assistant, .admin:
+            return nil
+        }
+    }
 }

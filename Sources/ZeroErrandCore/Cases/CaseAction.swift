@@ -20,6 +20,12 @@ public enum CaseActionKind: String, Sendable, CaseIterable, Codable {
     case approve
     case refuse
     case issueResult = "issue_result"
+    /// A physical result (an ID card, a booklet) has been made; the case stays approved.
+    case recordProduction = "record_production"
+    /// A physical result waits at the counter: the result is issued without a file.
+    case readyForCollection = "ready_for_collection"
+    /// Someone took the result at the counter (the applicant, or a relative with a pass); the case closes.
+    case recordCollection = "record_collection"
     case close
 
     /// Approving or refusing: the decision on the application, which the matter's rule governs.
@@ -30,7 +36,7 @@ public enum CaseActionKind: String, Sendable, CaseIterable, Codable {
         switch self {
         case .submit, .withdraw, .resubmit: .applicant
         case .accept, .acceptProvisionally, .notAccept, .startReview, .requestSupplement,
-             .approve, .refuse, .issueResult, .close: .office
+             .approve, .refuse, .issueResult, .recordProduction, .readyForCollection, .recordCollection, .close: .office
         }
     }
 }
@@ -50,6 +56,10 @@ public enum CaseAction: Sendable, Equatable {
     case approve(note: String)
     case refuse(reason: String)
     case issueResult
+    case recordProduction(note: String)
+    case readyForCollection
+    /// `collector` says who took the result, as the counter recorded it.
+    case recordCollection(collector: String)
     case close
 
     public var kind: CaseActionKind {
@@ -65,6 +75,9 @@ public enum CaseAction: Sendable, Equatable {
         case .approve: .approve
         case .refuse: .refuse
         case .issueResult: .issueResult
+        case .recordProduction: .recordProduction
+        case .readyForCollection: .readyForCollection
+        case .recordCollection: .recordCollection
         case .close: .close
         }
     }

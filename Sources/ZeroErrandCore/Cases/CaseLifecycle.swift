@@ -80,6 +80,9 @@ public enum CaseClockEffect: Sendable, Equatable {
 /// | approve              | office    | in_review, resubmitted                                            | approved             |
 /// | refuse               | office    | in_review, resubmitted                                            | refused              |
 /// | issue_result         | office    | approved                                                          | result_issued        |
+/// | record_production    | office    | approved                                                          | approved             |
+/// | ready_for_collection | office    | approved                                                          | result_issued        |
+/// | record_collection    | office    | result_issued                                                     | closed               |
 /// | close                | office    | result_issued, refused, not_accepted                              | closed               |
 ///
 /// Checks, in order: the role (`wrongRole`), the status (`notAllowed`), then the action's input
@@ -103,6 +106,9 @@ public enum CaseLifecycle {
         .approve: ([.inReview, .resubmitted], .approved),
         .refuse: ([.inReview, .resubmitted], .refused),
         .issueResult: ([.approved], .resultIssued),
+        .recordProduction: ([.approved], .approved),
+        .readyForCollection: ([.approved], .resultIssued),
+        .recordCollection: ([.resultIssued], .closed),
         .close: ([.resultIssued, .refused, .notAccepted], .closed),
     ]
 
@@ -140,8 +146,10 @@ public enum CaseLifecycle {
         var next = snapshot
         next.status = status
         switch action {
-        case .submit, .startReview, .issueResult, .close:
+        case .submit, .startReview, .issueResult, .readyForCollection, .close:
             break
+        case .recordProduction(let text), .recordCollection(let text):
+            if let error = checkText(text) { return .failure(error) }
         case .withdraw:
             // Nothing is awaited from a withdrawn case.
             next.supplementDueBy = nil

@@ -36,6 +36,13 @@ struct RouteWalkTests {
             recording.receivedBytes = 0
             recording.startedAt = clock.now
             try await recording.create(on: app.db)
+            // The citizen's power of attorney for the matter, accepted by a relative, named on the case.
+            let relative = try await TestAccounts.make(app, email: Inbox.uniqueAddress("relative"), totpSecret: testSecret(123))
+            let mandate = try await MandateFixtures.accepted(app, clock, principal: world.base.citizenAccount, holder: relative,
+                                                             matters: [world.base.matter.code])
+            let named = try #require(try await Case.find(caseID, on: app.db))
+            named.$mandate.id = try mandate.requireID()
+            try await named.update(on: app.db)
             let officeID = session.$department.id
             let otherOffice = try #require(try await Department.query(on: app.db).filter(\.$id != officeID).first())
             let point = try #require(try await ServicePoint.query(on: app.db).first())
@@ -79,6 +86,7 @@ struct RouteWalkTests {
                 "availability": try availability.requireID().uuidString.lowercased(),
                 "department": officeID.uuidString.lowercased(), "staff": try world.base.clerkAccount.requireID().uuidString.lowercased(),
                 "point": try point.requireID().uuidString.lowercased(), "matter": world.base.matter.code,
+                "mandate": try mandate.requireID().uuidString.lowercased(), "pass": try #require(mandate.passCode),
             ]
             let number = try #require(try await Case.find(caseID, on: app.db)).number
             var walked = 0
@@ -116,10 +124,12 @@ struct RouteWalkTests {
             case "recording": ids["recording"]
             case "chunk": "0"
             case "action": root == "office" ? "accept" : "withdraw"
-            case "code": ids["matter"]
+            case "code": root == "office" ? ids["pass"] : ids["matter"]
+            case "case": ids["case"]
             case "id":
                 switch (root, head, previous) {
                 case ("cases", _, _), ("office", "cases", _), ("api", _, "cases"): ids["case"]
+                case ("mandates", _, _): ids["mandate"]
                 case ("office", "video", "availability"): ids["availability"]
                 case ("office", "video", _), ("video", _, _): ids["session"]
                 case ("admin", "departments", _): ids["department"]

@@ -23,6 +23,20 @@ struct Outbox: Sendable {
     }
 
     /// A message to an address without an account (the auditor), in English, sent after the commit.
+    /// Mail to an address that may have no account yet (an invited relative), in both languages.
+    func enqueueBilingual(to address: String, subjectKey: String, bodyKey: String, arguments: [String: String],
+                          on database: any Database) async throws {
+        let translator = app.dependencies.translator
+        let text = { (locale: AppLocale) in
+            translator.text(bodyKey, locale, arguments) + "\n\n" + translator.text("mail.signature", locale)
+        }
+        let mail = OutboxMail(to: MailAddress(address: address, name: nil),
+                              subject: translator.text(subjectKey, .zhHans, arguments) + " / " + translator.text(subjectKey, .en, arguments),
+                              textBody: try app.dependencies.secrets.sealText(text(.zhHans) + "\n\n----\n\n" + text(.en)),
+                              now: app.dependencies.clock.now())
+        try await mail.create(on: database)
+    }
+
     func enqueueRaw(to address: MailAddress, subject: String, text: String) async throws {
         try await OutboxMail(to: address, subject: subject, textBody: try app.dependencies.secrets.sealText(text),
                              now: app.dependencies.clock.now()).create(on: app.db)

@@ -34,11 +34,38 @@ struct ApplicationsController: RouteCollection {
 
     @Sendable func applyForm(req: Request) async throws -> Response {
         let matter = try await CatalogueController.find(req)
-        return try await req.page("cases/apply", applyPage(req, matter), title: "apply.title")
+        return try await req.page("cases/apply", try await applyPage(req, matter), title: "apply.title")
     }
 
-    private func applyPage(_ req: Request, _ matter: Matter, details: String = "", errors: [String: String] = [:]) throws -> ApplyPage {
-        let refusal = req.cases.applyRefusal(for: try req.requireAccount(), to: matter)
+    /// Powers of attorney this person may apply through for `matter`: their own (to name on the
+    /// case) and those they hold for someone else (to apply in that person's name).
+    private func usableMandates(_ req: Request, _ matter: Matter) async throws -> (own: [Mandate], held: [Mandate]) {
+        guard matter.channels.contains(.proxy) else { return ([], []) }
+        let accountID = try req.requireAccount().requireID()
+        let today = CivilDay(req.now, in: Mandate.zone)
+        let own = try await Mandate.query(on: req.db).filter(\.$principal.$id == accountID).filter(\.$status ~~ [.invited, .accepted]).all()
+            .filter { MandateRules.refusal(MandateFacts(status: .accepted, scope: $0.scope, validFrom: $0.facts.validFrom,
+                                                        validUntil: $0.facts.validUntil, limits: $0.limits),
+                                           action: .apply, matterCode: matter.code, caseID: nil, today: today) == nil }
+        let held = try await Mandate.query(on: req.db).filter(\.$proxyAccount.$id == accountID).filter(\.$status == .accepted)
+            .with(\.$principal).all()
+            .filter { MandateRules.refusal($0.facts, action: .apply, matterCode: matter.code, caseID: nil, today: today) == nil }
+        return (own, held)
+    }
+
+    private func applyPage(_ req: Request, _ matter: Matter, details: String = "", chosen: String? = nil,
+                           errors: [String: String] = [:]) async throws -> ApplyPage {
+        let (own, held) = try await usableMandates(req, matter)
+        // Applying for oneself (possibly through one's own mandate) needs one's own identity level;
+        // a relative applying in someone's name stands on the signed mandate instead.
+        let ownRefusal = req.cases.applyRefusal(for: try req.requireAccount(), to: matter, throughMandate: !own.isEmpty)
+        let refusal = held.isEmpty ? ownRefusal : nil
+        var choices: [Choice] = []
+        if matter.channels.contains(.online) && ownRefusal == nil { choices.append(Choice(value: "", label: req.t("apply.for.myself"), selected: chosen.nonEmpty == nil)) }
+        if ownRefusal == nil { choices += own.map { Choice(value: $0.id!.uuidString, label: req.t("apply.for.own_mandate", ["name": $0.proxyName]),
+                                    selected: chosen == $0.id!.uuidString) } }
+        choices += held.map { Choice(value: $0.id!.uuidString, label: req.t("apply.for.held_mandate", ["name": $0.principal.displayName]),
+                                     selected: chosen == $0.id!.uuidString) }
         return ApplyPage(matterName: matter.name(req.locale), matterPath: SiteURL.matter(code: matter.code).path,
                          action: SiteURL.apply(code: matter.code).path,
                          materials: matter.materials.map {
@@ -47,37 +74,62 @@ struct ApplicationsController: RouteCollection {
                                           canSupplyLater: $0.canSupplyLater)
                          },
                          refusal: refusal.map { req.t($0.error.key, $0.error.arguments) }, nextStepPath: refusal?.nextStep,
-                         nextStepText: refusal?.nextStepKey.map { req.t($0) }, details: details, errors: errors)
+                         nextStepText: refusal?.nextStepKey.map { req.t($0) }, mandates: choices.count > 1 || !matter.channels.contains(.online) ? choices : [],
+                         details: details, errors: errors)
     }
 
-    struct ApplyForm: Content { var details: String? }
+    struct ApplyForm: Content {
+        var details: String?
+        /// A power of attorney to apply through (see `usableMandates`); empty for oneself.
+        var mandate: String?
+    }
 
     @Sendable func apply(req: Request) async throws -> Response {
         let matter = try await CatalogueController.find(req)
         let account = try req.requireAccount()
-        let details = (try req.content.decode(ApplyForm.self).details ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let page = try applyPage(req, matter, details: details)
+        let form = try req.content.decode(ApplyForm.self)
+        let details = (form.details ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let page = try await applyPage(req, matter, details: details, chosen: form.mandate)
         if page.refusal != nil { return try await req.page("cases/apply", page, title: "apply.title", status: .forbidden) }
-        guard !details.isEmpty, details.count <= 4000 else {
-            return try await req.page("cases/apply", try applyPage(req, matter, details: details, errors: ["details": req.t("apply.details_required")]),
+        let (own, held) = try await usableMandates(req, matter)
+        var applicant = account
+        var mandateID: UUID?
+        let forSelfAllowed = req.cases.applyRefusal(for: account, to: matter, throughMandate: !own.isEmpty) == nil
+        if let chosen = form.mandate.nonEmpty.flatMap(UUID.init(uuidString:)) {
+            if let mandate = held.first(where: { $0.id == chosen }) {
+                applicant = mandate.principal
+                mandateID = chosen
+            } else if forSelfAllowed, own.contains(where: { $0.id == chosen }) {
+                mandateID = chosen
+            }
+        }
+        var errors: [String: String] = [:]
+        if details.isEmpty || details.count > 4000 { errors["details"] = req.t("apply.details_required") }
+        if (form.mandate.nonEmpty != nil && mandateID == nil) || ((!matter.channels.contains(.online) || !forSelfAllowed) && mandateID == nil) {
+            errors["mandate"] = req.t("apply.mandate_required")
+        }
+        guard errors.isEmpty else {
+            return try await req.page("cases/apply", try await applyPage(req, matter, details: details, chosen: form.mandate, errors: errors),
                                       title: "apply.title", status: .unprocessableEntity)
         }
-        let record = try await req.cases.createDraft(matter: matter, applicant: account, details: details)
+        let record = try await req.cases.createDraft(matter: matter, applicant: applicant, details: details, mandateID: mandateID)
         return req.redirect(to: .caseDetail(id: record.id!.uuidString))
     }
 
     // MARK: Following a case
 
     @Sendable func show(req: Request) async throws -> Response {
-        let record = try await CaseAccess.applicantCase(req)
+        let record = try await CaseAccess.applicantSideCase(req, for: .view)
         let page = try await CasePresenter(request: req, record: record, role: .applicant).page()
         // Opening the case reads the office's messages (shown as new this once). Writes only when
         // something was unread: a page view should not take SQLite's single write lock for nothing.
-        if page.messages.contains(where: \.unread) {
+        // A relative reading them leaves them new for the applicant.
+        if page.messages.contains(where: \.unread), record.$applicant.id == req.currentAccount?.id {
             try await CaseMessage.query(on: req.db).filter(\.$caseRecord.$id == record.requireID()).filter(\.$fromOffice == true)
                 .filter(\.$readAt == nil).set(\.$readAt, to: req.now).update()
         }
-        let unread = AccountNotification.query(on: req.db).filter(\.$caseRecord.$id == (try record.requireID())).filter(\.$readAt == nil)
+        let unread = AccountNotification.query(on: req.db).filter(\.$caseRecord.$id == (try record.requireID()))
+            .filter(\.$account.$id == (try req.requireAccount().requireID())).filter(\.$readAt == nil)
         if try await unread.count() > 0 {
             try await unread.copy().set(\.$readAt, to: req.now).update()
         }
@@ -85,7 +137,7 @@ struct ApplicationsController: RouteCollection {
     }
 
     @Sendable func act(req: Request) async throws -> Response {
-        let record = try await CaseAccess.applicantCase(req)
+        let record = try await CaseAccess.applicantSideCase(req, for: .submit)
         return try await req.onCasePage(record, role: .applicant, field: "action") {
             try await req.cases.performApplicantAction(req.parameters.get("action") ?? "", on: record)
             return req.redirect(to: .caseDetail(id: record.id!.uuidString))
@@ -98,14 +150,14 @@ struct ApplicationsController: RouteCollection {
     }
 
     @Sendable func upload(req: Request) async throws -> Response {
-        let record = try await CaseAccess.applicantCase(req)
+        let record = try await CaseAccess.applicantSideCase(req, for: .upload)
         let query = try req.query.decode(UploadQuery.self)
         let document = try await req.cases.receiveApplicantDocument(on: record, purpose: query.purpose, material: query.material)
         return try await DocumentDTO(document).encodeResponse(status: .created, for: req)
     }
 
     @Sendable func download(req: Request) async throws -> Response {
-        let record = try await CaseAccess.applicantCase(req)
+        let record = try await CaseAccess.applicantSideCase(req, for: .view)
         return try DocumentUpload.send(try await DocumentUpload.find(req, on: record), for: req)
     }
 
@@ -114,7 +166,7 @@ struct ApplicationsController: RouteCollection {
     struct MessageForm: Content { var body: String? }
 
     @Sendable func message(req: Request) async throws -> Response {
-        let record = try await CaseAccess.applicantCase(req)
+        let record = try await CaseAccess.applicantSideCase(req, for: .message)
         return try await req.onCasePage(record, role: .applicant, field: "body") {
             try await CaseConversation.post(req, on: record, fromOffice: false, body: try req.content.decode(MessageForm.self).body)
             return req.redirect(to: SiteURL.caseDetail(id: record.id!.uuidString).path + "#messages", redirectType: .normal)

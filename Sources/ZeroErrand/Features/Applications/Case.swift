@@ -36,6 +36,8 @@ final class Case: Model, @unchecked Sendable {
     /// When the applicant was reminded of the approaching supplement or supply-later date.
     @OptionalField(key: "reminded_at") var remindedAt: Date?
     @Field(key: "updated_at") var updatedAt: Date
+    /// The power of attorney the case is handled under: its relative may act on it within the mandate.
+    @OptionalParent(key: "mandate_id") var mandate: Mandate?
 
     init() {}
 

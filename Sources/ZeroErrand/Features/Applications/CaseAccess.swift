@@ -13,6 +13,25 @@ enum CaseAccess {
         return record
     }
 
+    /// The citizen's own case, or one a relative may take `action` on today under the mandate the
+    /// case names. A relative outside the mandate gets the 404 of a case that does not exist; one
+    /// inside it asking for a limit the mandate does not grant is told so (403).
+    static func applicantSideCase(_ req: Request, for action: ProxyAction) async throws -> Case {
+        let actor = try req.requireAccount().actor
+        guard let record = try await find(req, with: { $0.with(\.$mandate) }) else { throw AppError.notFound }
+        if RecordAccess.isApplicant(actor, of: record.accessFacts) { return record }
+        guard let mandate = record.mandate else { throw AppError.notFound }
+        switch RecordAccess.proxyRefusal(actor, mandate.proxyFacts, for: record.accessFacts, action: action,
+                                         matterCode: record.matter.code, caseID: record.id, today: CivilDay(req.now, in: Mandate.zone)) {
+        case nil:
+            return record
+        case .limitNotGranted?:
+            throw AppError(status: .forbidden, key: "mandate.refused.\(action.rawValue)")
+        default:
+            throw AppError.notFound
+        }
+    }
+
     /// A case of the signed-in staff member's office; opening it is audited, and shows in the
     /// citizen's access log. A link from another site can make an official open it, but only as a
     /// top-level navigation (the session cookie is SameSite=Lax: no image or frame carries it), so

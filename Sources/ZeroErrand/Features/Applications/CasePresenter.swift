@@ -108,6 +108,7 @@ struct CasePresenter {
             colleagues: colleagues,
             applicant: role == .office ? record.applicant.displayName : nil,
             video: try await videoPanel(id: id),
+            mandate: try await mandatePanel(id: id),
             errors: errors)
     }
 
@@ -133,6 +134,39 @@ struct CasePresenter {
                           linkLabel: role == .applicant && bookable ? request.t("video.panel.book") : nil)
     }
 
+    /// Who acts for the applicant: the relative, the mandate's state today, and for the office the
+    /// relative's full ID number (the case is theirs to check). The applicant may name or change it.
+    private func mandatePanel(id: String) async throws -> MandatePanel? {
+        guard record.matter.channels.contains(.proxy) else { return nil }
+        let mandate = try await record.$mandate.get(on: request.db)
+        let isPrincipal = role == .applicant && request.currentAccount?.id == record.$applicant.id
+        var choices: [Choice] = []
+        if isPrincipal && !record.status.isTerminal {
+            let today = CivilDay(request.now, in: Mandate.zone)
+            let own = try await Mandate.query(on: request.db).filter(\.$principal.$id == record.$applicant.id)
+                .filter(\.$status ~~ [.invited, .accepted]).all()
+                .filter { MandateRules.refusal(MandateFacts(status: .accepted, scope: $0.scope, validFrom: $0.facts.validFrom,
+                                                            validUntil: $0.facts.validUntil, limits: $0.limits),
+                                               action: .view, matterCode: record.matter.code, caseID: record.id, today: today) == nil }
+            choices = [Choice(value: "", label: request.t("form.none"), selected: mandate == nil)]
+                + own.map { Choice(value: $0.id!.uuidString, label: request.t("apply.for.own_mandate", ["name": $0.proxyName]),
+                                   selected: $0.id == mandate?.id) }
+        }
+        guard mandate != nil || choices.count > 1 || isPrincipal else { return nil }
+        let status = mandate.map { mandate -> String in
+            let problem = mandate.status == .accepted ? MandateRules.validity(mandate.facts, today: CivilDay(request.now, in: Mandate.zone)) : nil
+            return request.t("mandate.status.\(problem?.rawValue ?? mandate.status.rawValue)")
+        }
+        return MandatePanel(
+            text: mandate.map { request.t("case.mandate.text", ["name": $0.proxyName, "relationship": request.t("relationship.\($0.relationship.rawValue)"),
+                                                                "until": $0.validUntil]) },
+            proxyID: try mandate.map { role == .office ? try request.dependencies.secrets.openText($0.proxyIDNumberSealed) : $0.proxyIDMasked },
+            status: status,
+            path: mandate.map { SiteURL.mandate(id: $0.id!.uuidString.lowercased()).path },
+            formPath: isPrincipal && !record.status.isTerminal ? SiteURL.caseMandate(id: id).path : nil,
+            choices: choices)
+    }
+
     /// Sizes in units that read the same in both languages.
     static func size(_ bytes: Int64) -> String {
         switch bytes {
@@ -151,7 +185,7 @@ struct CasePresenter {
             .filter { ($0 != .acceptProvisionally || anyCanWait) && (!$0.isDecision || mayDecide) }.map { kind in
             let path = role == .office ? SiteURL.officeCaseAction(id: id, action: kind.rawValue).path
                 : SiteURL.caseAction(id: id, action: kind.rawValue).path
-            let needsText: Bool = [.notAccept, .refuse, .approve, .requestSupplement].contains(kind)
+            let needsText: Bool = [.notAccept, .refuse, .approve, .requestSupplement, .recordProduction, .recordCollection].contains(kind)
             return ActionButton(name: kind.rawValue, label: request.t("case_action.\(kind.rawValue)"), path: path,
                                 needsText: needsText, needsDate: [.requestSupplement, .acceptProvisionally].contains(kind),
                                 needsMaterials: kind == .acceptProvisionally,
@@ -162,7 +196,11 @@ struct CasePresenter {
     /// Staff appear by office and role, not by name, to citizens; to colleagues by name.
     private func actorName(_ account: Account?) -> String {
         guard let account else { return request.t("timeline.system") }
-        if account.id == record.$applicant.id { return role == .applicant ? request.t("timeline.you") : account.displayName }
+        if role == .applicant && account.id == request.currentAccount?.id { return request.t("timeline.you") }
+        if account.kind == .citizen {
+            // The applicant, or the relative acting under the case's mandate.
+            return account.id == record.$applicant.id ? account.displayName : request.t("timeline.proxy", ["name": account.displayName])
+        }
         if role == .office { return account.displayName }
         let roles = account.roles.map { request.t("role.\($0.rawValue)") }.joined(separator: ", ")
         return request.t("timeline.office_staff", ["office": record.department.name(locale), "role": roles])

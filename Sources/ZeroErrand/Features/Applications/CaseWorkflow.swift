@@ -12,12 +12,14 @@ struct CaseWorkflow {
     private var now: Date { request.now }
 
     /// A new draft with the next number of the year, e.g. ZE-2026-000123.
-    func createDraft(matter: Matter, applicant: Account, details: String) async throws -> Case {
+    func createDraft(matter: Matter, applicant: Account, details: String, mandateID: UUID? = nil) async throws -> Case {
         let now = now
         let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: now).year!
         let matterID = try matter.requireID()
         let departmentID = matter.$department.id
         let applicantID = try applicant.requireID()
+        // The relative, when they apply in the applicant's name.
+        let creatorID = request.currentAccount?.id ?? applicantID
         let limit = matter.timeLimitDays
         return try await request.audited { db, audit in
             // Serialized with every other audited change, so two drafts never get the same number.
@@ -36,10 +38,12 @@ struct CaseWorkflow {
             record.provisionalMissing = []
             record.supplementItems = []
             record.updatedAt = now
+            record.$mandate.id = mandateID
             try await record.create(on: db)
             let caseID = try record.requireID()
-            try await CaseEvent(caseID: caseID, at: now, actorID: applicantID, kind: .action, name: "create", statusAfter: .draft).create(on: db)
-            try await audit.record("case.created", "case", caseID.uuidString.lowercased(), ["number": record.number])
+            try await CaseEvent(caseID: caseID, at: now, actorID: creatorID, kind: .action, name: "create", statusAfter: .draft).create(on: db)
+            try await audit.record("case.created", "case", caseID.uuidString.lowercased(),
+                                   ["number": record.number, "mandate": mandateID?.uuidString.lowercased() ?? ""])
             return record
         }
     }
@@ -100,7 +104,8 @@ struct CaseWorkflow {
                 record.supplementItems = items.map(CaseLifecycle.normalizedText)
                 note = record.supplementItems.joined(separator: "\n")
             case .resubmit: record.supplementItems = []
-            case .notAccept(let text), .refuse(let text), .approve(let text): note = CaseLifecycle.normalizedText(text)
+            case .notAccept(let text), .refuse(let text), .approve(let text), .recordProduction(let text), .recordCollection(let text):
+                note = CaseLifecycle.normalizedText(text)
             default: break
             }
 
@@ -124,6 +129,8 @@ struct CaseWorkflow {
             if role == .office {
                 try await CaseNotifier.notifyApplicant(of: record, key: "notification.case.\(action.name)", extra: note,
                                                        on: db, outbox: outbox, config: config, now: now)
+                try await CaseNotifier.notifyProxy(of: record, key: "notification.case.\(action.name)", extra: note,
+                                                   on: db, outbox: outbox, config: config, now: now)
             }
             try await audit.record("case.\(action.name)", "case", caseID.uuidString.lowercased(),
                                    ["number": record.number, "status": snapshot.status.rawValue])
@@ -135,9 +142,17 @@ struct CaseWorkflow {
 extension CaseWorkflow {
     /// Why this person may not apply for this matter (yet), and what to do next; nil when they may.
     /// The one rule behind the apply page and `POST /api/v1/cases`.
-    func applyRefusal(for account: Account, to matter: Matter) -> (error: AppError, nextStep: String?, nextStepKey: String?)? {
+    /// `throughMandate`: the application names a power of attorney (the applicant's own, or one the
+    /// applying relative holds), which is how a matter done by proxy is applied for here.
+    func applyRefusal(for account: Account, to matter: Matter, throughMandate: Bool = false) -> (error: AppError, nextStep: String?, nextStepKey: String?)? {
         if account.kind != .citizen { return (AppError(status: .forbidden, key: "apply.refused.not_citizen"), nil, nil) }
-        if !matter.channels.contains(.online) { return (AppError(status: .forbidden, key: "apply.refused.not_online"), nil, nil) }
+        if !matter.channels.contains(.online) && !(throughMandate && matter.channels.contains(.proxy)) {
+            if matter.channels.contains(.proxy) {
+                return (AppError(status: .forbidden, key: "apply.refused.needs_mandate"),
+                        SiteURL.mandateNew.path + "?matter=" + matter.code.queryEncoded, "apply.next.mandate")
+            }
+            return (AppError(status: .forbidden, key: "apply.refused.not_online"), nil, nil)
+        }
         let have = account.identityLevel
         if let have, have >= matter.identityLevel { return nil }
         // A matter done by video confirms identity within the case itself: its video step comes

@@ -154,6 +154,9 @@ struct OfficeCasesController: RouteCollection {
             let results = try await CaseDocument.query(on: req.db).filter(\.$caseRecord.$id == record.requireID()).filter(\.$purpose == .result).count()
             guard results > 0 else { throw AppError(status: .unprocessableEntity, key: "case.error.result_missing") }
             action = .issueResult
+        case "record_production": action = .recordProduction(note: text)
+        case "ready_for_collection": action = .readyForCollection
+        case "record_collection": action = .recordCollection(collector: text)
         case "close": action = .close
         default: throw AppError.notFound
         }

@@ -10,17 +10,39 @@ enum CaseNotifier {
         let applicant = record.applicant
         let caseID = try record.requireID()
         let arguments = ["number": record.number, "note": extra]
-        let notification = AccountNotification()
-        notification.$account.id = try applicant.requireID()
-        notification.$caseRecord.id = caseID
-        notification.key = key
-        notification.arguments = arguments
-        notification.createdAt = now
-        try await notification.create(on: db)
+        try await addLine(for: try applicant.requireID(), caseID: caseID, key: key, arguments: arguments, on: db, now: now)
         let translator = outbox.app.dependencies.translator
         let text = translator.text(key, applicant.appLocale, arguments)
         try await outbox.enqueue(to: applicant, subjectKey: "mail.case.subject", bodyKey: "mail.case.body",
                                  arguments: ["name": applicant.displayName, "number": record.number, "text": text,
                                              "link": SiteURL.caseDetail(id: caseID.uuidString).absolute(config)], on: db)
+    }
+
+    /// The relative working the case under a mandate hears what the applicant hears, while the
+    /// mandate is in force (a revoked one learns nothing more about the case).
+    static func notifyProxy(of record: Case, key: String, extra: String = "", on db: any Database, outbox: Outbox,
+                            config: AppConfig, now: Date) async throws {
+        guard let mandateID = record.$mandate.id, let mandate = try await Mandate.find(mandateID, on: db),
+              MandateRules.validity(mandate.facts, today: CivilDay(now, in: Mandate.zone)) == nil,
+              let holderID = mandate.$proxyAccount.id, let holder = try await Account.find(holderID, on: db) else { return }
+        let caseID = try record.requireID()
+        let arguments = ["number": record.number, "note": extra]
+        try await addLine(for: holderID, caseID: caseID, key: key, arguments: arguments, on: db, now: now)
+        let text = outbox.app.dependencies.translator.text(key, holder.appLocale, arguments)
+        try await outbox.enqueue(to: holder, subjectKey: "mail.proxy_case.subject", bodyKey: "mail.proxy_case.body",
+                                 arguments: ["name": holder.displayName, "principal": record.applicant.displayName, "number": record.number,
+                                             "text": text, "link": SiteURL.caseDetail(id: caseID.uuidString).absolute(config)], on: db)
+    }
+
+    /// A line on the account's notifications page.
+    private static func addLine(for accountID: UUID, caseID: UUID, key: String, arguments: [String: String],
+                                on db: any Database, now: Date) async throws {
+        let notification = AccountNotification()
+        notification.$account.id = accountID
+        notification.$caseRecord.id = caseID
+        notification.key = key
+        notification.arguments = arguments
+        notification.createdAt = now
+        try await notification.create(on: db)
     }
 }

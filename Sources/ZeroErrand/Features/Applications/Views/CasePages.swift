@@ -23,6 +23,8 @@ struct ApplyPage: Encodable {
     let refusal: String?
     let nextStepPath: String?
     let nextStepText: String?
+    /// Whom to apply for, when a power of attorney is involved.
+    var mandates: [Choice] = []
     var details = ""
     var errors: [String: String] = [:]
 }
@@ -106,6 +108,7 @@ struct CasePage: Encodable {
     let applicant: String?
     /// The video step, for matters done by video.
     let video: VideoPanel?
+    let mandate: MandatePanel?
     var errors: [String: String] = [:]
 }
 
@@ -113,4 +116,14 @@ struct VideoPanel: Encodable {
     let status: String
     let path: String?
     let linkLabel: String?
+}
+
+/// The power of attorney a case is handled under, and (for its applicant) the choice of one.
+struct MandatePanel: Encodable {
+    let text: String?
+    let proxyID: String?
+    let status: String?
+    let path: String?
+    let formPath: String?
+    let choices: [Choice]
 }

@@ -1,0 +1,115 @@
+import Foundation
+
+struct MandateRow: Encodable {
+    let path: String
+    let name: String
+    let relationship: String
+    let scope: String
+    let validity: String
+    let status: String
+    let statusCode: String
+}
+
+struct MandateListPage: Encodable {
+    let given: [MandateRow]
+    let received: [MandateRow]
+    let forOthers: [CaseRow]
+    let newPath: String
+}
+
+struct MatterChoice: Encodable {
+    let code: String
+    let name: String
+    let checked: Bool
+}
+
+struct MandateFormPage: Encodable {
+    let action: String
+    let matters: [MatterChoice]
+    let cases: [Choice]
+    let relationships: [Choice]
+    let scopeIsCase: Bool
+    let form: MandateFormValues
+    let errors: [String: String]
+}
+
+struct MandateFormValues: Encodable {
+    var proxyName = ""
+    var proxyEmail = ""
+    var proxyPhone = ""
+    var validFrom = ""
+    var validUntil = ""
+    var mayCollect = true
+    var maySign = false
+    var mayPay = false
+}
+
+struct MandatePage: Encodable {
+    let id: String
+    let viewer: String
+    let status: String
+    let statusCode: String
+    let statusNote: String?
+    let principal: String
+    let proxyName: String
+    let proxyID: String
+    let relationship: String
+    let scope: [String]
+    let validity: String
+    let limits: [String]
+    /// The text to sign (principal, draft only) and its SHA-256.
+    let terms: String?
+    let termsSHA256: String
+    let signedAt: String?
+    let signPath: String?
+    let acceptPath: String?
+    let declinePath: String?
+    let revokePath: String?
+    let documentPath: String?
+    let passPath: String?
+    let needsTwoFactor: Bool
+    let zoneNote: String
+    let errors: [String: String]
+}
+
+struct PassPage: Encodable {
+    let code: String
+    let qrSVG: String
+    let cardPath: String
+    let mandatePath: String
+    let principal: String
+    let proxyName: String
+    let proxyID: String
+    let validity: String
+    let status: String
+    let valid: Bool
+}
+
+struct PassCheckPage: Encodable {
+    struct CaseLine: Encodable {
+        let number: String
+        let matter: String
+        let status: String
+        let path: String
+        let collectPath: String?
+    }
+
+    let typed: String
+    let found: Bool
+    let code: String
+    let verdict: String
+    let verdictCode: String
+    let valid: Bool
+    let checkedAt: String
+    let principal: String
+    let proxyName: String
+    let proxyID: String
+    let proxyBirth: String
+    let relationship: String
+    let scope: [String]
+    let validity: String
+    let limits: [String]
+    let cases: [CaseLine]
+    let documentPath: String?
+    let errors: [String: String]
+}

@@ -1,0 +1,229 @@
+"""Issue 9's browser check: the article's ID-card story with three people in two time zones. A
+citizen in Madrid signs a power of attorney for her father in Wenzhou; he accepts, applies work on
+her renewal case and submits it; the police station accepts; the officer confirms her identity by
+live video (fake cameras); a reviewer approves; the station records the card's production and says
+it is ready; the father shows his pass at the counter and collects; the case closes. The father
+never sees her other cases, and a revoked pass says so at the counter."""
+import datetime
+import os
+import re
+import subprocess
+import time
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+
+from conftest import latest_mail, totp
+from test_application_journey import enrol_totp, submit_form, upload, wait
+from test_video_calls import (book_first_slot, check_phone_layout, http, join, publish_hours, sign_in, soon_in_office,
+                              wait_for_call)
+
+MATTER = "GA-PSB-001"  # 居民身份证到期换领: by proxy, identity confirmed by video, four eyes
+OTHER_MATTER = "GA-PSB-006"  # 户籍证明: online, for the citizen herself
+OFFICE = "wz-psb"
+CITIZEN_ID = "11010519491231002X"  # GB 11643's own example
+
+
+def resident_id(first17):
+    """Completes 17 digits with their ISO 7064 MOD 11-2 check character."""
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+
+
+FATHER_ID = resident_id("33030219600315123")
+
+
+def register(driver, base, mail_dir, address, name, password):
+    driver.get(base + "/register")
+    driver.find_element(By.ID, "email").send_keys(address)
+    driver.find_element(By.ID, "displayName").send_keys(name)
+    driver.find_element(By.ID, "password").send_keys(password)
+    submit_form(driver, "/register")
+    _, text = latest_mail(mail_dir, address)
+    driver.get(re.search(r"https?://\S+#token=[A-Za-z0-9_-]+", text).group(0))
+    submit_form(driver, "/email/confirm")
+    sign_in(driver, base, address, password)
+    return enrol_totp(driver, base)
+
+
+def main_text(driver):
+    return driver.find_element(By.TAG_NAME, "main").text
+
+
+def open_case_from_queue(staff, base, number):
+    staff.get(base + "/office/queue")
+    old = staff.find_element(By.TAG_NAME, "html")
+    staff.find_element(By.PARTIAL_LINK_TEXT, number).click()
+    wait(staff, EC.staleness_of(old))
+    return staff.current_url
+
+
+def test_id_card_renewed_through_a_relative(server, server_data, demo_accounts, browser_factory, mail_dir, tmp_path):
+    # The citizen lives in Madrid and reads Chinese; her father at home reads English here, so both
+    # languages are walked.
+    citizen = browser_factory("zh-CN", video=True)
+    citizen.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Madrid"})
+    citizen_email = f"chen-{uuid.uuid4().hex[:8]}@example.org"
+    citizen_secret = register(citizen, server, mail_dir, citizen_email, "陈静", "马德里的身份证到期了请爸爸代办")
+    father_email = f"chen-father-{uuid.uuid4().hex[:8]}@example.org"
+
+    # She writes the power of attorney from the matter's refusal path: the renewal needs one.
+    citizen.get(server + f"/mandates/new?matter={MATTER}")
+    check_phone_layout(citizen, server + f"/mandates/new?matter={MATTER}")
+    assert citizen.find_element(By.ID, f"m-{MATTER}").is_selected()
+    citizen.find_element(By.ID, "principalIDNumber").send_keys(CITIZEN_ID[:-1] + "5")
+    citizen.find_element(By.ID, "proxyName").send_keys("陈建国")
+    citizen.find_element(By.ID, "proxyIDNumber").send_keys(FATHER_ID)
+    citizen.find_element(By.CSS_SELECTOR, "#relationship option[value=parent]").click()
+    citizen.find_element(By.ID, "proxyEmail").send_keys(father_email)
+    for limit in ("mayCollect",):
+        citizen.find_element(By.ID, limit).click()
+    submit_form(citizen, "/mandates")
+    # A wrong check character is named, in her language, and nothing is saved.
+    error = citizen.find_element(By.ID, "principalIDNumber-error").text
+    assert "X" in error and "校验" in error, error
+    citizen.find_element(By.ID, "principalIDNumber").send_keys(CITIZEN_ID)
+    citizen.find_element(By.ID, "proxyIDNumber").send_keys(FATHER_ID)
+    submit_form(citizen, "/mandates")
+    mandate_url = citizen.current_url
+    assert re.search(r"/mandates/[0-9a-f-]{36}$", mandate_url), mandate_url
+    page = main_text(citizen)
+    # ID numbers are shown masked: first 6 and last 4.
+    assert FATHER_ID not in page and FATHER_ID[:6] in page and FATHER_ID[-4:] in page
+    check_phone_layout(citizen, mandate_url)
+
+    # She signs with a fresh code from her authenticator; the signed document is a PDF.
+    time.sleep(max(0, 30 - time.time() % 30 + 1) if time.time() % 30 > 25 else 0)
+    submit_form(citizen, "/signature", {"code": totp(citizen_secret)})
+    assert citizen.find_element(By.ID, "mandate-status").text == "已签署，等待亲属接受", main_text(citizen)
+    status, document = http(citizen, mandate_url + "/document.pdf")
+    assert status == 200 and document.startswith(b"%PDF")
+
+    # The father is invited by mail, registers with that address and accepts by typing his ID number.
+    subject, text = latest_mail(mail_dir, father_email)
+    link = re.search(r"https?://\S+/mandates/[0-9a-f-]{36}", text).group(0)
+    assert link.endswith(mandate_url.rsplit("/", 1)[1]) and FATHER_ID not in text
+    father = browser_factory("en")
+    register(father, server, mail_dir, father_email, "Chen Jianguo", "my daughter is in Madrid and I am at home")
+    father.get(link.replace(link.split("/mandates/")[0], server))
+    check_phone_layout(father, mandate_url)
+    submit_form(father, "/acceptance", {"idNumber": resident_id("33030219600315124")[:17] + "0"})
+    assert father.find_element(By.ID, "idNumber-error").text, "a wrong ID number is refused"
+    submit_form(father, "/acceptance", {"idNumber": FATHER_ID.lower()})
+    assert father.find_element(By.ID, "mandate-status").text == "In force", main_text(father)
+
+    # She applies for the renewal naming the mandate; she also has a case of her own he must not see.
+    citizen.get(server + f"/matters/{OTHER_MATTER}/apply")
+    citizen.find_element(By.NAME, "details").send_keys("本人申请户籍证明，与代办无关。")
+    submit_form(citizen, f"/matters/{OTHER_MATTER}/apply")
+    own_case = citizen.current_url
+    citizen.get(server + f"/matters/{MATTER}/apply")
+    options = citizen.find_elements(By.CSS_SELECTOR, "select[name=mandate] option")
+    next(o for o in options if "陈建国" in o.text).click()
+    citizen.find_element(By.NAME, "details").send_keys("身份证已过期，本人在马德里，委托父亲陈建国代为换领。")
+    submit_form(citizen, f"/matters/{MATTER}/apply")
+    case_url = citizen.current_url
+    number = re.search(r"ZE-\d{4}-\d{6}", main_text(citizen)).group(0)
+
+    # The father finds it among the cases he handles for others, uploads every material and submits.
+    father.get(server + "/mandates")
+    assert number in main_text(father)
+    father.find_element(By.PARTIAL_LINK_TEXT, number).click()
+    wait(father, lambda d: d.current_url == case_url)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.7\n% scan\n%%EOF\n")
+    selector = "input[type=file][data-upload-url*='purpose=material']"
+    for index in range(len(father.find_elements(By.CSS_SELECTOR, selector))):
+        upload(father, father.find_elements(By.CSS_SELECTOR, selector)[index], scan)
+    submit_form(father, "/actions/submit")
+    assert "Submitted" in main_text(father)
+    status, _ = http(father, own_case)
+    assert status == 404, "the relative must not see the citizen's other case"
+    father.get(own_case)
+    assert number not in main_text(father)
+
+    # The station accepts. Its video hours start in a minute or two, bookable at no notice, so the
+    # call happens at the appointment itself.
+    officer_email = f"supervisor.{OFFICE}@demo.zeroerrand.example"
+    officer = browser_factory("zh-CN", video=True)
+    sign_in(officer, server, officer_email, demo_accounts[officer_email])
+    enrol_totp(officer, server)
+    office_case = open_case_from_queue(officer, server, number)
+    submit_form(officer, "/actions/accept")
+    submit_form(officer, "/actions/start_review")
+    subprocess.run(["sqlite3", os.path.join(server_data["data"], "zeroerrand.sqlite"),
+                    f"UPDATE departments SET booking_notice_hours = 0 WHERE code = '{OFFICE}'"], check=True)
+    publish_hours(officer, server, start=soon_in_office())
+
+    # She books the confirmation; both join with fake cameras; he confirms once the slot has begun.
+    session, start = book_first_slot(citizen, case_url)
+    assert "Europe/Madrid" in citizen.find_element(By.ID, "current-appointment").text
+    join(citizen, server, session)
+    join(officer, server, session)
+    wait_for_call(citizen)
+    wait_for_call(officer)
+    time.sleep(max(0, start + 7 - time.time()))
+    officer.get(server + f"/video/{session}")
+    form = officer.find_element(By.ID, "outcome-form")
+    form.find_element(By.CSS_SELECTOR, "input[value='identity_confirmed']").click()
+    form.find_element(By.NAME, "note").send_keys("本人与护照一致，确认委托父亲代为换领。")
+    old = officer.find_element(By.TAG_NAME, "html")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(officer, EC.staleness_of(old))
+
+    # Four eyes: the officer who prepared it cannot decide; the station's reviewer approves.
+    officer.get(office_case)
+    assert not officer.find_elements(By.CSS_SELECTOR, "form[action$='/actions/approve']")
+    reviewer_email = f"reviewer.{OFFICE}@demo.zeroerrand.example"
+    reviewer = browser_factory("zh-CN")
+    sign_in(reviewer, server, reviewer_email, demo_accounts[reviewer_email])
+    enrol_totp(reviewer, server)
+    reviewer.get(office_case)
+    submit_form(reviewer, "/actions/approve", {"text": "视频核验通过，准予换领。"})
+
+    # The card is made, then ready: both the citizen and her father hear of it.
+    officer.get(office_case)
+    submit_form(officer, "/actions/record_production", {"text": "已送制证中心，卡号待回。"})
+    submit_form(officer, "/actions/ready_for_collection")
+    for address in (citizen_email, father_email):
+        subject, _ = latest_mail(mail_dir, address)
+        assert number in subject or "ready" in subject.lower() or "领取" in subject, subject
+
+    # The father opens his pass; the counter types its code and hands the card over.
+    father.get(mandate_url + "/pass")
+    check_phone_layout(father, mandate_url + "/pass")
+    code = father.find_element(By.CSS_SELECTOR, ".pass-code").text
+    assert father.find_element(By.CSS_SELECTOR, ".pass-qr svg")
+    officer.get(server + "/office/passes")
+    officer.find_element(By.ID, "code").send_keys(code.lower())
+    old = officer.find_element(By.TAG_NAME, "html")
+    officer.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait(officer, EC.staleness_of(old))
+    assert officer.find_element(By.ID, "pass-verdict").get_attribute("data-verdict") == "valid"
+    counter = main_text(officer)
+    assert "陈建国" in counter and FATHER_ID in counter and number in counter
+    check_phone_layout(officer, officer.current_url)
+    pass_url = officer.current_url
+    officer.get(pass_url)
+    submit_form(officer, "/collections/" + case_url.rsplit("/", 1)[1])
+
+    # Every step is on her timeline with who did it, and the case is closed.
+    citizen.get(case_url)
+    page = main_text(citizen)
+    assert "已办结" in page, page
+    timeline = citizen.find_element(By.ID, "timeline").text
+    for word in ("陈建国", "视频核验身份通过", "准予换领", "已送制证中心"):
+        assert word in timeline, (word, timeline)
+
+    # She revokes; at once the father's pages refuse and the counter says the pass is revoked.
+    citizen.get(mandate_url)
+    citizen.execute_script("document.querySelectorAll('form[data-confirm]').forEach(f => f.removeAttribute('data-confirm'))")
+    submit_form(citizen, "/revocation")
+    assert citizen.find_element(By.ID, "mandate-status").text == "已撤销"
+    status, _ = http(father, case_url)
+    assert status == 404
+    subject, _ = latest_mail(mail_dir, father_email)
+    assert "revoked" in subject.lower() or "撤销" in subject, subject
+    officer.get(pass_url)
+    assert officer.find_element(By.ID, "pass-verdict").get_attribute("data-verdict") == "revoked"
