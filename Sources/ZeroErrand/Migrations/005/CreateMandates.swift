@@ -27,7 +27,7 @@ struct CreateMandates: AsyncMigration {
             .field("relationship", .string, .required)
             .field("proxy_email", .string, .required)
             .field("proxy_phone", .string, .required)
-            .field("scope_matters", .json, .required)
+            .field("scope_matters", .array(of: .string), .required)
             .field("scope_case_id", .uuid, .references(Case.schema, "id"))
             .field("valid_from", .string, .required)
             .field("valid_until", .string, .required)
