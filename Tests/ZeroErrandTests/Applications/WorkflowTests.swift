@@ -138,7 +138,9 @@ struct WorkflowTests {
 
             let clerkPage = try await clerk.get(office)
             #expect(!clerkPage.body.contains("/actions/approve") && !clerkPage.body.contains("/actions/refuse"), "not offered to a clerk")
-            #expect(try await reviewer.get(office).body.contains("/actions/approve"))
+            // The reviewer who accepted it is not offered the decision, and is told why.
+            let preparerPage = try await reviewer.get(office).body
+            #expect(!preparerPage.contains("/actions/approve") && preparerPage.contains(app.dependencies.translator.text("case.decide.four_eyes", .en)))
             let byClerk = try await clerk.post("\(office)/actions/approve", ["text": "准予办理"])
             #expect(byClerk.status == .forbidden)
             #expect(byClerk.body.contains(app.dependencies.translator.text("case.decide.needs_role", .en, ["role": "Reviewer"])))
@@ -148,6 +150,7 @@ struct WorkflowTests {
             #expect(try await world.status(id) == .inReview)
 
             let second = try await staff("second-reviewer", [.reviewer], 103)
+            #expect(try await second.get(office).body.contains("/actions/approve"))
             #expect(try await second.post("\(office)/actions/approve", ["text": "准予办理"]).status == .seeOther)
             #expect(try await world.status(id) == .approved)
         }

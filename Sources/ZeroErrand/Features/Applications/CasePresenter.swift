@@ -86,6 +86,7 @@ struct CasePresenter {
             ? try await Account.query(on: db).filter(\.$department.$id == record.$department.id).filter(\.$suspendedAt == nil)
                 .sort(\.$displayName).all().map { Choice(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id == record.$assignee.id) }
             : []
+        let preparers = Set(events.compactMap(\.$actor.id)).subtracting([record.$applicant.id])
         return CasePage(
             id: id, number: record.number, matter: record.matter.name(locale),
             matterPath: SiteURL.matter(code: record.matter.code).path, department: record.department.name(locale),
@@ -97,7 +98,8 @@ struct CasePresenter {
             otherDocuments: documents.filter { $0.purpose != .material }.map(line),
             uploadPath: role == .office ? SiteURL.officeCaseDocuments(id: id).path : SiteURL.caseDocuments(id: id).path,
             canUpload: canUpload, uploadLimitMB: request.dependencies.config.uploadLimit / 1024 / 1024,
-            actions: actions(id: id),
+            actions: actions(id: id, preparers: preparers),
+            decisionHint: decisionHint(preparers: preparers),
             timeline: timeline, messages: messageLines,
             messagePath: role == .office ? SiteURL.officeCaseMessages(id: id).path : SiteURL.caseMessages(id: id).path,
             ratingPath: role == .applicant && record.status == .closed && rating == nil ? SiteURL.caseRating(id: id).path : nil,
@@ -176,11 +178,22 @@ struct CasePresenter {
         }
     }
 
-    private func actions(id: String) -> [ActionButton] {
+    /// Said to a decider who worked on a four-eyes case, where a decision is due: a colleague decides.
+    private func decisionHint(preparers: Set<UUID>) -> String? {
+        guard role == .office, let account = request.currentAccount, let accountID = account.id,
+              CaseLifecycle.allowedKinds(for: record.status, role: role).contains(where: \.isDecision),
+              record.matter.decisionRule.refusal(decider: accountID, roles: Set(account.roles), preparers: preparers) == .preparedBySelf
+        else { return nil }
+        return request.t("case.decide.four_eyes")
+    }
+
+    private func actions(id: String, preparers: Set<UUID>) -> [ActionButton] {
         let anyCanWait = record.matter.materials.contains(where: \.canSupplyLater)
-        // A decision is offered only to someone whose role may make it (the server checks again, four eyes too).
-        let roles = Set(request.currentAccount?.roles ?? [])
-        let mayDecide = roles.contains(record.matter.decidedBy) || roles.contains(.supervisor)
+        // A decision is offered only to someone the matter's rule lets make it: the role, and not
+        // the one who prepared it where four eyes are asked (the server checks again).
+        let viewer = request.currentAccount
+        let mayDecide = viewer.flatMap { account in account.id.map { id in
+            record.matter.decisionRule.refusal(decider: id, roles: Set(account.roles), preparers: preparers) == nil } } ?? false
         return CaseLifecycle.allowedKinds(for: record.status, role: role)
             .filter { ($0 != .acceptProvisionally || anyCanWait) && (!$0.isDecision || mayDecide) }.map { kind in
             let path = role == .office ? SiteURL.officeCaseAction(id: id, action: kind.rawValue).path

@@ -108,7 +108,8 @@ struct MandatesController: RouteCollection {
             matters: matters.map { MatterChoice(code: $0.code, name: $0.name(req.locale), checked: checked.contains($0.code)) },
             cases: cases.map { Choice(value: $0.id!.uuidString, label: "\($0.number) · \($0.matter.name(req.locale))",
                                       selected: $0.id?.uuidString == caseID?.uppercased()) },
-            relationships: Relationship.allCases.map { Choice(value: $0.rawValue, label: req.t("relationship.\($0.rawValue)"), selected: false) },
+            relationships: Relationship.allCases.map { Choice(value: $0.rawValue, label: req.t("relationship.\($0.rawValue)"),
+                                                             selected: $0.rawValue == values.relationship) },
             scopeIsCase: caseID != nil, form: values, errors: errors)
         return try await req.page("mandates/new", page, title: "mandate.new.title", status: status)
     }
@@ -121,8 +122,9 @@ struct MandatesController: RouteCollection {
             let mandate = try await req.mandates.create(from: form, by: account)
             return req.redirect(to: .mandate(id: mandate.id!.uuidString.lowercased()))
         } catch let error as FormErrors {
-            // The ID numbers are not sent back into the page: they are typed again.
-            let values = MandateFormValues(proxyName: form.proxyName ?? "", proxyEmail: form.proxyEmail ?? "", proxyPhone: form.proxyPhone ?? "",
+            let values = MandateFormValues(principalIDNumber: String((form.principalIDNumber ?? "").prefix(18)),
+                                           proxyIDNumber: String((form.proxyIDNumber ?? "").prefix(18)),
+                                           relationship: form.relationship ?? "", proxyName: form.proxyName ?? "", proxyEmail: form.proxyEmail ?? "", proxyPhone: form.proxyPhone ?? "",
                                            validFrom: form.validFrom ?? "", validUntil: form.validUntil ?? "",
                                            mayCollect: form.mayCollect ?? false, maySign: form.maySign ?? false, mayPay: form.mayPay ?? false)
             return try await formPage(req, values: values, checked: Set(form.matters ?? []),
@@ -149,9 +151,10 @@ struct MandatesController: RouteCollection {
             scope = matters.map { "\($0.code) · \($0.name(req.locale))" }
         }
         let account = try req.requireAccount()
-        // Full ID numbers: the principal wrote them; the office has a case under the mandate.
-        let showFull = viewer == .principal || viewer == .office
-        let proxyID = showFull ? try req.dependencies.secrets.openText(mandate.proxyIDNumberSealed) : mandate.proxyIDMasked
+        // The full number only for the office, which has a case under the mandate and matches the
+        // person at the counter; everyone else sees it masked (the principal reads it once in full,
+        // in the exact terms she signs).
+        let proxyID = viewer == .office ? try req.dependencies.secrets.openText(mandate.proxyIDNumberSealed) : mandate.proxyIDMasked
         if viewer == .office {
             try await req.audited { _, audit in try await audit.record("mandate.viewed", "mandate", id) }
         }

@@ -96,6 +96,8 @@ struct CasePage: Encodable {
     let canUpload: Bool
     let uploadLimitMB: Int
     let actions: [ActionButton]
+    /// Why no decision is offered to someone who may otherwise decide (four eyes).
+    let decisionHint: String?
     let timeline: [TimelineLine]
     let messages: [MessageLine]
     let messagePath: String

@@ -34,6 +34,11 @@ struct MandateFormPage: Encodable {
 }
 
 struct MandateFormValues: Encodable {
+    /// Sent back as typed when something needs fixing (the page is the writer's own, never cached),
+    /// so a mistake elsewhere does not mean typing both numbers again.
+    var principalIDNumber = ""
+    var proxyIDNumber = ""
+    var relationship = ""
     var proxyName = ""
     var proxyEmail = ""
     var proxyPhone = ""
