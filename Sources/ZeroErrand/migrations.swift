@@ -18,4 +18,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateVideoPresence())
     // 005: power of attorney (signatures, mandates, the mandate a case is handled under)
     app.migrations.add(CreateMandates())
+    // 006: conditional materials (the answers that decide which materials a case needs)
+    app.migrations.add(AddMaterialConditions())
 }

@@ -121,7 +121,7 @@ struct AppConfig: Sendable {
         }
 
         let publicURL = mode == .production ? try required("ZE_PUBLIC_URL", "the https:// address people reach the app at")
-            : (get("ZE_PUBLIC_URL") ?? "http://127.0.0.1:8080")
+            : (get("ZE_PUBLIC_URL") ?? listeningURL(arguments: environment.arguments))
         guard publicURL.hasPrefix("https://") || (mode != .production && publicURL.hasPrefix("http://")) else {
             throw Invalid(setting: "ZE_PUBLIC_URL", problem: "must start with https:// in production")
         }
@@ -204,5 +204,30 @@ struct AppConfig: Sendable {
 extension String {
     func trimmingSuffix(_ suffix: String) -> String {
         hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}
+
+extension AppConfig {
+    /// In development, links in mail point where `serve` actually listens (`--hostname`, `--port`,
+    /// `--bind`), so a server started on another port still sends working links.
+    static func listeningURL(arguments: [String]) -> String {
+        var host = "127.0.0.1", port = "8080"
+        for (index, argument) in arguments.enumerated() {
+            let value = arguments.indices.contains(index + 1) ? arguments[index + 1] : nil
+            switch argument {
+            case "--hostname", "-H": host = value ?? host
+            case "--port", "-p": port = value ?? port
+            case "--bind", "-b":
+                if let value, let colon = value.lastIndex(of: ":") {
+                    host = String(value[..<colon])
+                    port = String(value[value.index(after: colon)...])
+                }
+            default: break
+            }
+        }
+        // A server listening on every interface is reached on this machine through loopback.
+        if host == "0.0.0.0" || host == "::" || host.isEmpty { host = "127.0.0.1" }
+        if host.contains(":") && !host.hasPrefix("[") { host = "[\(host)]" }
+        return "http://\(host):\(port)"
     }
 }

@@ -30,6 +30,9 @@ public struct ThrottlePolicy: Sendable, Equatable {
     public static let signInClient = ThrottlePolicy(freeAttempts: 30, firstDelay: 2, longestDelay: 15 * 60, memory: 3600)
     /// Wrong second-factor codes for one account.
     public static let secondFactor = ThrottlePolicy(freeAttempts: 5, firstDelay: 30, longestDelay: 15 * 60, memory: 24 * 3600)
+    /// Typing one's own ID number to accept a power of attorney, per mandate: the owner of the
+    /// invited mailbox must not be able to walk the birth dates behind a masked number.
+    public static let mandateAcceptance = ThrottlePolicy(freeAttempts: 5, firstDelay: 5 * 60, longestDelay: 6 * 3600, memory: 7 * 24 * 3600)
     /// Mail that anyone can ask us to send to an address (registration, reset, confirmation), asked
     /// for by one client.
     public static let mailToAddress = ThrottlePolicy(freeAttempts: 3, firstDelay: 5 * 60, longestDelay: 6 * 3600, memory: 24 * 3600)

@@ -20,3 +20,25 @@ public enum IdentityLevel: Int, Sendable, CaseIterable, Codable, Comparable {
 
     public static func < (lhs: IdentityLevel, rhs: IdentityLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 }
+
+/// How an application for a matter starts on the platform, from the catalogue's channels.
+public enum ApplicationStart: Sendable, Equatable {
+    /// The citizen applies and the office works it online.
+    case online
+    /// The citizen applies online and an official meets them by live video within the case.
+    case byVideo
+    /// A close relative at home acts under a power of attorney (the citizen may confirm by video).
+    case throughRelative
+    /// Not on the platform: at an overseas service point, or no application is needed.
+    case offPlatform
+
+    public init(_ channels: some Collection<HandlingChannel>) {
+        if channels.contains(.online) { self = .online }
+        else if channels.contains(.proxy) { self = .throughRelative }
+        else if channels.contains(.video) { self = .byVideo }
+        else { self = .offPlatform }
+    }
+
+    /// Whether a citizen may apply for themselves, without a relative.
+    public var citizenApplies: Bool { self == .online || self == .byVideo }
+}

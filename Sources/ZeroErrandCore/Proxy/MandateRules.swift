@@ -124,18 +124,19 @@ public enum MandateRules {
     }
 
     public enum TermsProblem: String, Sendable, Equatable {
-        case emptyScope = "empty_scope"
         case endsBeforeStart = "ends_before_start"
         case endsInPast = "ends_in_past"
+        case startsInPast = "starts_in_past"
         case tooLong = "too_long"
     }
 
-    /// Checks the terms a citizen writes: a scope, an end on or after the start and not in the
-    /// past, at most `longestValidity` days.
-    public static func problem(scope: MandateScope, validFrom: CivilDay, validUntil: CivilDay, today: CivilDay) -> TermsProblem? {
-        if case .matters(let codes) = scope, codes.isEmpty { return .emptyScope }
+    /// An end on or after the start, neither in the past (a power of attorney cannot cover what
+    /// was done before it was signed), at most `longestValidity` days. Checked whatever else is
+    /// wrong with the form, so every mistake is shown at once.
+    public static func dateProblem(validFrom: CivilDay, validUntil: CivilDay, today: CivilDay) -> TermsProblem? {
         if validUntil < validFrom { return .endsBeforeStart }
         if validUntil < today { return .endsInPast }
+        if validFrom < today { return .startsInPast }
         if validFrom.days(until: validUntil) > longestValidity { return .tooLong }
         return nil
     }

@@ -61,14 +61,14 @@ struct MandateRulesTests {
                                           matterCode: "GA-PSB-001", caseID: caseA, today: day) == .notHolder)
     }
 
-    @Test("Terms a citizen writes: a scope, sensible dates, at most two years")
+    @Test("Dates a citizen writes: an end after the start, nothing in the past, at most two years")
     func terms() {
-        #expect(MandateRules.problem(scope: .matters([]), validFrom: day, validUntil: day, today: day) == .emptyScope)
-        #expect(MandateRules.problem(scope: .matters(["X"]), validFrom: day, validUntil: day.adding(days: -1), today: day) == .endsBeforeStart)
-        #expect(MandateRules.problem(scope: .matters(["X"]), validFrom: day.adding(days: -9), validUntil: day.adding(days: -1), today: day) == .endsInPast)
-        #expect(MandateRules.problem(scope: .matters(["X"]), validFrom: day, validUntil: day.adding(days: MandateRules.longestValidity + 1),
-                                     today: day) == .tooLong)
-        #expect(MandateRules.problem(scope: .oneCase(caseA), validFrom: day, validUntil: day, today: day) == nil)
+        #expect(MandateRules.dateProblem(validFrom: day, validUntil: day.adding(days: -1), today: day) == .endsBeforeStart)
+        #expect(MandateRules.dateProblem(validFrom: day.adding(days: -9), validUntil: day.adding(days: -1), today: day) == .endsInPast)
+        #expect(MandateRules.dateProblem(validFrom: day.adding(days: -1), validUntil: day.adding(days: 9), today: day) == .startsInPast)
+        #expect(MandateRules.dateProblem(validFrom: day, validUntil: day.adding(days: MandateRules.longestValidity + 1), today: day) == .tooLong)
+        #expect(MandateRules.dateProblem(validFrom: day, validUntil: day.adding(days: MandateRules.longestValidity), today: day) == nil)
+        #expect(MandateRules.dateProblem(validFrom: day, validUntil: day, today: day) == nil)
     }
 
     @Test("Who sees a mandate")

@@ -36,15 +36,21 @@ struct ApplyTests {
         }
     }
 
-    @Test("A matter needing a higher identity level is refused with the reason and the next step")
+    @Test("A matter needing a higher identity level says, on its page and the form, the level needed, the level held, how to reach it, and that no draft starts")
     func identityLevel() async throws {
         try await withTestApp { (app, _) async throws in
             let email = Inbox.uniqueAddress()
             try await TestAccounts.make(app, email: email)
             let browser = TestBrowser(app)
             try await browser.signIn(email)
-            let form = try await browser.get("/matters/\(CaseWorld.matterCode)/apply")
-            #expect(form.body.contains(app.dependencies.translator.text("apply.next.two_factor", .en)))
+            let t = { (key: String) in app.dependencies.translator.text(key, .en).htmlEscaped() }
+            for path in ["/matters/\(CaseWorld.matterCode)", "/matters/\(CaseWorld.matterCode)/apply"] {
+                let page = try await browser.get(path).body
+                for key in ["identity.level2", "identity.level1", "apply.reach.two_factor", "apply.next.two_factor"] {
+                    #expect(page.contains(t(key)), "\(path) says \(key)")
+                }
+                #expect(page.contains("href=\"/account/two-factor\""), "\(path) links to the set-up")
+            }
             let refused = try await browser.post("/matters/\(CaseWorld.matterCode)/apply", ["details": "please"])
             #expect(refused.status == .forbidden)
             #expect(try await Case.query(on: app.db).count() == 0)

@@ -36,8 +36,8 @@ private struct ProxyWorld {
         return try await base.citizen.post("/mandates", pairs: pairs)
     }
 
-    /// Written, signed with a fresh code, accepted by the relative with their ID number.
-    func accepted(matters: [String] = [matter], collect: Bool = true) async throws -> Mandate {
+    /// Written and signed with a fresh code: the invitation is out. Returns its id.
+    func signed(matters: [String] = [matter], collect: Bool = true) async throws -> UUID {
         let written = try await write(matters: matters, collect: collect)
         let id = try #require(written.location.flatMap { UUID(uuidString: String($0.dropFirst("/mandates/".count))) })
         let shown = try await base.citizen.get("/mandates/\(id)")
@@ -46,6 +46,12 @@ private struct ProxyWorld {
         let signed = try await base.citizen.post("/mandates/\(id)/signature",
                                                  ["sha256": String(hash), "code": TOTP(secret: CaseWorld.citizenSecret).code(at: base.clock.now)])
         #expect(signed.status == .seeOther)
+        return id
+    }
+
+    /// Written, signed with a fresh code, accepted by the relative with their ID number.
+    func accepted(matters: [String] = [matter], collect: Bool = true) async throws -> Mandate {
+        let id = try await signed(matters: matters, collect: collect)
         let accepted = try await relative.post("/mandates/\(id)/acceptance", ["idNumber": MandateFixtures.proxyID])
         #expect(accepted.status == .seeOther)
         return try #require(try await Mandate.find(id, on: base.app.db))
@@ -57,7 +63,8 @@ private struct ProxyWorld {
                                                   ["details": "身份证已过期，委托父亲代办。", "mandate": mandate.id!.uuidString])
         let id = try #require(created.caseID)
         let matter = try #require(try await Matter.query(on: base.app.db).filter(\.$code == Self.matter).first())
-        for index in matter.materials.indices where !matter.materials[index].canSupplyLater {
+        // What applies under a mandate: the signed mandate itself is the power of attorney.
+        for index in matter.materialPlan(conditions: [], hasMandate: true).missingForSubmission(supplied: []) {
             let uploaded = try await relative.upload("/cases/\(id)/documents?purpose=material&material=\(index)",
                                                      bytes: SampleFiles.pdf("material \(index)"), fileName: "材料\(index).pdf")
             #expect(uploaded.status == .created)
@@ -98,6 +105,52 @@ struct MandateTests {
                 let body = try await viewer.get("/mandates/\(mandate.id!)").body
                 #expect(!body.contains(MandateFixtures.proxyID) && !body.contains(MandateFixtures.principalID) && body.contains(mandate.proxyIDMasked))
             }
+        }
+    }
+
+    @Test("Accepting: the invitee sees no part of the number, wrong numbers are audited and slowed down per mandate")
+    func acceptanceGuesses() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await ProxyWorld.make(app, clock)
+            let id = try await world.signed()
+            let masked = try ResidentIDNumber(MandateFixtures.proxyID).masked
+            #expect(!(try await world.relative.get("/mandates/\(id)").body.contains(masked)))
+            // Valid numbers of other people born on other days: each refused and audited, then a pause for everyone.
+            let others = (1...5).map { day in
+                let first17 = "33030219600\(String(format: "%03d", 400 + day))123"
+                return first17 + String(ResidentIDNumber.checkCharacter(forFirst17: first17)!)
+            }
+            for other in others {
+                #expect(try await world.relative.post("/mandates/\(id)/acceptance", ["idNumber": other]).status == .unprocessableEntity)
+            }
+            let blocked = try await world.relative.post("/mandates/\(id)/acceptance", ["idNumber": MandateFixtures.proxyID])
+            #expect(blocked.status == .tooManyRequests)
+            #expect(try await Mandate.find(id, on: app.db)?.status == .invited)
+            let refusals = try await AuditEvent.query(on: app.db).filter(\.$action == "mandate.acceptance_refused").count()
+            #expect(refusals == 5)
+            // Once the pause is over the right number is accepted.
+            clock.advance(by: 6 * 60)
+            try await world.relative.signIn(world.relativeAccount.email, totp: ProxyWorld.relativeSecret, clock: clock)
+            #expect(try await world.relative.post("/mandates/\(id)/acceptance", ["idNumber": MandateFixtures.proxyID]).status == .seeOther)
+        }
+    }
+
+    @Test("The form names every mistake at once, each linked from a summary at the top; nothing is saved")
+    func everyMistakeAtOnce() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await ProxyWorld.make(app, clock)
+            let today = CivilDay(clock.now, in: Mandate.zone)
+            let page = try await world.base.citizen.post("/mandates", pairs: [
+                ("principalIDNumber", "123"), ("proxyName", "李四"), ("proxyIDNumber", MandateFixtures.proxyID), ("relationship", "parent"),
+                ("proxyEmail", "not an address"), ("scope", "matters"), ("matters[]", ProxyWorld.matter),
+                ("validFrom", today.adding(days: -3).description), ("validUntil", today.adding(days: 30).description),
+            ])
+            #expect(page.status == .unprocessableEntity)
+            for field in ["principalIDNumber", "proxyEmail", "validFrom"] {
+                #expect(page.body.contains("href=\"#\(field)\""), "summary links to \(field)")
+            }
+            #expect(page.body.contains(app.dependencies.translator.text("mandate.error.starts_in_past", .en)))
+            #expect(try await Mandate.query(on: app.db).count() == 0)
         }
     }
 
@@ -175,8 +228,10 @@ struct MandateTests {
             // After the last day, nothing at all.
             clock.advance(by: 32 * 86_400)
             try await world.relative.signIn(world.relativeAccount.email, totp: ProxyWorld.relativeSecret, clock: clock)
-            #expect(try await world.relative.get("/cases/\(inScope)").status == .notFound)
-            #expect(try await world.relative.post("/cases/\(inScope)/messages", ["body": "x"]).status == .notFound)
+            // The former holder is told why (403), and nothing more of the case.
+            let ended = try await world.relative.get("/cases/\(inScope)")
+            #expect(ended.status == .forbidden && ended.body.contains("revoked or has expired") && !ended.body.contains("身份证已过期"))
+            #expect(try await world.relative.post("/cases/\(inScope)/messages", ["body": "x"]).status == .forbidden)
         }
     }
 
@@ -191,7 +246,7 @@ struct MandateTests {
             #expect(try await world.relative.get("/cases/\(caseID)").status == .ok)
 
             #expect(try await world.base.citizen.post("/mandates/\(mandate.id!)/revocation").status == .seeOther)
-            #expect(try await world.relative.get("/cases/\(caseID)").status == .notFound)
+            #expect(try await world.relative.get("/cases/\(caseID)").status == .forbidden)
             let revokedPass = try await world.relative.get("/mandates/\(mandate.id!)/pass")
             #expect(revokedPass.body.contains("Revoked") && !revokedPass.body.contains("<svg"), "no code to scan once revoked")
             #expect(try await world.relative.get("/mandates/\(mandate.id!)/pass.pdf").status == .notFound)
@@ -227,6 +282,10 @@ struct MandateTests {
             try await elsewhere.signIn(notary.email, totp: testSecret(91), clock: clock)
             let foreign = try await elsewhere.get("/office/passes/\(code)")
             #expect(foreign.status == .forbidden && !foreign.body.contains("李四") && foreign.body.contains("Not valid for this office"))
+            // The citizen sees each check of her pass, and her relative's acceptance, in her access log.
+            let log = try await world.base.citizen.get("/account/access-log").body
+            #expect(log.contains("Checked the counter pass") && log.contains("Power of attorney to 李四"))
+            #expect(log.contains("Accepted the power of attorney"))
         }
     }
 

@@ -14,6 +14,15 @@ enum Inbox {
         var calendar: String? = nil
     }
 
+    /// The newest mail to `address` whose subject contains `subject`: mails written in one step of
+    /// the test clock (a submission's receipt, then a booking) carry the same time.
+    static func latest(_ app: Application, to address: String, subject: String) async throws -> Mail {
+        guard let mail = try await all(app, to: address).last(where: { $0.subject.contains(subject) }) else {
+            throw Abort(.notFound, reason: "no mail to \(address) about \(subject)")
+        }
+        return mail
+    }
+
     static func latest(_ app: Application, to address: String) async throws -> Mail {
         if TestEnvironment.hasMailSink {
             try await app.outbox.deliverDue()

@@ -22,7 +22,9 @@ struct SignInController: RouteCollection {
     @Sendable func form(req: Request) async throws -> Response {
         if req.currentAccount != nil { return req.redirect(to: .account) }
         let next = req.safeNextPath(try? req.query.get(String.self, at: "next")) ?? ""
-        return try await req.page("accounts/sign-in", FormPage(values: SignInValues(next: next)), title: "signin.title")
+        // Someone following a power-of-attorney invitation learns why they must sign in, and how.
+        let notice = next.hasPrefix(SiteURL.mandates.path + "/") ? req.t("signin.invitation_notice") : nil
+        return try await req.page("accounts/sign-in", FormPage(values: SignInValues(next: next), notice: notice), title: "signin.title")
     }
 
     @Sendable func signIn(req: Request) async throws -> Response {
@@ -59,7 +61,7 @@ struct SignInController: RouteCollection {
         case .secondFactor: SiteURL.secondFactor.path + (values.next.isEmpty ? "" : "?next=" + values.next.queryEncoded)
         case .enrolSecondFactor: SiteURL.twoFactorSetup.path
         case .confirmEmail: SiteURL.emailUnconfirmed.path
-        case .signedIn: values.next.isEmpty ? Self.home(for: account).path : values.next
+        case .signedIn: values.next.isEmpty ? try await Self.landing(for: account, req) : values.next
         }
         let response = req.redirect(to: destination, redirectType: .normal)
         try await req.audited(actingAs: account.id) { db, audit in
@@ -92,7 +94,7 @@ struct SignInController: RouteCollection {
         let account = session.account
         let accountID = try account.requireID()
         let service = req.accounts
-        let response = req.redirect(to: next.isEmpty ? Self.home(for: account).path : next, redirectType: .normal)
+        let response = req.redirect(to: next.isEmpty ? try await Self.landing(for: account, req) : next, redirectType: .normal)
         let outcome = try await service.withSecondFactor(form.code, for: accountID, failureAction: "sign_in.failed",
                                                          actingAs: accountID) { db, audit, method in
             try await service.startSession(for: account, stage: .signedIn, on: response, database: db)
@@ -133,6 +135,17 @@ struct SignInController: RouteCollection {
     }
 
     /// Where each kind of person starts after signing in.
+    /// Where a sign-in without a destination lands: a relative with a power of attorney waiting
+    /// for their answer lands on it (the invitation link may have been lost on the way through
+    /// registration), anyone else on their home.
+    static func landing(for account: Account, _ req: Request) async throws -> String {
+        if account.kind == .citizen, account.emailConfirmedAt != nil,
+           try await Mandate.query(on: req.db).filter(\.$proxyEmail == account.email).filter(\.$status == .invited).count() > 0 {
+            return SiteURL.mandates.path
+        }
+        return home(for: account).path
+    }
+
     static func home(for account: Account) -> SiteURL {
         switch account.kind {
         case .citizen: .account

@@ -37,44 +37,29 @@ struct ApplicationsController: RouteCollection {
         return try await req.page("cases/apply", try await applyPage(req, matter), title: "apply.title")
     }
 
-    /// Powers of attorney this person may apply through for `matter`: their own (to name on the
-    /// case) and those they hold for someone else (to apply in that person's name).
-    private func usableMandates(_ req: Request, _ matter: Matter) async throws -> (own: [Mandate], held: [Mandate]) {
-        guard matter.channels.contains(.proxy) else { return ([], []) }
-        let accountID = try req.requireAccount().requireID()
-        let today = CivilDay(req.now, in: Mandate.zone)
-        let own = try await Mandate.query(on: req.db).filter(\.$principal.$id == accountID).filter(\.$status ~~ [.invited, .accepted]).all()
-            .filter { MandateRules.refusal(MandateFacts(status: .accepted, scope: $0.scope, validFrom: $0.facts.validFrom,
-                                                        validUntil: $0.facts.validUntil, limits: $0.limits),
-                                           action: .apply, matterCode: matter.code, caseID: nil, today: today) == nil }
-        let held = try await Mandate.query(on: req.db).filter(\.$proxyAccount.$id == accountID).filter(\.$status == .accepted)
-            .with(\.$principal).all()
-            .filter { MandateRules.refusal($0.facts, action: .apply, matterCode: matter.code, caseID: nil, today: today) == nil }
-        return (own, held)
-    }
-
     private func applyPage(_ req: Request, _ matter: Matter, details: String = "", chosen: String? = nil,
-                           errors: [String: String] = [:]) async throws -> ApplyPage {
-        let (own, held) = try await usableMandates(req, matter)
+                           answers: Set<MaterialCondition> = [], errors: [String: String] = [:]) async throws -> ApplyPage {
+        let (own, held) = try await req.usableMandates(for: matter)
         // Applying for oneself (possibly through one's own mandate) needs one's own identity level;
         // a relative applying in someone's name stands on the signed mandate instead.
         let ownRefusal = req.cases.applyRefusal(for: try req.requireAccount(), to: matter, throughMandate: !own.isEmpty)
         let refusal = held.isEmpty ? ownRefusal : nil
         var choices: [Choice] = []
-        if matter.channels.contains(.online) && ownRefusal == nil { choices.append(Choice(value: "", label: req.t("apply.for.myself"), selected: chosen.nonEmpty == nil)) }
+        let selfApplies = ApplicationStart(matter.channels).citizenApplies
+        if selfApplies && ownRefusal == nil { choices.append(Choice(value: "", label: req.t("apply.for.myself"), selected: chosen.nonEmpty == nil)) }
         if ownRefusal == nil { choices += own.map { Choice(value: $0.id!.uuidString, label: req.t("apply.for.own_mandate", ["name": $0.proxyName]),
                                     selected: chosen == $0.id!.uuidString) } }
         choices += held.map { Choice(value: $0.id!.uuidString, label: req.t("apply.for.held_mandate", ["name": $0.principal.displayName]),
                                      selected: chosen == $0.id!.uuidString) }
         return ApplyPage(matterName: matter.name(req.locale), matterPath: SiteURL.matter(code: matter.code).path,
                          action: SiteURL.apply(code: matter.code).path,
-                         materials: matter.materials.map {
-                             MaterialView(name: req.locale == .zhHans ? $0.nameZh : $0.nameEn,
-                                          description: req.locale == .zhHans ? $0.descriptionZh : $0.descriptionEn,
-                                          canSupplyLater: $0.canSupplyLater)
-                         },
+                         materials: matter.materials.map { req.materialView($0) },
                          refusal: refusal.map { req.t($0.error.key, $0.error.arguments) }, nextStepPath: refusal?.nextStep,
-                         nextStepText: refusal?.nextStepKey.map { req.t($0) }, mandates: choices.count > 1 || !matter.channels.contains(.online) ? choices : [],
+                         nextStepText: refusal?.nextStepKey.map { req.t($0) }, mandates: choices.count > 1 || !selfApplies ? choices : [],
+                         questions: MaterialPlan.questions(matter.materials.map(\.requirement)).map {
+                             ConditionQuestion(name: $0.rawValue, text: req.t("material_condition.\($0.rawValue).question"),
+                                               checked: answers.contains($0))
+                         },
                          details: details, errors: errors)
     }
 
@@ -82,6 +67,14 @@ struct ApplicationsController: RouteCollection {
         var details: String?
         /// A power of attorney to apply through (see `usableMandates`); empty for oneself.
         var mandate: String?
+        /// The conditions the applicant says hold (`MaterialCondition` raw values), from the form's questions.
+        var conditions: [String]?
+
+        /// Only the questions this matter asks; anything else is ignored.
+        func answers(for matter: Matter) -> Set<MaterialCondition> {
+            let asked = Set(MaterialPlan.questions(matter.materials.map(\.requirement)))
+            return Set((conditions ?? []).compactMap(MaterialCondition.init(rawValue:))).intersection(asked)
+        }
     }
 
     @Sendable func apply(req: Request) async throws -> Response {
@@ -89,9 +82,10 @@ struct ApplicationsController: RouteCollection {
         let account = try req.requireAccount()
         let form = try req.content.decode(ApplyForm.self)
         let details = (form.details ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let page = try await applyPage(req, matter, details: details, chosen: form.mandate)
+        let answers = form.answers(for: matter)
+        let page = try await applyPage(req, matter, details: details, chosen: form.mandate, answers: answers)
         if page.refusal != nil { return try await req.page("cases/apply", page, title: "apply.title", status: .forbidden) }
-        let (own, held) = try await usableMandates(req, matter)
+        let (own, held) = try await req.usableMandates(for: matter)
         var applicant = account
         var mandateID: UUID?
         let forSelfAllowed = req.cases.applyRefusal(for: account, to: matter, throughMandate: !own.isEmpty) == nil
@@ -105,14 +99,15 @@ struct ApplicationsController: RouteCollection {
         }
         var errors: [String: String] = [:]
         if details.isEmpty || details.count > 4000 { errors["details"] = req.t("apply.details_required") }
-        if (form.mandate.nonEmpty != nil && mandateID == nil) || ((!matter.channels.contains(.online) || !forSelfAllowed) && mandateID == nil) {
+        if (form.mandate.nonEmpty != nil && mandateID == nil) || ((!ApplicationStart(matter.channels).citizenApplies || !forSelfAllowed) && mandateID == nil) {
             errors["mandate"] = req.t("apply.mandate_required")
         }
         guard errors.isEmpty else {
-            return try await req.page("cases/apply", try await applyPage(req, matter, details: details, chosen: form.mandate, errors: errors),
+            return try await req.page("cases/apply", try await applyPage(req, matter, details: details, chosen: form.mandate, answers: answers, errors: errors),
                                       title: "apply.title", status: .unprocessableEntity)
         }
-        let record = try await req.cases.createDraft(matter: matter, applicant: applicant, details: details, mandateID: mandateID)
+        let record = try await req.cases.createDraft(matter: matter, applicant: applicant, details: details, mandateID: mandateID,
+                                                     conditions: MaterialCondition.allCases.filter(answers.contains))
         return req.redirect(to: .caseDetail(id: record.id!.uuidString))
     }
 

@@ -38,6 +38,13 @@ final class Case: Model, @unchecked Sendable {
     @Field(key: "updated_at") var updatedAt: Date
     /// The power of attorney the case is handled under: its relative may act on it within the mandate.
     @OptionalParent(key: "mandate_id") var mandate: Mandate?
+    /// The conditions the applicant said hold (`MaterialCondition` raw values); see `materialPlan`.
+    @OptionalField(key: "material_conditions") var materialConditions: [String]?
+
+    /// Which materials this case needs. Call with the matter loaded.
+    var materialPlan: MaterialPlan {
+        matter.materialPlan(conditions: materialConditions ?? [], hasMandate: $mandate.id != nil)
+    }
 
     init() {}
 

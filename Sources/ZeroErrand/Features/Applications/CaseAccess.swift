@@ -15,7 +15,8 @@ enum CaseAccess {
 
     /// The citizen's own case, or one a relative may take `action` on today under the mandate the
     /// case names. A relative outside the mandate gets the 404 of a case that does not exist; one
-    /// inside it asking for a limit the mandate does not grant is told so (403).
+    /// inside it asking for a limit the mandate does not grant, or whose mandate has ended, is told
+    /// so (403).
     static func applicantSideCase(_ req: Request, for action: ProxyAction) async throws -> Case {
         let actor = try req.requireAccount().actor
         guard let record = try await find(req, with: { $0.with(\.$mandate) }) else { throw AppError.notFound }
@@ -27,6 +28,10 @@ enum CaseAccess {
             return record
         case .limitNotGranted?:
             throw AppError(status: .forbidden, key: "mandate.refused.\(action.rawValue)")
+        case .revoked?, .expired?:
+            // Only the former holder gets here (anyone else is `notHolder`); they knew the case, and
+            // learn why it is closed to them rather than a "not found" that reads like a fault.
+            throw AppError(status: .forbidden, key: "mandate.refused.ended")
         default:
             throw AppError.notFound
         }

@@ -50,10 +50,13 @@ struct CasePresenter {
                          size: Self.size(document.size),
                          uploaded: request.showTime(document.createdAt, in: zone), sha256: document.sha256)
         }
-        let materials = record.matter.materials.enumerated().map { index, material in
-            MaterialSlot(index: index, name: locale == .zhHans ? material.nameZh : material.nameEn,
-                         description: locale == .zhHans ? material.descriptionZh : material.descriptionEn,
+        // Only the materials that apply to this application (its answers and its mandate).
+        let plan = record.materialPlan
+        let materials = record.matter.materials.enumerated().filter { plan.applies($0.offset) }.map { index, material in
+            MaterialSlot(index: index, name: material.name(locale), description: material.description(locale),
+                         condition: material.condition.map { request.t("material_condition.\($0.rawValue).badge") },
                          canSupplyLater: material.canSupplyLater, acceptedAsMissing: record.provisionalMissing.contains(index),
+                         providedByMandate: plan.isProvidedByMandate(index),
                          canUpload: role == .applicant && CaseWorkflow.applicantMayUpload(.material, material: index, to: record),
                          documents: documents.filter { $0.purpose == .material && $0.materialIndex == index }.map(line))
         }
@@ -130,10 +133,13 @@ struct CasePresenter {
             return VideoPanel(status: request.t("video.panel.confirmed", ["when": request.showTime(done.endedAt ?? done.startsAt, in: zone)]),
                               path: nil, linkLabel: nil)
         }
-        let bookable = VideoBooking.bookableStatuses.contains(record.status)
-        return VideoPanel(status: request.t("video.panel.not_booked"),
-                          path: role == .applicant && bookable ? SiteURL.caseVideo(id: id).path : nil,
-                          linkLabel: role == .applicant && bookable ? request.t("video.panel.book") : nil)
+        // Only the applicant books; a relative working the case reads who will.
+        let isApplicant = role == .applicant && request.currentAccount?.id == record.$applicant.id
+        let bookable = isApplicant && VideoBooking.bookableStatuses.contains(record.status)
+        return VideoPanel(status: isApplicant || role == .office ? request.t("video.panel.not_booked")
+                            : request.t("video.panel.not_booked_relative", ["name": try await record.$applicant.get(on: request.db).displayName]),
+                          path: bookable ? SiteURL.caseVideo(id: id).path : nil,
+                          linkLabel: bookable ? request.t("video.panel.book") : nil)
     }
 
     /// Who acts for the applicant: the relative, the mandate's state today, and for the office the
@@ -159,9 +165,10 @@ struct CasePresenter {
             let problem = mandate.status == .accepted ? MandateRules.validity(mandate.facts, today: CivilDay(request.now, in: Mandate.zone)) : nil
             return request.t("mandate.status.\(problem?.rawValue ?? mandate.status.rawValue)")
         }
+        let principalName = try await record.$applicant.get(on: request.db).displayName
         return MandatePanel(
             text: mandate.map { request.t("case.mandate.text", ["name": $0.proxyName, "relationship": request.t("relationship.\($0.relationship.rawValue)"),
-                                                                "until": $0.validUntil]) },
+                                                                "principal": principalName, "until": $0.validUntil]) },
             proxyID: try mandate.map { role == .office ? try request.dependencies.secrets.openText($0.proxyIDNumberSealed) : $0.proxyIDMasked },
             status: status,
             path: mandate.map { SiteURL.mandate(id: $0.id!.uuidString.lowercased()).path },

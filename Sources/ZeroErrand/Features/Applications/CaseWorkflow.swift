@@ -12,7 +12,8 @@ struct CaseWorkflow {
     private var now: Date { request.now }
 
     /// A new draft with the next number of the year, e.g. ZE-2026-000123.
-    func createDraft(matter: Matter, applicant: Account, details: String, mandateID: UUID? = nil) async throws -> Case {
+    func createDraft(matter: Matter, applicant: Account, details: String, mandateID: UUID? = nil,
+                     conditions: [MaterialCondition] = []) async throws -> Case {
         let now = now
         let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: now).year!
         let matterID = try matter.requireID()
@@ -21,6 +22,8 @@ struct CaseWorkflow {
         // The relative, when they apply in the applicant's name.
         let creatorID = request.currentAccount?.id ?? applicantID
         let limit = matter.timeLimitDays
+        let outbox = request.application.outbox
+        let config = request.dependencies.config
         return try await request.audited { db, audit in
             // Serialized with every other audited change, so two drafts never get the same number.
             let counter = try await CaseCounter.find(year, on: db) ?? CaseCounter(year: year, lastSequence: 0)
@@ -39,11 +42,17 @@ struct CaseWorkflow {
             record.supplementItems = []
             record.updatedAt = now
             record.$mandate.id = mandateID
+            record.materialConditions = conditions.map(\.rawValue)
             try await record.create(on: db)
             let caseID = try record.requireID()
             try await CaseEvent(caseID: caseID, at: now, actorID: creatorID, kind: .action, name: "create", statusAfter: .draft).create(on: db)
             try await audit.record("case.created", "case", caseID.uuidString.lowercased(),
                                    ["number": record.number, "mandate": mandateID?.uuidString.lowercased() ?? ""])
+            // The relative hears of a case the applicant names them on (not of one they made themselves).
+            if mandateID != nil, creatorID == applicantID {
+                record.$applicant.value = applicant
+                try await CaseNotifier.notifyProxy(of: record, key: "notification.case.named", on: db, outbox: outbox, config: config, now: now)
+            }
             return record
         }
     }
@@ -62,7 +71,7 @@ struct CaseWorkflow {
         return try await request.audited { db, audit in
             guard let record = try await Case.query(on: db).filter(\.$id == caseID).with(\.$matter).with(\.$department)
                 .with(\.$applicant).first() else { throw AppError.notFound }
-            let context = CaseContext(materialsCanSupplyLater: record.matter.materials.map(\.canSupplyLater))
+            let context = CaseContext(materialsCanSupplyLater: record.materialPlan.canSupplyLater)
             let before = record.status
             if role == .office, action.kind.isDecision {
                 // Decisions follow the matter's rule: its deciding role, and four eyes where it asks.
@@ -126,7 +135,9 @@ struct CaseWorkflow {
 
             try await CaseEvent(caseID: caseID, at: now, actorID: actorID, kind: .action, name: action.name,
                                 statusAfter: snapshot.status, note: note).create(on: db)
-            if role == .office {
+            // The office's changes are told to the applicant and their relative; a submission is
+            // confirmed to them too (whoever of the two pressed the button).
+            if role == .office || action == .submit || action == .resubmit {
                 try await CaseNotifier.notifyApplicant(of: record, key: "notification.case.\(action.name)", extra: note,
                                                        on: db, outbox: outbox, config: config, now: now)
                 try await CaseNotifier.notifyProxy(of: record, key: "notification.case.\(action.name)", extra: note,
@@ -146,26 +157,30 @@ extension CaseWorkflow {
     /// applying relative holds), which is how a matter done by proxy is applied for here.
     func applyRefusal(for account: Account, to matter: Matter, throughMandate: Bool = false) -> (error: AppError, nextStep: String?, nextStepKey: String?)? {
         if account.kind != .citizen { return (AppError(status: .forbidden, key: "apply.refused.not_citizen"), nil, nil) }
-        if !matter.channels.contains(.online) && !(throughMandate && matter.channels.contains(.proxy)) {
-            if matter.channels.contains(.proxy) {
+        let start = ApplicationStart(matter.channels)
+        if !start.citizenApplies && !(throughMandate && start == .throughRelative) {
+            if start == .throughRelative {
                 return (AppError(status: .forbidden, key: "apply.refused.needs_mandate"),
                         SiteURL.mandateNew.path + "?matter=" + matter.code.queryEncoded, "apply.next.mandate")
             }
-            return (AppError(status: .forbidden, key: "apply.refused.not_online"), nil, nil)
+            return (AppError(status: .forbidden, key: "apply.refused.not_online"), SiteURL.matter(code: matter.code).path + "#ways", "apply.next.ways")
         }
         let have = account.identityLevel
         if let have, have >= matter.identityLevel { return nil }
         // A matter done by video confirms identity within the case itself: its video step comes
         // before review, so signing in with a second factor is enough to apply.
         if let have, matter.identityLevel == .videoVerified, matter.channels.contains(.video), have >= .twoFactor { return nil }
+        // The level needed, the level held, and exactly how to get there (and that a draft waits till then).
+        let reach: (key: String, path: String, next: String) = switch have {
+        case nil: ("apply.reach.confirm_email", SiteURL.account.path, "apply.next.confirm_email")
+        case .emailConfirmed?: ("apply.reach.two_factor", SiteURL.twoFactorSetup.path, "apply.next.two_factor")
+        default: ("apply.reach.video", SiteURL.matters.path, "apply.next.video")
+        }
         let error = AppError(status: .forbidden, key: "apply.refused.identity",
                              arguments: ["needed": request.t("identity.level\(matter.identityLevel.rawValue)"),
-                                         "have": have.map { request.t("identity.level\($0.rawValue)") } ?? request.t("identity.none")])
-        switch have {
-        case nil: return (error, SiteURL.account.path, "apply.next.confirm_email")
-        case .emailConfirmed? where matter.identityLevel == .twoFactor: return (error, SiteURL.twoFactorSetup.path, "apply.next.two_factor")
-        default: return (error, SiteURL.matter(code: matter.code).path, "apply.next.video")
-        }
+                                         "have": have.map { request.t("identity.level\($0.rawValue)") } ?? request.t("identity.none"),
+                                         "how": request.t(reach.key)])
+        return (error, reach.path, reach.next)
     }
 
     /// The actions a citizen takes by name (from a form or the API); submitting needs every
@@ -180,7 +195,7 @@ extension CaseWorkflow {
         }
         // Materials matter only if the case is in a state to be (re)submitted at all: otherwise the
         // answer is the state's refusal, whatever the materials.
-        let context = CaseContext(materialsCanSupplyLater: record.matter.materials.map(\.canSupplyLater))
+        let context = CaseContext(materialsCanSupplyLater: record.materialPlan.canSupplyLater)
         if action == .submit || action == .resubmit,
            case .success = CaseLifecycle.apply(action, by: .applicant, to: record.snapshot, context: context, now: now) {
             try await requireMaterials(record)
@@ -191,10 +206,12 @@ extension CaseWorkflow {
     private func requireMaterials(_ record: Case) async throws {
         let supplied = Set(try await CaseDocument.query(on: request.db).filter(\.$caseRecord.$id == record.requireID())
             .filter(\.$purpose == .material).all().compactMap(\.materialIndex))
-        let missing = record.matter.materials.enumerated().filter { !$0.element.canSupplyLater && !supplied.contains($0.offset) }
-        if let first = missing.first {
-            throw AppError(status: .unprocessableEntity, key: "apply.material_missing",
-                           arguments: ["material": request.locale == .zhHans ? first.element.nameZh : first.element.nameEn])
+        let missing = record.materialPlan.missingForSubmission(supplied: supplied)
+        guard missing.isEmpty else {
+            // Every missing material at once, so the applicant fixes them in one go.
+            let names = missing.map { record.matter.materials[$0].name(request.locale) }
+            throw AppError(status: .unprocessableEntity, key: "apply.materials_missing",
+                           arguments: ["materials": names.joined(separator: request.locale == .zhHans ? "、" : "; ")])
         }
     }
 
@@ -206,7 +223,8 @@ extension CaseWorkflow {
         case .attachment: return record.status != .draft
         case .supplement: return record.status == .supplementRequested
         case .material:
-            guard let material, record.matter.materials.indices.contains(material) else { return false }
+            // Only materials that apply to this application and are not the signed mandate itself.
+            guard let material, record.materialPlan.applies(material), !record.materialPlan.isProvidedByMandate(material) else { return false }
             return [.draft, .supplementRequested].contains(record.status)
                 || (record.provisionalMissing.contains(material) && !record.status.isDecided)
         case .result: return false

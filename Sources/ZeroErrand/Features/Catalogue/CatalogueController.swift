@@ -35,10 +35,8 @@ struct CatalogueController: RouteCollection {
             identityLevel: req.t("identity.level\(matter.identityLevel.rawValue)"),
             timeLimit: req.t("matter.time_limit", ["days": String(matter.timeLimitDays)]),
             fee: req.feeText(matter.feeFen), feeNote: matter.feeNote(locale),
-            materials: matter.materials.map {
-                MaterialView(name: locale == .zhHans ? $0.nameZh : $0.nameEn,
-                             description: locale == .zhHans ? $0.descriptionZh : $0.descriptionEn, canSupplyLater: $0.canSupplyLater)
-            },
+            materials: matter.materials.map { req.materialView($0) },
+            ways: try await req.ways(for: matter),
             editPath: AccessPolicy.allows(req.actor, .editCatalogue) ? SiteURL.adminMatter(code: matter.code).path : nil)
         return try await PageRenderer.render("catalogue/show", page, title: matter.name(locale), for: req)
     }

@@ -97,7 +97,9 @@ struct CatalogueFiles: Sendable {
         let materials = try materialNodes.map { item in
             Matter.Material(nameZh: try f.string(item, "name_zh"), nameEn: try f.string(item, "name_en"),
                             descriptionZh: try f.string(item, "description_zh"), descriptionEn: try f.string(item, "description_en"),
-                            canSupplyLater: try f.bool(item, "can_supply_later"))
+                            canSupplyLater: try f.bool(item, "can_supply_later"),
+                            condition: item["only_if"] == nil ? nil : try f.choice(item, "only_if", as: MaterialCondition.self),
+                            providedByMandate: item["provided_by_mandate"] == nil ? false : try f.bool(item, "provided_by_mandate"))
         }
         return MatterEntry(code: try f.string(node, "code"), area: try f.choice(node, "area", as: MatterArea.self),
                            department: try f.string(node, "department"),

@@ -103,7 +103,7 @@ private extension Matter {
         [code, area.rawValue, $department.id.uuidString, nameZh, nameEn, descriptionZh, descriptionEn,
          keywordsZh.joined(separator: "|"), keywordsEn.joined(separator: "|"), channels.map(\.rawValue).joined(separator: "|"),
          String(identityLevel.rawValue), String(timeLimitDays), String(feeFen), feeNoteZh, feeNoteEn,
-         materials.map { "\($0.nameZh)|\($0.nameEn)|\($0.descriptionZh)|\($0.descriptionEn)|\($0.canSupplyLater)" }.joined(separator: "||"),
+         materials.map { "\($0.nameZh)|\($0.nameEn)|\($0.descriptionZh)|\($0.descriptionEn)|\($0.canSupplyLater)|\($0.condition?.rawValue ?? "")|\($0.providedByMandate)" }.joined(separator: "||"),
          decidedBy.rawValue, String(fourEyes)]
     }
 }

@@ -14,6 +14,39 @@ final class Matter: Model, @unchecked Sendable {
         var descriptionEn: String
         /// The office may accept the application now and take this material later.
         var canSupplyLater: Bool
+        /// Required only when this holds for the application (the form asks; see `MaterialPlan`).
+        var condition: MaterialCondition? = nil
+        /// The case's signed power of attorney on the platform is this material.
+        var providedByMandate: Bool = false
+
+        var requirement: MaterialRequirement {
+            MaterialRequirement(condition: condition, canSupplyLater: canSupplyLater, providedByMandate: providedByMandate)
+        }
+        func name(_ locale: AppLocale) -> String { locale == .zhHans ? nameZh : nameEn }
+        func description(_ locale: AppLocale) -> String { locale == .zhHans ? descriptionZh : descriptionEn }
+
+        init(nameZh: String, nameEn: String, descriptionZh: String, descriptionEn: String, canSupplyLater: Bool,
+             condition: MaterialCondition? = nil, providedByMandate: Bool = false) {
+            (self.nameZh, self.nameEn, self.descriptionZh, self.descriptionEn) = (nameZh, nameEn, descriptionZh, descriptionEn)
+            (self.canSupplyLater, self.condition, self.providedByMandate) = (canSupplyLater, condition, providedByMandate)
+        }
+
+        // Rows stored before conditions existed have neither key.
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(nameZh: try c.decode(String.self, forKey: .nameZh), nameEn: try c.decode(String.self, forKey: .nameEn),
+                      descriptionZh: try c.decode(String.self, forKey: .descriptionZh),
+                      descriptionEn: try c.decode(String.self, forKey: .descriptionEn),
+                      canSupplyLater: try c.decode(Bool.self, forKey: .canSupplyLater),
+                      condition: try c.decodeIfPresent(MaterialCondition.self, forKey: .condition),
+                      providedByMandate: try c.decodeIfPresent(Bool.self, forKey: .providedByMandate) ?? false)
+        }
+    }
+
+    /// The materials that apply to one application (see `MaterialPlan`).
+    func materialPlan(conditions: [String], hasMandate: Bool) -> MaterialPlan {
+        MaterialPlan(materials.map(\.requirement), conditions: Set(conditions.compactMap(MaterialCondition.init(rawValue:))),
+                     hasMandate: hasMandate)
     }
 
     @ID(key: .id) var id: UUID?

@@ -11,11 +11,22 @@ enum CaseNotifier {
         let caseID = try record.requireID()
         let arguments = ["number": record.number, "note": extra]
         try await addLine(for: try applicant.requireID(), caseID: caseID, key: key, arguments: arguments, on: db, now: now)
-        let translator = outbox.app.dependencies.translator
-        let text = translator.text(key, applicant.appLocale, arguments)
+        let mail = mailText(record, key: key, arguments: arguments, to: applicant, outbox: outbox)
         try await outbox.enqueue(to: applicant, subjectKey: "mail.case.subject", bodyKey: "mail.case.body",
-                                 arguments: ["name": applicant.displayName, "number": record.number, "text": text,
+                                 arguments: ["name": applicant.displayName, "number": record.number, "event": mail.event, "text": mail.text,
                                              "link": SiteURL.caseDetail(id: caseID.uuidString).absolute(config)], on: db)
+    }
+
+    /// Subject naming the event and the case ("Supplement requested: ZE-2026-000004"), and a body
+    /// with the notification and the facts of that event, in the recipient's language and zone.
+    private static func mailText(_ record: Case, key: String, arguments: [String: String], to recipient: Account,
+                                 outbox: Outbox) -> (event: String, text: String) {
+        let translator = outbox.app.dependencies.translator
+        let locale = recipient.appLocale
+        let event = String(key.split(separator: ".").last ?? "")
+        let facts = CaseMailFacts(record: record, locale: locale, zone: TimeZone(identifier: recipient.timeZone) ?? .gmt,
+                                  translator: translator).text(for: event)
+        return (translator.text("mail.event.\(event)", locale), translator.text(key, locale, arguments) + (facts.isEmpty ? "" : "\n\n" + facts))
     }
 
     /// The relative working the case under a mandate hears what the applicant hears, while the
@@ -28,10 +39,11 @@ enum CaseNotifier {
         let caseID = try record.requireID()
         let arguments = ["number": record.number, "note": extra]
         try await addLine(for: holderID, caseID: caseID, key: key, arguments: arguments, on: db, now: now)
-        let text = outbox.app.dependencies.translator.text(key, holder.appLocale, arguments)
+        let mail = mailText(record, key: key, arguments: arguments, to: holder, outbox: outbox)
         try await outbox.enqueue(to: holder, subjectKey: "mail.proxy_case.subject", bodyKey: "mail.proxy_case.body",
                                  arguments: ["name": holder.displayName, "principal": record.applicant.displayName, "number": record.number,
-                                             "text": text, "link": SiteURL.caseDetail(id: caseID.uuidString).absolute(config)], on: db)
+                                             "event": mail.event, "text": mail.text,
+                                             "link": SiteURL.caseDetail(id: caseID.uuidString).absolute(config)], on: db)
     }
 
     /// A line on the account's notifications page.

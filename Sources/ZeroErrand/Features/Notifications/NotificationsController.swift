@@ -42,7 +42,8 @@ struct NotificationsController: RouteCollection {
         let object: String
     }
 
-    /// Audit events about this citizen's cases and their documents, by staff (not by the citizen).
+    /// Audit events about this citizen's cases, their documents and recordings, and their powers of
+    /// attorney, by anyone but the citizen (staff, or the relative acting for them).
     /// Staff are named by office and role, not by name.
     @Sendable func accessLog(req: Request) async throws -> Response {
         let account = try req.requireAccount()
@@ -55,10 +56,21 @@ struct NotificationsController: RouteCollection {
         // Recordings of their video sessions: who started, stored, watched or deleted them.
         let recordings = caseIDs.isEmpty ? [] : try await VideoRecording.query(on: req.db).filter(\.$caseRecord.$id ~~ caseIDs).all()
         let recordingCase = Dictionary(uniqueKeysWithValues: recordings.map { ($0.id!.uuidString.lowercased(), $0.$caseRecord.id.uuidString.lowercased()) })
+        // Their powers of attorney: an office checking the pass or reading the full numbers, the
+        // relative accepting (or mistyping the number).
+        let mandates = try await Mandate.query(on: req.db).filter(\.$principal.$id == accountID).all()
+        let mandateNames = Dictionary(uniqueKeysWithValues: mandates.map {
+            ($0.id!.uuidString.lowercased(), req.t("access.object.mandate", ["name": $0.proxyName]))
+        })
         var events: [AuditEvent] = []
-        if !caseIDs.isEmpty {
+        if !caseIDs.isEmpty || !mandates.isEmpty {
             events = try await AuditEvent.query(on: req.db).group(.or) { group in
-                group.group(.and) { $0.filter(\.$objectType == "case").filter(\.$objectID ~~ Array(numbers.keys)) }
+                if !numbers.isEmpty {
+                    group.group(.and) { $0.filter(\.$objectType == "case").filter(\.$objectID ~~ Array(numbers.keys)) }
+                }
+                if !mandateNames.isEmpty {
+                    group.group(.and) { $0.filter(\.$objectType == "mandate").filter(\.$objectID ~~ Array(mandateNames.keys)) }
+                }
                 if !documentCase.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "document").filter(\.$objectID ~~ Array(documentCase.keys)) }
                 }
@@ -73,12 +85,14 @@ struct NotificationsController: RouteCollection {
         let lines = events.map { event -> AccessLine in
             let actor = UUID(uuidString: String(event.actor.dropFirst("account:".count))).flatMap { actors[$0] }
             let who = actor.map { actor -> String in
+                // A relative acting under a power of attorney is named: the citizen chose them.
+                if actor.kind == .citizen { return req.t("access.relative", ["name": actor.displayName]) }
                 let roles = actor.roles.map { req.t("role.\($0.rawValue)") }.joined(separator: ", ")
                 return req.t("access.staff", ["office": actor.department?.name(req.locale) ?? req.t("kind.\(actor.kind.rawValue)"), "role": roles])
             } ?? req.t("timeline.system")
             let caseKey = event.objectType == "case" ? event.objectID : (documentCase[event.objectID] ?? recordingCase[event.objectID] ?? "")
             return AccessLine(time: req.showTime(event.occurredAt), who: who, what: req.t("access.action.\(event.action)"),
-                              object: numbers[caseKey] ?? "")
+                              object: numbers[caseKey] ?? mandateNames[event.objectID] ?? "")
         }
         return try await req.page("notifications/access-log", lines, title: "access.title")
     }

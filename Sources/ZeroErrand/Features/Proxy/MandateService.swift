@@ -87,9 +87,9 @@ struct MandateService {
         let validUntil = form.validUntil.flatMap(CivilDay.init)
         if validFrom == nil { errors["validFrom"] = t("case.error.date_invalid", [:]) }
         if validUntil == nil { errors["validUntil"] = t("case.error.date_invalid", [:]) }
-        if let validFrom, let validUntil, errors["matters"] == nil, errors["caseID"] == nil,
-           let problem = MandateRules.problem(scope: scope, validFrom: validFrom, validUntil: validUntil, today: today) {
-            errors["validUntil"] = t("mandate.error.\(problem.rawValue)", ["days": String(MandateRules.longestValidity)])
+        if let validFrom, let validUntil, let problem = MandateRules.dateProblem(validFrom: validFrom, validUntil: validUntil, today: today) {
+            errors[problem == .startsInPast ? "validFrom" : "validUntil"] = t("mandate.error.\(problem.rawValue)",
+                                                                              ["days": String(MandateRules.longestValidity)])
         }
         guard errors.isEmpty, let principalID, let proxyID, let relationship, let email, let validFrom, let validUntil else {
             throw FormErrors(fields: errors)
@@ -182,10 +182,20 @@ struct MandateService {
     func accept(_ mandate: Mandate, idNumber: String?) async throws {
         let account = try request.requireAccount()
         guard mandate.status == .invited else { throw AppError(status: .conflict, key: "mandate.error.not_invited") }
+        let mandateID = try mandate.requireID()
+        // Counted before the number is compared, per mandate (whoever types), audited when wrong.
+        let key = ThrottleKey("mandate-acceptance", mandateID.uuidString, secrets: request.dependencies.secrets)
+        if let until = try await request.throttles.attempt(key, .mandateAcceptance) {
+            throw request.accounts.blockedError(until: until)
+        }
         let typed = try? ResidentIDNumber(idNumber ?? "", notAfter: now)
         let expected = try request.dependencies.secrets.openText(mandate.proxyIDNumberSealed)
-        guard let typed, typed.value == expected else { throw AppError(status: .unprocessableEntity, key: "mandate.error.id_mismatch") }
-        let mandateID = try mandate.requireID()
+        guard let typed, typed.value == expected else {
+            try await request.audited { _, audit in
+                try await audit.record("mandate.acceptance_refused", "mandate", mandateID.uuidString.lowercased(), ["reason": "id_mismatch"])
+            }
+            throw AppError(status: .unprocessableEntity, key: "mandate.error.id_mismatch")
+        }
         let accountID = try account.requireID()
         let code = PassCode.generate(request.dependencies.random)
         try await answer(mandateID, action: "mandate.accepted", mail: ("mail.mandate.accepted.subject", "mail.mandate.accepted.body")) { fresh in
@@ -193,6 +203,7 @@ struct MandateService {
             fresh.$proxyAccount.id = accountID
             fresh.passCode = code
         }
+        try await request.throttles.clear(key)
     }
 
     func decline(_ mandate: Mandate) async throws {

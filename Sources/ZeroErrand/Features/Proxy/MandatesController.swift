@@ -100,19 +100,29 @@ struct MandatesController: RouteCollection {
                           errors: [String: String], status: HTTPResponseStatus = .ok) async throws -> Response {
         let account = try req.requireAccount()
         guard account.kind == .citizen else { throw AppError(status: .forbidden, key: "mandate.error.citizens_only") }
-        let matters = try await Matter.query(on: req.db).sort(\.$code).all().filter { $0.channels.contains(.proxy) }
+        let matters = try await Matter.query(on: req.db).with(\.$department).sort(\.$code).all().filter { $0.channels.contains(.proxy) }
+        var groups: [MatterGroup] = []
+        for (_, inOffice) in Dictionary(grouping: matters, by: \.$department.id).sorted(by: { $0.value[0].department.code < $1.value[0].department.code }) {
+            let choices = inOffice.map { MatterChoice(code: $0.code, name: $0.name(req.locale), checked: checked.contains($0.code)) }
+            groups.append(MatterGroup(office: inOffice[0].department.name(req.locale), matters: choices, open: choices.contains(where: \.checked)))
+        }
         let cases = try await Case.query(on: req.db).filter(\.$applicant.$id == account.requireID()).with(\.$matter)
             .sort(\.$createdAt, .descending).limit(100).all().filter { $0.matter.channels.contains(.proxy) && !$0.status.isTerminal }
         let page = MandateFormPage(
             action: SiteURL.mandates.path,
-            matters: matters.map { MatterChoice(code: $0.code, name: $0.name(req.locale), checked: checked.contains($0.code)) },
+            matterGroups: groups,
             cases: cases.map { Choice(value: $0.id!.uuidString, label: "\($0.number) · \($0.matter.name(req.locale))",
                                       selected: $0.id?.uuidString == caseID?.uppercased()) },
             relationships: Relationship.allCases.map { Choice(value: $0.rawValue, label: req.t("relationship.\($0.rawValue)"),
                                                              selected: $0.rawValue == values.relationship) },
-            scopeIsCase: caseID != nil, form: values, errors: errors)
+            scopeIsCase: caseID != nil, form: values, errors: errors,
+            errorList: Self.formOrder.compactMap { field in errors[field].map { FormErrorLink(field: field == "matters" ? "matters-label" : field, message: $0) } })
         return try await req.page("mandates/new", page, title: "mandate.new.title", status: status)
     }
+
+    /// The form's fields top to bottom, for the error summary.
+    private static let formOrder = ["principalIDNumber", "proxyName", "proxyIDNumber", "relationship", "proxyEmail", "proxyPhone",
+                                    "matters", "caseID", "validFrom", "validUntil"]
 
     @Sendable func create(req: Request) async throws -> Response {
         let account = try req.requireAccount()
@@ -154,15 +164,22 @@ struct MandatesController: RouteCollection {
         // The full number only for the office, which has a case under the mandate and matches the
         // person at the counter; everyone else sees it masked (the principal reads it once in full,
         // in the exact terms she signs).
-        let proxyID = viewer == .office ? try req.dependencies.secrets.openText(mandate.proxyIDNumberSealed) : mandate.proxyIDMasked
+        // The invitee proves who they are by typing the number: not even the masked one before that.
+        let proxyID = viewer == .office ? try req.dependencies.secrets.openText(mandate.proxyIDNumberSealed)
+            : (viewer == .invitee ? "" : mandate.proxyIDMasked)
         if viewer == .office {
             try await req.audited { _, audit in try await audit.record("mandate.viewed", "mandate", id) }
         }
+        let next = try await nextStep(req, mandate, viewer, effective: effective)
         let page = MandatePage(
-            id: id, viewer: String(describing: viewer), status: req.t("mandate.status.\(effective)"), statusCode: effective,
+            id: id, viewer: String(describing: viewer),
+            // The invitee reads that the answer is theirs, not that "the relative" is awaited.
+            status: req.t(viewer == .invitee && effective == "invited" ? "mandate.status.invited_you" : "mandate.status.\(effective)"),
+            statusCode: effective,
             statusNote: mandate.revokedAt.map { req.t("mandate.revoked_at", ["when": req.showTime($0)]) },
             principal: mandate.principal.displayName, proxyName: mandate.proxyName, proxyID: proxyID,
-            relationship: req.t("relationship.\(mandate.relationship.rawValue)"), scope: scope,
+            relationship: req.t("mandate.relationship_of", ["relationship": req.t("relationship.\(mandate.relationship.rawValue)"),
+                                                            "principal": mandate.principal.displayName]), scope: scope,
             validity: req.t("mandate.validity", ["from": mandate.validFrom, "until": mandate.validUntil]),
             limits: limitTexts(req, mandate),
             terms: viewer == .principal && mandate.status == .draft ? try req.mandates.terms(of: mandate) : nil,
@@ -173,10 +190,33 @@ struct MandatesController: RouteCollection {
             declinePath: viewer == .invitee ? SiteURL.mandateDecline(id: id).path : nil,
             revokePath: viewer == .principal && [.draft, .invited, .accepted].contains(mandate.status) ? SiteURL.mandateRevoke(id: id).path : nil,
             documentPath: mandate.status != .draft ? SiteURL.mandateDocument(id: id).path : nil,
-            passPath: viewer == .holder && mandate.status == .accepted ? SiteURL.mandatePass(id: id).path : nil,
             needsTwoFactor: viewer == .principal && mandate.status == .draft && account.totpSecret == nil,
-            zoneNote: req.t("mandate.dates_zone"), errors: errors)
+            zoneNote: req.t("mandate.dates_zone"), nextStep: next.text, nextLinks: next.links, errors: errors)
         return try await PageRenderer.render("mandates/show", page, title: req.t("mandate.title"), for: req, status: status)
+    }
+
+    /// The step after this one, said to whoever is looking: the principal after signing learns who
+    /// was asked and how; the relative after accepting learns what they may now do.
+    private func nextStep(_ req: Request, _ mandate: Mandate, _ viewer: RecordAccess.MandateViewer,
+                          effective: String) async throws -> (text: String?, links: [Choice]) {
+        let applyLinks = { (key: String) async throws -> [Choice] in
+            if let caseID = mandate.$scopeCase.id {
+                return [Choice(value: SiteURL.caseDetail(id: caseID.uuidString).path, label: req.t("mandate.next.open_case"), selected: false)]
+            }
+            let matters = try await Matter.query(on: req.db).filter(\.$code ~~ mandate.scopeMatters).sort(\.$code).limit(4).all()
+            return matters.map { Choice(value: SiteURL.apply(code: $0.code).path, label: req.t(key, ["matter": $0.name(req.locale)]), selected: false) }
+        }
+        let arguments = ["name": mandate.proxyName, "email": mandate.proxyEmail, "principal": mandate.principal.displayName]
+        switch (viewer, effective) {
+        case (.principal, "invited"): return (req.t("mandate.next.principal_invited", arguments), [])
+        case (.principal, "accepted"): return (req.t("mandate.next.principal_accepted", arguments), try await applyLinks("mandate.next.apply_naming"))
+        case (.holder, "accepted"):
+            var links = try await applyLinks("mandate.next.apply_for")
+            links.append(Choice(value: SiteURL.mandatePass(id: mandate.id!.uuidString.lowercased()).path, label: req.t("pass.title"), selected: false))
+            return (req.t("mandate.next.holder_accepted", arguments), links)
+        case (.holder, "revoked"), (.holder, "expired"): return (req.t("mandate.next.holder_ended", arguments), [])
+        default: return (nil, [])
+        }
     }
 
     private func limitTexts(_ req: Request, _ mandate: Mandate) -> [String] {
@@ -300,14 +340,20 @@ struct MandatesController: RouteCollection {
         let now = req.now
         let actorID = req.currentAccount?.id
         let chosen = mandateID
+        let outbox = req.application.outbox
+        let config = req.dependencies.config
         try await req.audited { db, audit in
-            guard let fresh = try await Case.find(caseID, on: db) else { throw AppError.notFound }
+            guard let fresh = try await Case.query(on: db).filter(\.$id == caseID).with(\.$applicant).first() else { throw AppError.notFound }
+            let before = fresh.$mandate.id
             fresh.$mandate.id = chosen
             fresh.updatedAt = now
             try await fresh.update(on: db)
             try await CaseEvent(caseID: caseID, at: now, actorID: actorID, kind: .action,
                                 name: chosen == nil ? "mandate_removed" : "mandate_named", statusAfter: nil).create(on: db)
             try await audit.record("case.mandate_named", "case", caseID.uuidString.lowercased(), ["mandate": chosen?.uuidString.lowercased() ?? ""])
+            if chosen != nil, chosen != before {
+                try await CaseNotifier.notifyProxy(of: fresh, key: "notification.case.named", on: db, outbox: outbox, config: config, now: now)
+            }
         }
         return req.redirect(to: .caseDetail(id: caseID.uuidString))
     }

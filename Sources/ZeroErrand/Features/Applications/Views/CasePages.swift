@@ -25,8 +25,16 @@ struct ApplyPage: Encodable {
     let nextStepText: String?
     /// Whom to apply for, when a power of attorney is involved.
     var mandates: [Choice] = []
+    /// The yes/no questions that decide conditional materials.
+    var questions: [ConditionQuestion] = []
     var details = ""
     var errors: [String: String] = [:]
+}
+
+struct ConditionQuestion: Encodable {
+    let name: String
+    let text: String
+    let checked: Bool
 }
 
 struct TimelineLine: Encodable {
@@ -51,8 +59,12 @@ struct MaterialSlot: Encodable {
     let index: Int
     let name: String
     let description: String
+    /// When it applies ("only when a relative applies for you"), for a conditional material.
+    let condition: String?
     let canSupplyLater: Bool
     let acceptedAsMissing: Bool
+    /// The case's signed power of attorney is this material: nothing to upload.
+    let providedByMandate: Bool
     /// Open while drafting or supplying, or for a material accepted as "supply later".
     let canUpload: Bool
     let documents: [DocumentLine]

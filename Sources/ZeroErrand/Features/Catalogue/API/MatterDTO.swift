@@ -15,7 +15,13 @@ struct LocalizedText: Content, Equatable {
 struct MatterDTO: Content {
     struct DepartmentRef: Content { let code: String; let name: LocalizedText; let timeZone: String }
     struct Fee: Content { let amountCNY: String; let note: LocalizedText }
-    struct Material: Content { let name: LocalizedText; let description: LocalizedText; let canSupplyLater: Bool }
+    struct Material: Content {
+        let name: LocalizedText; let description: LocalizedText; let canSupplyLater: Bool
+        /// Required only when this holds for the application; absent when always required.
+        let onlyIf: MaterialCondition?
+        /// The case's signed power of attorney on the platform is this material.
+        let providedByMandate: Bool
+    }
 
     let code: String
     let area: MatterArea
@@ -45,7 +51,8 @@ struct MatterDTO: Content {
                   note: LocalizedText(zhHans: matter.feeNoteZh, en: matter.feeNoteEn))
         materials = matter.materials.map {
             Material(name: LocalizedText(zhHans: $0.nameZh, en: $0.nameEn),
-                     description: LocalizedText(zhHans: $0.descriptionZh, en: $0.descriptionEn), canSupplyLater: $0.canSupplyLater)
+                     description: LocalizedText(zhHans: $0.descriptionZh, en: $0.descriptionEn), canSupplyLater: $0.canSupplyLater,
+                     onlyIf: $0.condition, providedByMandate: $0.providedByMandate)
         }
     }
 }

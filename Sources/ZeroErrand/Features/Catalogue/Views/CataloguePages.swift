@@ -29,6 +29,8 @@ struct MaterialView: Encodable {
     let name: String
     let description: String
     let canSupplyLater: Bool
+    /// When it is needed, for a conditional material ("only if you married abroad").
+    let condition: String?
 }
 
 struct MatterPage: Encodable {
@@ -44,6 +46,8 @@ struct MatterPage: Encodable {
     let fee: String
     let feeNote: String
     let materials: [MaterialView]
+    /// How it can be done, for the person looking.
+    let ways: [WayView]
     let editPath: String?
 }
 

@@ -23,14 +23,30 @@ struct MatterChoice: Encodable {
     let checked: Bool
 }
 
+/// The matters of one office, so ~90 checkboxes read as a short list of offices.
+struct MatterGroup: Encodable {
+    let office: String
+    let matters: [MatterChoice]
+    /// Open when one of its matters is chosen.
+    let open: Bool
+}
+
+/// One line of the error summary at the top of a form: the message, and the field it is about.
+struct FormErrorLink: Encodable {
+    let field: String
+    let message: String
+}
+
 struct MandateFormPage: Encodable {
     let action: String
-    let matters: [MatterChoice]
+    let matterGroups: [MatterGroup]
     let cases: [Choice]
     let relationships: [Choice]
     let scopeIsCase: Bool
     let form: MandateFormValues
     let errors: [String: String]
+    /// The same errors in the form's order, linked to their fields.
+    let errorList: [FormErrorLink]
 }
 
 struct MandateFormValues: Encodable {
@@ -71,9 +87,11 @@ struct MandatePage: Encodable {
     let declinePath: String?
     let revokePath: String?
     let documentPath: String?
-    let passPath: String?
     let needsTwoFactor: Bool
     let zoneNote: String
+    /// What happens now, for this viewer at this stage (after signing, accepting, or the end).
+    let nextStep: String?
+    let nextLinks: [Choice]
     let errors: [String: String]
 }
 
