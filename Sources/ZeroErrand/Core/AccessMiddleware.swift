@@ -28,10 +28,13 @@ struct Require: AsyncMiddleware {
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
-        response.headers.replaceOrAdd(name: "Content-Security-Policy", value:
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+        // A response that set its own (a document shown inline, sandboxed) keeps it.
+        if !response.headers.contains(name: "Content-Security-Policy") {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value:
+                "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+        }
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        if !response.headers.contains(name: "X-Frame-Options") { response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY") }
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         // Camera and microphone only where the call happens; nothing else a page could ask for.
         let media = Self.isVideoRoom(request.url.path) ? "(self)" : "()"

@@ -217,7 +217,10 @@ struct MandateTests {
             #expect(try await Case.query(on: app.db).filter(\.$applicant.$id == world.base.citizenAccount.id!).count() == 2)
             let list = try await world.relative.get("/mandates")
             #expect(list.body.contains(try #require(try await Case.find(inScope, on: app.db)?.number)) && !list.body.contains(otherNumber))
-            #expect(try await world.relative.get("/cases").body.contains(otherNumber) == false)
+            // The relative's own list shows the case they handle, under whose name, and not the other one.
+            let handled = try await world.relative.get("/cases").body
+            #expect(handled.contains(try #require(try await Case.find(inScope, on: app.db)?.number)) && !handled.contains(otherNumber))
+            #expect(handled.contains(world.base.citizenAccount.displayName.htmlEscaped()))
             // Collecting is not granted: the counter refuses it even for a result waiting there.
             let record = try #require(try await Case.find(inScope, on: app.db))
             record.status = .resultIssued

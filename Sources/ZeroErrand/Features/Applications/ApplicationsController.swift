@@ -27,7 +27,26 @@ struct ApplicationsController: RouteCollection {
                     status: req.t("case_status.\(record.status.rawValue)"), statusCode: record.status.rawValue,
                     updated: req.showTime(record.updatedAt), due: record.dueOn, overdue: false, assignee: nil)
         }
-        return try await req.page("cases/mine", rows, title: "cases.mine.title")
+        return try await req.page("cases/mine", MyCasesPage(own: rows, forOthers: try await casesHandledForOthers(req)), title: "cases.mine.title")
+    }
+
+    /// Cases a relative works under a power of attorney in force today: their list would otherwise
+    /// say "nothing yet" while they handle someone's application.
+    private func casesHandledForOthers(_ req: Request) async throws -> [ProxyCaseRow] {
+        let actor = try req.requireAccount().actor
+        let today = CivilDay(req.now, in: Mandate.zone)
+        let mandates = try await Mandate.query(on: req.db).filter(\.$proxyAccount.$id == actor.accountID).filter(\.$status == .accepted).all()
+        guard !mandates.isEmpty else { return [] }
+        let cases = try await Case.query(on: req.db).filter(\.$mandate.$id ~~ mandates.compactMap(\.id))
+            .with(\.$matter).with(\.$applicant).with(\.$mandate).sort(\.$updatedAt, .descending).limit(200).all()
+        return cases.filter { record in
+            record.mandate.map { RecordAccess.proxyRefusal(actor, $0.proxyFacts, for: record.accessFacts, action: .view,
+                                                          matterCode: record.matter.code, caseID: record.id, today: today) == nil } ?? false
+        }.map { record in
+            ProxyCaseRow(path: SiteURL.caseDetail(id: record.id!.uuidString).path, number: record.number, matter: record.matter.name(req.locale),
+                         principal: record.applicant.displayName, status: req.t("case_status.\(record.status.rawValue)"),
+                         statusCode: record.status.rawValue, updated: req.showTime(record.updatedAt))
+        }
     }
 
     // MARK: Applying

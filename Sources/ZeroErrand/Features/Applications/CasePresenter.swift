@@ -48,7 +48,8 @@ struct CasePresenter {
         let line = { (document: CaseDocument) in
             DocumentLine(name: document.originalName, path: documentPath(document), kind: document.kind.rawValue.uppercased(),
                          size: Self.size(document.size),
-                         uploaded: request.showTime(document.createdAt, in: zone), sha256: document.sha256)
+                         uploaded: request.showTime(document.createdAt, in: zone), sha256: document.sha256,
+                         previewPath: role == .office ? documentPath(document) + "?inline=1" : nil)
         }
         // Only the materials that apply to this application (its answers and its mandate).
         let plan = record.materialPlan
@@ -112,9 +113,31 @@ struct CasePresenter {
             assignPath: role == .office ? SiteURL.officeCaseAssignee(id: id).path : nil,
             colleagues: colleagues,
             applicant: role == .office ? record.applicant.displayName : nil,
+            applicantCard: role == .office ? try await applicantCard() : nil,
             video: try await videoPanel(id: id),
             mandate: try await mandatePanel(id: id),
             errors: errors)
+    }
+
+    /// What an official needs to know of the applicant: contact, identity level and how it was
+    /// reached (the office and day of a video check), and their local time.
+    private func applicantCard() async throws -> ApplicantCard {
+        let applicant = record.applicant
+        let level = applicant.identityLevel
+        let how: String
+        switch level {
+        case .videoVerified?:
+            var office: Department?
+            if let departmentID = applicant.identityVerifiedDepartment { office = try await Department.find(departmentID, on: request.db) }
+            how = request.t("case.identity.how.video", ["office": office?.name(locale) ?? "-",
+                                                         "when": applicant.identityVerifiedAt.map { request.showTime($0, in: zone) } ?? "-"])
+        case .twoFactor?: how = request.t("case.identity.how.two_factor")
+        case .emailConfirmed?: how = request.t("case.identity.how.email")
+        case nil: how = request.t("identity.none")
+        }
+        let theirZone = TimeZone(identifier: applicant.timeZone) ?? .gmt
+        return ApplicantCard(email: applicant.email, identity: level.map { request.t("identity.level\($0.rawValue)") } ?? request.t("identity.none"),
+                             howReached: how, localTime: TimeDisplay.format(request.now, in: theirZone))
     }
 
     /// Where the case's video step stands, and where to go for it.

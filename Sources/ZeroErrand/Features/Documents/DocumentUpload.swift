@@ -95,7 +95,11 @@ enum DocumentUpload {
 
     /// Sends a stored file as an attachment, decrypted piece by piece as it goes out (never whole
     /// in memory); a file whose bytes do not match the recorded hash ends in an error, never complete.
-    static func send(_ document: CaseDocument, for req: Request) throws -> Response {
+    /// `inline`: shown in the official's case page (an image, or a PDF in the browser's viewer in a
+    /// frame) rather than downloaded. The framed document is sandboxed by its own response header:
+    /// Chromium refuses to show a PDF in an `<iframe sandbox>`, but shows one served with
+    /// `Content-Security-Policy: sandbox`, which gives it an opaque origin and no scripts of ours.
+    static func send(_ document: CaseDocument, for req: Request, inline: Bool = false) throws -> Response {
         let body = try req.dependencies.documents.responseBody(storageName: document.storageName, wrappedKey: document.wrappedKey,
                                                                expectedSHA256: document.sha256, size: Int(document.size), logger: req.logger)
         let response = Response(status: .ok, body: body)
@@ -106,7 +110,11 @@ enum DocumentUpload {
         let name = (stem.isEmpty ? document.originalName : stem) + "." + document.kind.fileExtension
         let ascii = name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" ? String($0) : "_" }.joined()
         let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "\(inline ? "inline" : "attachment"); filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)")
+        if inline {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "sandbox; default-src 'none'; frame-ancestors 'self'")
+            response.headers.replaceOrAdd(name: "X-Frame-Options", value: "SAMEORIGIN")
+        }
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

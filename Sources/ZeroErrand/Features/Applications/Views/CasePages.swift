@@ -14,6 +14,22 @@ struct CaseRow: Encodable {
     let assignee: String?
 }
 
+struct MyCasesPage: Encodable {
+    let own: [CaseRow]
+    /// Applications this person handles for a relative abroad, under a power of attorney.
+    let forOthers: [ProxyCaseRow]
+}
+
+struct ProxyCaseRow: Encodable {
+    let path: String
+    let number: String
+    let matter: String
+    let principal: String
+    let status: String
+    let statusCode: String
+    let updated: String
+}
+
 struct ApplyPage: Encodable {
     let matterName: String
     let matterPath: String
@@ -53,6 +69,8 @@ struct DocumentLine: Encodable {
     let size: String
     let uploaded: String
     let sha256: String
+    /// For the office: the same document shown in the page (image, or PDF in a sandboxed frame).
+    let previewPath: String?
 }
 
 struct MaterialSlot: Encodable {
@@ -120,10 +138,20 @@ struct CasePage: Encodable {
     let assignPath: String?
     let colleagues: [Choice]
     let applicant: String?
+    /// For the office: who the applicant is and how sure the platform is of it, and their clock.
+    let applicantCard: ApplicantCard?
     /// The video step, for matters done by video.
     let video: VideoPanel?
     let mandate: MandatePanel?
     var errors: [String: String] = [:]
+}
+
+struct ApplicantCard: Encodable {
+    let email: String
+    let identity: String
+    let howReached: String
+    /// The applicant's time now, in their zone (named): whether a call now would reach them awake.
+    let localTime: String
 }
 
 struct VideoPanel: Encodable {
