@@ -67,13 +67,8 @@ return {view: view, page: page, scrollers: scrollers, unlabelled: unlabelled,
 
 
 def phone(browser_factory):
-    """A browser with a phone's viewport. (A headless Chromium window is never narrower than 500
-    pixels, so the viewport is emulated; phones draw no scroll bars beside the page.)"""
-    driver = browser_factory("zh-CN")
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 2, "mobile": False})
-    driver.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})
-    return driver
+    """A browser with a phone's viewport (emulated: see conftest.emulate_phone)."""
+    return browser_factory("zh-CN", width=WIDTH, height=HEIGHT)
 
 
 def check_pages(driver, base, who, paths, language, problems):

@@ -154,6 +154,19 @@ struct MandateTests {
         }
     }
 
+    @Test("Declining ends the invitation, lands on the relative's list, and the citizen is told")
+    func decline() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await ProxyWorld.make(app, clock)
+            let id = try await world.signed()
+            let declined = try await world.relative.post("/mandates/\(id)/refusal")
+            #expect(declined.status == .seeOther && declined.location == "/mandates")
+            #expect(try await Mandate.find(id, on: app.db)?.status == .declined)
+            #expect(try await Inbox.latest(app, to: world.base.citizenAccount.email, subject: "declined").text.contains("/mandates/\(id.uuidString.lowercased())"))
+            #expect(try await world.relative.get("/mandates/\(id)").status == .notFound)
+        }
+    }
+
     @Test("A mistyped ID number is refused naming the check character, and nothing is saved")
     func badIDNumber() async throws {
         try await withTestApp { (app, clock) async throws in

@@ -25,6 +25,7 @@ enum OfficeNotifier {
             try await notification.create(on: db)
             try await outbox.enqueue(to: staff, subjectKey: "mail.office.subject", bodyKey: "mail.office.body",
                                      arguments: ["name": staff.displayName, "number": record.number,
+                                                 "event": translator.text("mail.event.\(key.split(separator: ".").last ?? "")", staff.appLocale),
                                                  "text": translator.text(key, staff.appLocale, ["number": record.number]),
                                                  "link": SiteURL.officeCase(id: caseID.uuidString).absolute(config)], on: db)
         }

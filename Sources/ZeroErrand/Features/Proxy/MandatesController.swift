@@ -226,11 +226,12 @@ struct MandatesController: RouteCollection {
     }
 
     /// Runs a change; a refusal shows the mandate page again with the reason.
+    /// `then`: where to go after success; by default the mandate's own page.
     private func onMandatePage(_ req: Request, _ mandate: Mandate, _ viewer: RecordAccess.MandateViewer, field: String,
-                               _ body: () async throws -> Void) async throws -> Response {
+                               then: SiteURL? = nil, _ body: () async throws -> Void) async throws -> Response {
         do {
             try await body()
-            return req.redirect(to: .mandate(id: mandate.id!.uuidString.lowercased()))
+            return req.redirect(to: then ?? .mandate(id: mandate.id!.uuidString.lowercased()))
         } catch let error as AppError where error.status != .notFound {
             guard let fresh = try await Mandate.query(on: req.db).filter(\.$id == mandate.requireID()).with(\.$principal).first() else { throw error }
             return try await showPage(req, fresh, viewer, errors: [field: req.t(error.key, error.arguments)], status: error.status)
@@ -262,7 +263,8 @@ struct MandatesController: RouteCollection {
 
     @Sendable func decline(req: Request) async throws -> Response {
         let (mandate, viewer) = try await MandateAccess.find(req, allowing: [.invitee])
-        return try await onMandatePage(req, mandate, viewer, field: "decline") { try await req.mandates.decline(mandate) }
+        // Declined, the mandate is no longer theirs to see: back to their list, not to a 404.
+        return try await onMandatePage(req, mandate, viewer, field: "decline", then: .mandates) { try await req.mandates.decline(mandate) }
     }
 
     @Sendable func revoke(req: Request) async throws -> Response {
