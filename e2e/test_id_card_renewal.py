@@ -243,8 +243,9 @@ def test_id_card_renewed_through_a_relative(server, server_data, demo_accounts, 
     citizen.switch_to.alert.accept()
     wait(citizen, EC.staleness_of(old))
     assert citizen.find_element(By.ID, "mandate-status").text == "已撤销"
-    status, _ = http(father, case_url)
-    assert status == 404
+    # He is told why the case is closed to him, and sees nothing of it.
+    status, body = http(father, case_url)
+    assert status == 403 and (b"revoked or has expired" in body or "已被撤销或已过期".encode() in body)
     mail_with(mail_dir, father_email, "revoked the power of attorney")
     officer.get(pass_url)
     assert officer.find_element(By.ID, "pass-verdict").get_attribute("data-verdict") == "revoked"

@@ -84,6 +84,31 @@ struct MatterWaysTests {
         }
     }
 
+    @Test("Over the API the same answers decide the materials; a claim to apply through a relative is ignored")
+    func conditionsOverTheAPI() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            _ = try await addMarriageMaterial(world)
+            var token = ""
+            try await app.testing().test(.POST, "/api/v1/sessions", beforeRequest: { request in
+                try request.content.encode(["email": world.citizenAccount.email, "password": TestAccounts.password,
+                                            "code": TOTP(secret: CaseWorld.citizenSecret).code(at: clock.now.addingTimeInterval(30))], as: .json)
+            }, afterResponse: { response in token = (try? response.content.get(String.self, at: "token")) ?? "" })
+            struct NewCase: Encodable { let matter: String; let details: String; let conditions: [String] }
+            var caseID: UUID?
+            try await app.testing().test(.POST, "/api/v1/cases", beforeRequest: { request in
+                request.headers.bearerAuthorization = BearerAuthorization(token: token)
+                try request.content.encode(NewCase(matter: world.matter.code, details: "户籍证明", conditions: ["married_abroad", "through_relative"]),
+                                           as: .json)
+            }, afterResponse: { response in
+                #expect(response.status == .created)
+                caseID = try? response.content.get(UUID.self, at: "id")
+            })
+            let record = try #require(try await Case.find(try #require(caseID), on: app.db))
+            #expect(record.materialConditions == ["married_abroad"])
+        }
+    }
+
     @Test("Mail names the event and the case, carries its facts in the recipient's language and zone, and confirms a submission")
     func mailSaysWhatChanged() async throws {
         try await withTestApp { (app, clock) async throws in

@@ -27,6 +27,8 @@ struct CaseAPIController: RouteCollection {
     struct NewCase: Content {
         var matter: String
         var details: String
+        /// The conditions that hold for this application (the questions the apply form asks).
+        var conditions: [MaterialCondition]?
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -38,7 +40,10 @@ struct CaseAPIController: RouteCollection {
         if let refusal = req.cases.applyRefusal(for: account, to: matter) { throw refusal.error }
         let details = input.details.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !details.isEmpty, details.count <= 4000 else { throw AppError(status: .unprocessableEntity, key: "apply.details_required") }
-        let record = try await req.cases.createDraft(matter: matter, applicant: account, details: details)
+        // Only the questions this matter asks count; "through a relative" follows from a mandate, never from a claim.
+        let asked = MaterialPlan.questions(matter.materials.map(\.requirement))
+        let record = try await req.cases.createDraft(matter: matter, applicant: account, details: details,
+                                                     conditions: asked.filter { (input.conditions ?? []).contains($0) })
         record.$matter.value = matter
         record.$department.value = matter.department
         return try await CaseDTO(record, documents: []).encodeResponse(status: .created, for: req)
