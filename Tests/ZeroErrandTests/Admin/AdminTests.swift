@@ -116,7 +116,9 @@ struct AdminTests {
             for (index, material) in matter.materials.enumerated() {
                 pairs += [("materials[\(index)][nameZh]", material.nameZh), ("materials[\(index)][nameEn]", material.nameEn),
                           ("materials[\(index)][descriptionZh]", material.descriptionZh),
-                          ("materials[\(index)][descriptionEn]", material.descriptionEn)]
+                          ("materials[\(index)][descriptionEn]", material.descriptionEn),
+                          ("materials[\(index)][condition]", material.condition?.rawValue ?? "")]
+                if material.providedByMandate { pairs.append(("materials[\(index)][providedByMandate]", "true")) }
             }
             let saved = try await admin.post("/admin/matters/\(matter.code)", pairs: pairs)
             #expect(saved.status == .seeOther)
@@ -124,6 +126,10 @@ struct AdminTests {
             #expect(edited.nameEn == "Renewal of an expired ID card (edited)")
             #expect(edited.feeFen == 2550 && edited.timeLimitDays == 15 && edited.channels == [.proxy, .video])
             #expect(edited.materials.allSatisfy { !$0.canSupplyLater })
+            // What decides when each material is needed survives the edit, as the form showed it.
+            #expect(edited.materials.map(\.condition) == matter.materials.map(\.condition))
+            #expect(edited.materials.map(\.providedByMandate) == matter.materials.map(\.providedByMandate))
+            #expect(matter.materials.contains { $0.condition != nil })
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "matter.updated").filter(\.$objectID == matter.code).count() == 1)
 
             let files = try CatalogueFiles.load(from: TestEnvironment.packageRoot + "Resources/Catalogue/")

@@ -34,8 +34,8 @@ struct MatterAdminController: RouteCollection {
         values.feeNoteZh = matter.feeNoteZh
         values.feeNoteEn = matter.feeNoteEn
         values.materials = matter.materials.map {
-            MaterialFormValues(nameZh: $0.nameZh, nameEn: $0.nameEn, descriptionZh: $0.descriptionZh,
-                               descriptionEn: $0.descriptionEn, canSupplyLater: $0.canSupplyLater)
+            MaterialFormValues(nameZh: $0.nameZh, nameEn: $0.nameEn, descriptionZh: $0.descriptionZh, descriptionEn: $0.descriptionEn,
+                               canSupplyLater: $0.canSupplyLater, condition: $0.condition?.rawValue ?? "", providedByMandate: $0.providedByMandate)
         }
         return try await render(req, FormPage(values: values), area: matter.area, departmentID: matter.$department.id,
                                 channels: matter.channels, level: matter.identityLevel)
@@ -81,6 +81,7 @@ struct MatterAdminController: RouteCollection {
             if texts.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.count > 500 }) {
                 errors["materials"] = req.t("matter.material_incomplete", ["number": String(index + 1)])
             }
+            if !material.condition.isEmpty && MaterialCondition(rawValue: material.condition) == nil { errors["materials"] = req.t("field.invalid_choice") }
         }
         guard errors.isEmpty, let area, let departmentID, let level, let days, let fee else {
             return try await render(req, FormPage(values: values, errors: errors), area: area, departmentID: departmentID,
@@ -105,7 +106,8 @@ struct MatterAdminController: RouteCollection {
         matter.materials = materials.map {
             Matter.Material(nameZh: $0.nameZh.trimmingCharacters(in: .whitespaces), nameEn: $0.nameEn.trimmingCharacters(in: .whitespaces),
                             descriptionZh: $0.descriptionZh.trimmingCharacters(in: .whitespaces),
-                            descriptionEn: $0.descriptionEn.trimmingCharacters(in: .whitespaces), canSupplyLater: $0.canSupplyLater)
+                            descriptionEn: $0.descriptionEn.trimmingCharacters(in: .whitespaces), canSupplyLater: $0.canSupplyLater,
+                            condition: MaterialCondition(rawValue: $0.condition), providedByMandate: $0.providedByMandate)
         }
         matter.refreshSearchText()
         matter.editedAt = req.now
@@ -127,6 +129,8 @@ struct MatterAdminController: RouteCollection {
         form.values.identityLevels = IdentityLevel.allCases.map {
             Choice(value: String($0.rawValue), label: req.t("identity.level\($0.rawValue)"), selected: $0 == level)
         }
+        form.values.conditions = [Choice(value: "", label: req.t("matter.form.always_required"), selected: false)]
+            + MaterialCondition.allCases.map { Choice(value: $0.rawValue, label: req.t("material_condition.\($0.rawValue).badge"), selected: false) }
         // One empty row for adding a material.
         form.values.materials.append(MaterialFormValues())
         return try await req.page("admin/matter-form", form, title: "matter.edit_title", status: status)
