@@ -75,5 +75,9 @@ def test_night_hours_are_one_keyboard_press_away_on_a_phone(browser_factory, mai
         assert "Europe/Madrid" in citizen.find_element(By.ID, "current-appointment").text
         fits_the_screen(citizen)
 
+        # The office sees the appointment on the citizen's clock too, and its hours on theirs.
+        staff.get(base + "/office/video")
+        office = staff.find_element(By.TAG_NAME, "main").text
+        assert "Europe/Madrid" in office and "杨辉" in office
     finally:
         stop_server(app)

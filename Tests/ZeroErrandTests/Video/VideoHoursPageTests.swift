@@ -118,4 +118,119 @@ struct VideoHoursPageTests {
             #expect(page.contains("办理部门时间： 2027-03-24 09:00 (Asia/Shanghai, UTC+08:00)"))
         }
     }
+
+    @Test("Staff see published hours on their applicants' clocks, across Madrid's clock change, and are warned about days beyond the booking window")
+    func staffHours() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await Self.madridWorld(app, clock)
+            _ = try await world.base.submittedCase()
+            let (_, otherCase) = try await world.anotherCitizen("angeleno")
+            let angeleno = try #require(try await Case.query(on: app.db).filter(\.$id == otherCase).with(\.$applicant).first()).applicant
+            try await Self.settle(angeleno, zone: "America/Los_Angeles", locale: .en, on: app.db)
+
+            let before = try await world.clerk.get("/office/video").body
+            #expect(before.contains("live in these time zones (people): America/Los_Angeles (1), Europe/Madrid (1)."))
+            #expect(before.contains("Citizens can book at most 60 days ahead: today until 2027-05-21 08:00 (Asia/Shanghai, UTC+08:00)."))
+
+            // Checked first, not yet published.
+            let preview = try await world.publish(weekdays: Array(1...7), from: "09:00", to: "12:00", firstDay: "2027-03-22", lastDay: "2027-04-04",
+                                                  intent: "preview")
+            #expect(preview.status == .ok)
+            #expect(preview.body.contains("Not published yet:"))
+            #expect(preview.body.contains("09:00–12:00 Asia/Shanghai = 02:00–05:00 Europe/Madrid (night), 2027-03-22 to 2027-03-27"))
+            #expect(try await VideoAvailability.query(on: app.db).count() == 0)
+
+            let published = try await world.publish(weekdays: Array(1...7), from: "09:00", to: "12:00", firstDay: "2027-03-22", lastDay: "2027-04-04")
+            #expect(published.status == .seeOther)
+            let page = try await world.clerk.get(try #require(published.location)).body
+            #expect(page.contains("Your hours are published:"))
+            #expect(page.contains("09:00–12:00 Asia/Shanghai = 02:00–05:00 Europe/Madrid (night), 2027-03-22 to 2027-03-27"))
+            #expect(page.contains("09:00–12:00 Asia/Shanghai = 03:00–06:00 Europe/Madrid (night), 2027-03-28 to 2027-04-04"))
+            #expect(page.contains("09:00–12:00 Asia/Shanghai = 18:00–21:00 the day before America/Los_Angeles (daytime)"))
+            #expect(!page.contains("not offered yet"))
+
+            // Hours reaching past the 60-day window: published, with a warning naming the first day not offered.
+            let far = try await world.publish(weekdays: [1, 2, 3, 4, 5], from: "14:00", to: "15:00", firstDay: "2027-05-10", lastDay: "2027-06-10")
+            let warned = try await world.clerk.get(try #require(far.location)).body
+            #expect(warned.contains("Citizens can book at most 60 days ahead, so today only until 2027-05-21 08:00 (Asia/Shanghai, UTC+08:00). The hours from 2027-05-21 on are published but not offered yet"))
+            #expect(try await VideoAvailability.query(on: app.db).count() == 2)
+
+            // In Chinese.
+            try await Self.settle(world.base.clerkAccount, zone: "Asia/Shanghai", locale: .zhHans, on: app.db)
+            let chinese = try await world.clerk.get("/office/video").body
+            #expect(chinese.contains("09:00–12:00 Asia/Shanghai = 02:00–05:00 Europe/Madrid（夜间），2027-03-22 至 2027-03-27"))
+            #expect(chinese.contains("09:00–12:00 Asia/Shanghai = 前一天 18:00–21:00 America/Los_Angeles（白天）"))
+            #expect(chinese.contains("公民最多可提前 60 天预约，今天只能约到 2027-05-21 08:00 (Asia/Shanghai, UTC+08:00)。自 2027-05-21 起的时段已发布，但暂不开放预约"))
+        }
+    }
+
+    @Test("The official's pages and mails read as an appointment with the citizen, the citizen's own time beside the office's, in both languages")
+    func officialSide() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await Self.madridWorld(app, clock)
+            try await Self.officeHours(world)
+            let caseID = try await world.base.submittedCase()
+            let record = try #require(try await Case.find(caseID, on: app.db))
+            let name = world.base.citizenAccount.displayName
+            #expect(try await world.book(caseID, at: VideoWorld.utc("2027-03-24T01:00:00Z")).status == .seeOther)
+            let session = try await world.activeSession(caseID)
+            let madrid = "2027-03-24 02:00 (Europe/Madrid, UTC+01:00)", wenzhou = "2027-03-24 09:00 (Asia/Shanghai, UTC+08:00)"
+
+            let official = try await Inbox.latest(app, to: world.base.clerkAccount.email)
+            #expect(official.subject == "Video appointment with \(name) for \(record.number): booked")
+            #expect(official.text.hasPrefix("Video appointment with \(name) for "))
+            #expect(official.text.contains("Office time: \(wenzhou)\nApplicant's time: \(madrid)"))
+            #expect(!official.text.contains("Your video appointment") && !official.text.contains("Your time"))
+            #expect(official.calendar?.contains("SUMMARY:Video appointment with \(name): \(record.number)") == true)
+            let citizen = try await Inbox.latest(app, to: world.base.citizenAccount.email)
+            #expect(citizen.subject == "Video appointment booked: \(record.number)")
+            #expect(citizen.text.contains("Your time: \(madrid)\nOffice time: \(wenzhou)"))
+
+            // The office's pages: office time first, the applicant's own time beside it.
+            #expect(try await world.clerk.get("/office/video").body.contains("With \(name), at their time \(madrid)"))
+            let casePage = Self.unescaped(try await world.clerk.get("/office/cases/\(caseID)").body)
+            #expect(casePage.contains("Video appointment booked for \(wenzhou) (the applicant's time: \(madrid))."))
+            let room = Self.unescaped(try await world.clerk.get("/video/\(try session.requireID())").body)
+            #expect(room.contains("\(wenzhou)<br><span class=\"meta\">Applicant's time: \(madrid)"))
+            let citizenRoom = try await world.citizen.get("/video/\(try session.requireID())").body
+            #expect(citizenRoom.contains("\(madrid)<br><span class=\"meta\">Office time: \(wenzhou)"))
+
+            // A day before, in Chinese for both.
+            try await Self.settle(world.base.clerkAccount, zone: "Asia/Shanghai", locale: .zhHans, on: app.db)
+            try await Self.settle(world.base.citizenAccount, zone: "Europe/Madrid", locale: .zhHans, on: app.db)
+            clock.advance(by: session.startsAt.timeIntervalSince(clock.now) - 23 * 3600)
+            try await VideoReminders.run(app)
+            let reminder = try await Inbox.latest(app, to: world.base.clerkAccount.email)
+            #expect(reminder.subject == "与\(name)的视频预约（\(record.number)）：明天")
+            #expect(reminder.text.contains("办理部门时间：\(wenzhou)\n申请人当地时间：\(madrid)"))
+            let citizenReminder = try await Inbox.latest(app, to: world.base.citizenAccount.email)
+            #expect(citizenReminder.subject == "明天：视频办理 \(record.number)")
+            #expect(citizenReminder.text.contains("您的时间：\(madrid)\n办理部门时间：\(wenzhou)"))
+
+            // The office cancels: the official's mail still names the citizen.
+            clock.advance(by: 60)
+            try await world.base.signInAgain()
+            #expect(try await world.clerk.post("/office/video/\(try session.requireID())/cancel").status == .seeOther)
+            let cancelled = try await Inbox.latest(app, to: world.base.clerkAccount.email)
+            #expect(cancelled.subject == "与\(name)的视频预约（\(record.number)）：已取消")
+            #expect(cancelled.calendar?.contains("METHOD:CANCEL") == true)
+        }
+    }
+
+    @Test("Every reading of hours on another clock has its words in both languages")
+    func shareWords() throws {
+        let translator = try Translator.load(from: TestEnvironment.packageRoot + "Resources/")
+        let shares: [DaytimeHours.Share] = [.day, .partlyNight, .night]
+        for share in shares {
+            for locale in [AppLocale.en, .zhHans] {
+                #expect(translator.text("video.availability.share.\(share.rawValue)", locale, [:]) != "video.availability.share.\(share.rawValue)")
+            }
+        }
+        for kind in ["booked", "reminder_day", "reminder_hour", "cancelled"] {
+            for part in ["subject", "body"] {
+                #expect(try translator.tables[.zhHans]?["video.mail.official.\(kind).\(part)"] != nil)
+                #expect(try translator.tables[.en]?["video.mail.official.\(kind).\(part)"] != nil)
+            }
+        }
+    }
 }
