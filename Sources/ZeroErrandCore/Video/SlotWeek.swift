@@ -36,7 +36,9 @@ public struct SlotWeek: Sendable, Equatable {
     ///     (daytime, or any when `includeNight`), else with any time at all.
     public init(slots: [DateInterval], zone: TimeZone, today: CivilDay, lastDay: CivilDay, wanted: CivilDay?, includeNight: Bool = false) {
         let byDay = Self.byLocalDay(slots, in: zone)
-        let isDaytime = { (slot: DateInterval) in !DaytimeHours.isNight(start: slot.start, end: slot.end, in: zone) }
+        // Each time is classified once; a busy office offers thousands in the booking window.
+        let night = Set(slots.filter { DaytimeHours.isNight(start: $0.start, end: $0.end, in: zone) })
+        let isDaytime = { (slot: DateInterval) in !night.contains(slot) }
         let sundayOfToday = Self.monday(of: today).adding(days: 6)
         let firstDay = byDay.keys.filter { $0 >= today }.min()
         let fallback = firstDay.map { $0 > sundayOfToday ? $0 : today } ?? today
