@@ -46,6 +46,8 @@ struct VideoSlotPicker: Encodable {
     let offerNight: Bool
     let previousWeek: Jump?
     let nextWeek: Jump?
+    /// The week pager's own "next week", left out where the advice above already offers it.
+    let pagerNextWeek: Jump?
     let nextDaytime: Jump?
     let nightShownText: String
     let nightHiddenText: String
@@ -78,6 +80,7 @@ struct VideoSlotPicker: Encodable {
                           current: day.day == week.chosen, closed: day.day < today || day.day > lastDay)
         }
         let sunday = SlotWeek.monday(of: week.chosen).adding(days: 6)
+        let nextWeek = week.nextWeek.map { Jump(day: $0.description, label: req.t("video.booking.next_week")) }
         return VideoSlotPicker(
             weekLabel: req.t("video.booking.week", ["from": SlotWeek.monday(of: week.chosen).description, "to": sunday.description]),
             days: tabs, chosen: week.chosen.description, firstDay: today.description, lastDay: lastDay.description,
@@ -95,7 +98,8 @@ struct VideoSlotPicker: Encodable {
             whatToDo: week.hasDaytime ? nil : advice(week, showNight: showNight, req: req),
             offerNight: !week.hasDaytime && week.hasAny && !showNight,
             previousWeek: week.previousWeek.map { Jump(day: $0.description, label: req.t("video.booking.previous_week")) },
-            nextWeek: week.nextWeek.map { Jump(day: $0.description, label: req.t("video.booking.next_week")) },
+            nextWeek: nextWeek,
+            pagerNextWeek: week.hasDaytime ? nextWeek : nil,
             nextDaytime: week.hasDaytime ? nil : week.nextDaytimeDay.map { Jump(day: $0.description, label: req.t("video.booking.next_daytime", named($0))) },
             nightShownText: req.t("video.booking.night_shown"), nightHiddenText: req.t("video.booking.night_hidden"))
     }
