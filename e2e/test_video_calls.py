@@ -86,8 +86,9 @@ def publish_hours(staff, base, start="00:00"):
 
 
 def book_first_slot(citizen, case_url):
-    """Books the earliest free slot; answers the session id and the slot's instant."""
-    citizen.get(case_url + "/video")
+    """Books the earliest free slot, at night on the citizen's clock or not; answers the session
+    id and the slot's instant."""
+    citizen.get(case_url + "/video?night=1")
     slot = citizen.find_element(By.CSS_SELECTOR, "input[name=start]")
     start = int(slot.get_attribute("value"))
     slot.click()

@@ -102,6 +102,33 @@
     });
   });
 
+  // Video booking: night-hour times are hidden until asked for. The box shows them at once;
+  // without this script the form's button (or a day button) reloads the page with them.
+  var nightBox = document.querySelector("input[data-night-toggle]");
+  if (nightBox) {
+    var nightStatus = document.getElementById(nightBox.getAttribute("data-status"));
+    var showNight = function (show) {
+      document.querySelectorAll("[data-night]").forEach(function (slot) {
+        slot.hidden = !show;
+        // A time that is hidden cannot stay chosen.
+        var radio = slot.querySelector("input[type=radio]");
+        if (!show && radio) { radio.checked = false; }
+      });
+      document.querySelectorAll("[data-night-hidden-note], [data-night-show]").forEach(function (note) { note.hidden = show; });
+      if (nightStatus) { nightStatus.textContent = nightBox.getAttribute(show ? "data-text-shown" : "data-text-hidden"); }
+    };
+    nightBox.addEventListener("change", function () { showNight(nightBox.checked); });
+    document.querySelectorAll("[data-night-show]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
+        nightBox.checked = true;
+        showNight(true);
+        var first = document.querySelector("[data-night] input[type=radio]");
+        (first || nightBox).focus();
+      });
+    });
+  }
+
   // A print button for recovery codes, shown only where printing is possible.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     if (typeof window.print !== "function") { return; }

@@ -4,7 +4,7 @@ import Vapor
 extension Request {
     /// The zone times are shown in: the account's own zone, else UTC (named either way).
     var viewerTimeZone: TimeZone {
-        currentAccount.flatMap { TimeZone(identifier: $0.timeZone) } ?? TimeZone(identifier: "UTC")!
+        currentAccount?.zone ?? TimeZone(identifier: "UTC")!
     }
 
     /// "2026-11-30 09:15 (Europe/Paris, UTC+01:00)": the zone is always named.

@@ -19,8 +19,10 @@ struct VideoBookingTests {
             #expect(page.status == .ok)
             #expect(page.body.contains("2026-10-23 03:00 (Europe/Paris, UTC+02:00)"))
             #expect(page.body.contains("2026-10-23 09:00 (Asia/Shanghai, UTC+08:00)"))
-            #expect(page.body.contains("2026-10-26 02:00 (Europe/Paris, UTC+01:00)"))
-            #expect(page.body.contains("2026-10-26 09:00 (Asia/Shanghai, UTC+08:00)"))
+            // Monday is in the next week of the citizen's calendar.
+            let monday = try await world.citizen.get("/cases/\(caseID)/video?day=2026-10-26")
+            #expect(monday.body.contains("2026-10-26 02:00 (Europe/Paris, UTC+01:00)"))
+            #expect(monday.body.contains("2026-10-26 09:00 (Asia/Shanghai, UTC+08:00)"))
 
             #expect(try await world.book(caseID, at: VideoWorld.utc("2026-10-26T01:00:00Z")).status == .seeOther)
             let booked = try await world.citizen.get("/cases/\(caseID)/video")
@@ -162,10 +164,11 @@ struct VideoBookingTests {
             let world = try await VideoWorld.make(app, clock, at: VideoWorld.utc("2026-09-21T00:00:00Z"))
             try await world.publish(weekdays: [1, 2, 3, 4, 5], from: "09:00", to: "09:30", firstDay: "2026-09-28", lastDay: "2026-10-09")
             let caseID = try await world.base.submittedCase()
-            let page = try await world.citizen.get("/cases/\(caseID)/video").body
-            for open in ["2026-09-28", "2026-09-30", "2026-10-08", "2026-10-09"] { #expect(page.contains("\(open) 09:00 (Asia/Shanghai"), "\(open)") }
+            // 09:00 in Wenzhou is 03:00 in Paris: each day is asked for with its night hours.
+            func page(_ day: String) async throws -> String { try await world.citizen.get("/cases/\(caseID)/video?day=\(day)&night=1").body }
+            for open in ["2026-09-28", "2026-09-30", "2026-10-08", "2026-10-09"] { #expect(try await page(open).contains("\(open) 09:00 (Asia/Shanghai"), "\(open)") }
             for closed in ["2026-10-01", "2026-10-02", "2026-10-05", "2026-10-06", "2026-10-07"] {
-                #expect(!page.contains("\(closed) 09:00 (Asia/Shanghai"), "\(closed)")
+                #expect(!(try await page(closed).contains("\(closed) 09:00 (Asia/Shanghai")), "\(closed)")
             }
             #expect(try await world.book(caseID, at: VideoWorld.utc("2026-10-05T01:00:00Z")).status == .conflict)
         }

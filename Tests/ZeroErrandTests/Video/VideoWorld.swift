@@ -28,10 +28,10 @@ struct VideoWorld {
     /// Publishes the clerk's hours; answers what the form answered.
     @discardableResult
     func publish(weekdays: [Int], from: String, to: String, slot: Int = 30, firstDay: String, lastDay: String,
-                 as browser: TestBrowser? = nil) async throws -> TestBrowser.Page {
+                 intent: String? = nil, as browser: TestBrowser? = nil) async throws -> TestBrowser.Page {
         try await (browser ?? clerk).post("/office/video/availability", pairs: weekdays.map { ("weekdays[]", String($0)) } + [
             ("from", from), ("to", to), ("slot", String(slot)), ("firstDay", firstDay), ("lastDay", lastDay),
-        ])
+        ] + (intent.map { [("intent", $0)] } ?? []))
     }
 
     /// Another citizen, signed in, with a submitted application of their own.

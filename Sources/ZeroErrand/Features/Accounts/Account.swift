@@ -66,4 +66,7 @@ final class Account: Model, @unchecked Sendable {
     }
 
     var appLocale: AppLocale { AppLocale(tag: locale) ?? .zhHans }
+
+    /// The zone the person's times are shown in (UTC, named, if the stored one is unknown).
+    var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")! }
 }

@@ -146,7 +146,10 @@ struct CasePresenter {
         let sessions = try await VideoSession.query(on: request.db).filter(\.$caseRecord.$id == record.requireID())
             .sort(\.$startsAt, .descending).with(\.$participants).all()
         if let booked = sessions.first(where: { $0.status == .booked }) {
-            let status = request.t("video.panel.booked", ["when": request.showTime(booked.startsAt, in: zone)])
+            // The office reads its own time and, beside it, the time on the applicant's clock.
+            let status = role == .applicant ? request.t("video.panel.booked", ["when": request.showTime(booked.startsAt, in: zone)])
+                : request.t("video.panel.booked_office", ["when": request.showTime(booked.startsAt, in: zone),
+                                                          "when_applicant": request.showTime(booked.startsAt, in: record.applicant.zone)])
             if role == .applicant { return VideoPanel(status: status, path: SiteURL.caseVideo(id: id).path, linkLabel: request.t("video.panel.manage")) }
             let invited = booked.participants.contains { $0.$account.id == request.currentAccount?.id }
             return VideoPanel(status: status, path: invited ? SiteURL.videoRoom(id: booked.id!.uuidString.lowercased()).path : SiteURL.officeVideo.path,

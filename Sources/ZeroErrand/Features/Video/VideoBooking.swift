@@ -16,7 +16,7 @@ struct VideoSlot: Sendable, Equatable {
 /// database refuse a second holder should anything write around that.
 enum VideoBooking {
     /// How far ahead slots are offered.
-    static let horizon: TimeInterval = 60 * 24 * 3600
+    static let window = BookingWindow.standard
 
     /// Case states in which the office can still hold the video step.
     static let bookableStatuses: [CaseStatus] = [.submitted, .accepted, .inReview, .resubmitted, .supplementRequested]
@@ -35,9 +35,9 @@ enum VideoBooking {
                           on db: any Database) async throws -> [VideoSlot] {
         let departmentID = try department.requireID()
         let today = CivilDay(now, in: department.zone)
-        // Only the days that can be offered are generated: past days and those beyond the horizon are not.
+        // Only the days that can be offered are generated: past days and those beyond the window are not.
         let first = max(day ?? today, today)
-        let last = day ?? CivilDay(now.addingTimeInterval(horizon), in: department.zone)
+        let last = day ?? window.lastDay(now: now, in: department.zone)
         let rules = try await VideoAvailability.query(on: db).filter(\.$department.$id == departmentID)
             .filter(\.$lastDay >= first.description).filter(\.$firstDay <= last.description).all()
         let taken = try await takenSlotKeys(departmentID: departmentID, now: now, on: db)
@@ -48,7 +48,7 @@ enum VideoBooking {
             rule.lastDay = min(rule.lastDay, last)
             let host = availability.$staff.id
             for start in rule.slotStarts(in: department.zone, closed: calendar.isPublicHoliday)
-            where start < now.addingTimeInterval(horizon) && department.bookingRules.mayBook(slotStart: start, now: now) == nil
+            where window.contains(start, now: now) && department.bookingRules.mayBook(slotStart: start, now: now) == nil
                 && !taken.contains(VideoSession.slotKey(host: host, start: start)) {
                 let hosts = (slots[start]?.hosts ?? []) + [host]
                 slots[start] = VideoSlot(start: start, end: start.addingTimeInterval(TimeInterval(rule.slotMinutes * 60)), hosts: hosts)

@@ -4,8 +4,10 @@ import Vapor
 import ZeroErrandCore
 
 /// The mail a video appointment causes: confirmation, reminders and cancellation, each in the
-/// recipient's language and zone (the office's zone named too), each with an iCalendar part so
-/// a calendar program files the appointment at the right instant.
+/// recipient's language, each with an iCalendar part so a calendar program files the appointment
+/// at the right instant. The citizen reads their own time first and the office's beside it; an
+/// official reads it as an appointment with that citizen, office time first and the citizen's
+/// own time beside it.
 struct VideoInvitations {
     enum Kind: String { case booked, reminderDay = "reminder_day", reminderHour = "reminder_hour", cancelled }
 
@@ -19,27 +21,31 @@ struct VideoInvitations {
         let translator = outbox.app.dependencies.translator
         let officeZone = record.department.zone
         let link = SiteURL.videoRoom(id: sessionID.uuidString.lowercased()).absolute(config)
+        let applicant = participants.first { $0.role == .applicant }?.account
         for participant in participants {
             let account = participant.account
             let locale = account.appLocale
-            let zone = TimeZone(identifier: account.timeZone) ?? TimeZone(identifier: "UTC")!
+            // Officials and the colleagues they invite read the mail from the office's side.
+            let side = participant.role == .applicant ? "" : "official."
             let arguments = [
                 "number": record.number,
                 "matter": record.matter.name(locale),
                 "office": record.department.name(locale),
-                "when": TimeDisplay.format(session.startsAt, in: zone),
+                "when": TimeDisplay.format(session.startsAt, in: account.zone),
                 "when_office": TimeDisplay.format(session.startsAt, in: officeZone),
+                "applicant": applicant?.displayName ?? "",
+                "when_applicant": TimeDisplay.format(session.startsAt, in: applicant?.zone ?? officeZone),
                 "link": link,
             ]
             let event = ICalendarEvent(
                 uid: "video-\(sessionID.uuidString.lowercased())@zeroerrand", sequence: session.sequence,
                 method: kind == .cancelled ? .cancel : .request, start: session.startsAt, end: session.endsAt, stamp: now,
-                summary: translator.text("video.ics.summary", locale, arguments),
-                description: translator.text("video.ics.description", locale, arguments), url: link,
+                summary: translator.text("video.ics.\(side)summary", locale, arguments),
+                description: translator.text("video.ics.\(side)description", locale, arguments), url: link,
                 organizerName: record.department.name(locale), organizerEmail: config.mailFrom.address,
                 attendeeName: account.displayName, attendeeEmail: account.email)
-            try await outbox.enqueue(to: account, subjectKey: "video.mail.\(kind.rawValue).subject",
-                                     bodyKey: "video.mail.\(kind.rawValue).body", arguments: arguments, calendar: event, on: db)
+            try await outbox.enqueue(to: account, subjectKey: "video.mail.\(side)\(kind.rawValue).subject",
+                                     bodyKey: "video.mail.\(side)\(kind.rawValue).body", arguments: arguments, calendar: event, on: db)
         }
     }
 }

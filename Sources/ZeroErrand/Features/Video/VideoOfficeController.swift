@@ -26,6 +26,8 @@ struct VideoOfficeController: RouteCollection {
         var slot: String?
         var firstDay: String?
         var lastDay: String?
+        /// "preview": check the hours and show them on the applicants' clocks, without publishing.
+        var intent: String?
     }
 
     @Sendable func publish(req: Request) async throws -> Response {
@@ -59,16 +61,22 @@ struct VideoOfficeController: RouteCollection {
             let page = try await VideoOfficePage.make(req: req, form: form, errors: errors)
             return try await req.page("video/office", page, title: "video.office.title", status: .unprocessableEntity)
         }
+        if form.intent == "preview" {
+            let page = try await VideoOfficePage.make(req: req, form: form, errors: [:], preview: rule)
+            return try await req.page("video/office", page, title: "video.office.title")
+        }
         let now = req.now
         let staffID = try account.requireID()
-        try await req.audited { db, audit in
+        let published = try await req.audited { db, audit in
             let availability = VideoAvailability(departmentID: departmentID, staffID: staffID, rule: rule, now: now)
             try await availability.create(on: db)
             try await audit.record("video.availability_published", "video_availability", try availability.requireID().uuidString.lowercased(),
                                    ["weekdays": rule.weekdays.sorted().map(String.init).joined(separator: ","),
                                     "hours": "\(form.from ?? "")-\(form.to ?? "")", "days": "\(rule.firstDay)..\(rule.lastDay)"])
+            return try availability.requireID()
         }
-        return req.redirect(to: .officeVideo)
+        // Shown once at the top: the hours on the applicants' clocks, and days not bookable yet.
+        return req.redirect(to: SiteURL.officeVideo.path + "?published=" + published.uuidString.lowercased(), redirectType: .normal)
     }
 
     /// Two rules of one person on a common weekday, on common days, with overlapping hours.

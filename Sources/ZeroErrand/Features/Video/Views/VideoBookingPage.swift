@@ -3,7 +3,8 @@ import Foundation
 import Vapor
 import ZeroErrandCore
 
-/// Booking page: the current appointment, earlier ones, and free slots grouped by the viewer's days.
+/// Booking page: the current appointment, earlier ones, and the free times as a week of the
+/// viewer's days (see `VideoSlotPicker`).
 struct VideoBookingPage: Encodable {
     struct Appointment: Encodable {
         let id: String
@@ -13,16 +14,6 @@ struct VideoBookingPage: Encodable {
         let outcome: String?
         let roomPath: String?
         let cancelPath: String?
-    }
-    struct Day: Encodable {
-        let label: String
-        let slots: [Slot]
-    }
-    struct Slot: Encodable {
-        let value: String
-        let id: String
-        let label: String
-        let officeLabel: String
     }
 
     let number: String
@@ -34,15 +25,13 @@ struct VideoBookingPage: Encodable {
     let refusal: String?
     let current: Appointment?
     let earlier: [Appointment]
-    let days: [Day]
+    /// Nil when the office has no free time at all.
+    let picker: VideoSlotPicker?
     /// False while the current appointment is too close to move: no slots are offered then.
     let canChoose: Bool
     let bookPath: String
     let replacing: String?
     let notice: String
-
-    /// Slots shown at once; enough for several weeks of a busy office.
-    static let slotLimit = 300
 
     static func make(_ record: Case, req: Request) async throws -> VideoBookingPage {
         let caseID = try record.requireID().uuidString.lowercased()
@@ -61,26 +50,17 @@ struct VideoBookingPage: Encodable {
         }
         let current = sessions.first { $0.status == .booked }
         let refusal = try await VideoBooking.refusal(for: record, on: req.db)
-        var days: [Day] = []
         let canChoose = refusal == nil && (current.map { department.bookingRules.mayChange(appointmentStart: $0.startsAt, now: now) == nil } ?? true)
+        var picker: VideoSlotPicker?
         if canChoose {
-            let zone = req.viewerTimeZone
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = zone
-            for slot in try await VideoBooking.freeSlots(department: department, now: now, calendar: req.dependencies.workingCalendar, on: req.db).prefix(slotLimit) {
-                let label = req.showTime(slot.start, in: zone)
-                let day = String(label.prefix(10)) + " " + req.t("weekday.\(CivilDay(slot.start, in: zone).weekday)")
-                let seconds = String(Int(slot.start.timeIntervalSince1970))
-                let entry = Slot(value: seconds, id: "slot-\(seconds)", label: label, officeLabel: req.showTime(slot.start, in: department.zone))
-                if days.last?.label == day { days[days.count - 1] = Day(label: day, slots: days[days.count - 1].slots + [entry]) }
-                else { days.append(Day(label: day, slots: [entry])) }
-            }
+            let slots = try await VideoBooking.freeSlots(department: department, now: now, calendar: req.dependencies.workingCalendar, on: req.db)
+            picker = try VideoSlotPicker.make(slots: slots, office: department.zone, now: now, req: req)
         }
         return VideoBookingPage(
             number: record.number, casePath: SiteURL.caseDetail(id: caseID).path, matter: record.matter.name(req.locale),
             office: department.name(req.locale), officeZone: department.timeZone, viewerZone: req.viewerTimeZone.identifier,
             refusal: refusal.map { req.t($0.key, $0.arguments) }, current: current.map(appointment),
-            earlier: sessions.filter { $0.status != .booked }.map(appointment), days: days, canChoose: canChoose,
+            earlier: sessions.filter { $0.status != .booked }.map(appointment), picker: picker, canChoose: canChoose,
             bookPath: SiteURL.caseVideo(id: caseID).path, replacing: current?.id?.uuidString.lowercased(),
             notice: req.t("video.booking.notice", ["booking": String(department.bookingNoticeHours), "change": String(department.changeNoticeHours)]))
     }

@@ -21,8 +21,11 @@ struct VideoRoomPage: Encodable {
     let number: String
     let matter: String
     let office: String
+    /// The viewer's side first: a citizen's own time, or for staff the office's time; the other
+    /// side's time beside it ("Office time:" or "Applicant's time:").
     let when: String
-    let whenOffice: String
+    let otherLabel: String
+    let whenOther: String
     let status: String
     let isOpen: Bool
     let role: String
@@ -73,9 +76,12 @@ struct VideoRoomPage: Encodable {
             }
         }
         let caseID = record.id?.uuidString.lowercased() ?? ""
+        let applicantZone = participants.first { $0.role == .applicant }?.account.zone ?? record.department.zone
         return VideoRoomPage(
             sessionID: id, number: record.number, matter: record.matter.name(locale), office: record.department.name(locale),
-            when: req.showTime(session.startsAt), whenOffice: req.showTime(session.startsAt, in: record.department.zone),
+            when: req.showTime(session.startsAt, in: isStaff ? record.department.zone : req.viewerTimeZone),
+            otherLabel: req.t(isStaff ? "video.when_applicant_label" : "video.when_office_label"),
+            whenOther: req.showTime(session.startsAt, in: isStaff ? applicantZone : record.department.zone),
             status: req.t("video.status.\(session.status.rawValue)"), isOpen: session.status == .booked,
             role: entry.participant.role.rawValue, selfName: try req.requireAccount().displayName, isStaff: isStaff,
             paths: ["ws": SiteURL.videoSignal(id: id).path, "ice": SiteURL.videoICE(id: id).path,
