@@ -56,6 +56,23 @@ struct CatalogueTests {
         }
     }
 
+    @Test("Counts read right in each language: 1 working day, 3 working days, 1 service found")
+    func plurals() async throws {
+        try await withTestApp { (app, _) async throws in
+            let english = TestBrowser(app, language: "en")
+            let one = try await english.get("/matters/GA-PSB-006")
+            #expect(one.body.contains("1 working day<") || one.body.contains("1 working day "))
+            #expect(!one.body.contains("1 working days"))
+            #expect(try await english.get("/matters/GA-PSB-007").body.contains("3 working days"))
+            let list = try await english.get("/matters?q=GA-PSB-007")
+            #expect(list.body.contains("1 service found") && !list.body.contains("1 services"))
+            #expect(try await english.get("/matters?q=GA-PSB").body.contains("services found"))
+            let chinese = TestBrowser(app, language: "zh-CN")
+            #expect(try await chinese.get("/matters/GA-PSB-006").body.contains("1 个工作日"))
+            #expect(try await chinese.get("/matters?q=GA-PSB-007").body.contains("共找到 1 项事项"))
+        }
+    }
+
     @Test("Browse by area and by department")
     func browse() async throws {
         try await withTestApp { (app, _) async throws in
@@ -96,7 +113,7 @@ struct CatalogueTests {
             #expect(page.status == .ok)
             #expect(page.body.contains(matter.nameEn.htmlEscaped()))
             for material in matter.materials { #expect(page.body.contains(material.nameEn.htmlEscaped())) }
-            #expect(page.body.contains(app.dependencies.translator.text("matter.time_limit", .en, ["days": String(matter.timeLimitDays)])))
+            #expect(page.body.contains(app.dependencies.translator.text("matter.time_limit", .en, ["count": String(matter.timeLimitDays)])))
             browser.accept = "application/json"
             let api = try await browser.get("/api/v1/matters/\(matter.code)")
             let item = try JSONDecoder().decode(MatterItem.self, from: Data(api.body.utf8))

@@ -14,7 +14,7 @@ struct CatalogueQuery: Content {
     /// Unknown filter values are an error the person can read, not an empty list.
     func matters(on database: any Database) async throws -> [Matter] {
         guard (q ?? "").count <= Self.maximumSearchLength else {
-            throw AppError(status: .badRequest, key: "catalogue.query_too_long", arguments: ["max": String(Self.maximumSearchLength)])
+            throw AppError(status: .badRequest, key: "catalogue.query_too_long", arguments: ["count": String(Self.maximumSearchLength)])
         }
         let query = Matter.query(on: database).with(\.$department).sort(\.$code)
         if let area = area.nonEmpty {

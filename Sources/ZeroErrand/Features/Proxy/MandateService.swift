@@ -89,7 +89,7 @@ struct MandateService {
         if validUntil == nil { errors["validUntil"] = t("case.error.date_invalid", [:]) }
         if let validFrom, let validUntil, errors["matters"] == nil, errors["caseID"] == nil,
            let problem = MandateRules.problem(scope: scope, validFrom: validFrom, validUntil: validUntil, today: today) {
-            errors["validUntil"] = t("mandate.error.\(problem.rawValue)", ["days": String(MandateRules.longestValidity)])
+            errors["validUntil"] = t("mandate.error.\(problem.rawValue)", ["count": String(MandateRules.longestValidity)])
         }
         guard errors.isEmpty, let principalID, let proxyID, let relationship, let email, let validFrom, let validUntil else {
             throw FormErrors(fields: errors)

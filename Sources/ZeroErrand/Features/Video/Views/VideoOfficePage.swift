@@ -48,7 +48,7 @@ struct VideoOfficePage: Encodable {
             zone: department.timeZone,
             weekdays: (1...7).map { Choice(value: String($0), label: req.t("weekday.\($0)"), selected: chosen.contains(String($0))) },
             slotLengths: AvailabilityRule.slotLengths.map {
-                Choice(value: String($0), label: req.t("video.availability.minutes", ["minutes": String($0)]), selected: String($0) == (form.slot ?? "30"))
+                Choice(value: String($0), label: req.t("video.availability.minutes", ["count": String($0)]), selected: String($0) == (form.slot ?? "30"))
             },
             from: form.from ?? "09:00", to: form.to ?? "12:00",
             firstDay: form.firstDay ?? today.description, lastDay: form.lastDay ?? today.adding(days: 27).description,
@@ -56,7 +56,7 @@ struct VideoOfficePage: Encodable {
             rules: rules.map { rule in
                 let days = rule.weekdays.map { req.t("weekday.\($0)") }.joined(separator: ", ")
                 let text = "\(days) · \(Self.clock(rule.startMinute))–\(Self.clock(rule.endMinute)) · "
-                    + req.t("video.availability.minutes", ["minutes": String(rule.slotMinutes)]) + " · \(rule.firstDay) – \(rule.lastDay)"
+                    + req.t("video.availability.minutes", ["count": String(rule.slotMinutes)]) + " · \(rule.firstDay) – \(rule.lastDay)"
                 return Rule(text: text, deletePath: SiteURL.officeVideoAvailabilityDelete(id: rule.id?.uuidString.lowercased() ?? "").path)
             },
             appointments: sessions.map { session in
