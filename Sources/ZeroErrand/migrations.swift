@@ -18,4 +18,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateVideoPresence())
     // 005: power of attorney (signatures, mandates, the mandate a case is handled under)
     app.migrations.add(CreateMandates())
+    // 006: pinyin of matter names, for search
+    app.migrations.add(AddMatterPinyin())
 }
