@@ -3,7 +3,7 @@ import Vapor
 import ZeroErrandCore
 import ZeroErrandPrint
 
-/// The signed power of attorney and the relative's pass card, as PDFs, and the pass's QR code.
+/// The signed power of attorney and the relative's pass card, as PDFs.
 enum MandatePrints {
     /// The terms exactly as signed, then who signed, when, at which identity level, and the SHA-256
     /// that the signature and the audit log hold.
@@ -41,10 +41,6 @@ enum MandatePrints {
             .qr(try QRCode(encoding: url), caption: nil),
         ])
         return try PDFRenderer.render(document, creationDate: mandate.answeredAt ?? now)
-    }
-
-    static func qrSVG(_ text: String, title: String) throws -> String {
-        try QRCode(encoding: text).svg(moduleSize: 6, quietZone: 4, title: title)
     }
 
     static func response(_ bytes: [UInt8], filename: String) -> Response {

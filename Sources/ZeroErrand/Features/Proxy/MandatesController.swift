@@ -251,7 +251,7 @@ struct MandatesController: RouteCollection {
         let id = mandate.id!.uuidString.lowercased()
         let valid = MandateRules.validity(mandate.facts, today: CivilDay(req.now, in: Mandate.zone)) == nil
         // Nothing to scan once it no longer holds: the page says why instead.
-        let page = PassPage(code: code, qrSVG: valid ? try MandatePrints.qrSVG(passURL(req, code), title: req.t("pass.qr_label")) : "",
+        let page = PassPage(code: code, qrSVG: valid ? try QRImage.svg(passURL(req, code), title: req.t("pass.qr_label")) : "",
                             cardPath: SiteURL.mandatePassCard(id: id).path, mandatePath: SiteURL.mandate(id: id).path,
                             principal: mandate.principal.displayName, proxyName: mandate.proxyName, proxyID: mandate.proxyIDMasked,
                             validity: req.t("mandate.validity", ["from": mandate.validFrom, "until": mandate.validUntil]),
