@@ -24,7 +24,7 @@ struct PassCheckController: RouteCollection {
     }
 
     private func emptyPage(_ req: Request, typed: String, error: String?) -> PassCheckPage {
-        PassCheckPage(typed: typed, found: false, code: "", verdict: "", verdictCode: "", valid: false, checkedAt: "",
+        PassCheckPage(typed: typed, found: false, code: "", headline: "", verdict: "", verdictCode: "", valid: false, revokedNote: nil, checkedAt: "",
                       principal: "", proxyName: "", proxyID: "", proxyBirth: "", relationship: "", scope: [], validity: "", limits: [],
                       cases: [], documentPath: nil, errors: error.map { ["code": $0] } ?? [:])
     }
@@ -75,7 +75,9 @@ struct PassCheckController: RouteCollection {
         let mayCollect = verdict == nil && mandate.mayCollect
         let page = PassCheckPage(
             typed: code, found: true, code: code,
+            headline: req.t(verdict == nil ? "pass.headline.valid" : "pass.headline.refused"),
             verdict: req.t("pass.verdict.\(verdict?.rawValue ?? "valid")"), verdictCode: verdict?.rawValue ?? "valid", valid: verdict == nil,
+            revokedNote: mandate.revokedAt.map { req.t("mandate.revoked_at", ["when": req.showTime($0)]) },
             checkedAt: req.showTime(req.now, in: zone),
             principal: mandate.principal.displayName, proxyName: mandate.proxyName,
             proxyID: cases.isEmpty ? mandate.proxyIDMasked : proxyNumber,
