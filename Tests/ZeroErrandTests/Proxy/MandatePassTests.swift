@@ -70,8 +70,9 @@ struct MandatePassTests {
             let refused = try banner(revoked)
             #expect(refused.kind == "verdict-refused" && refused.text.contains("✕"))
             #expect(refused.text.contains("Do not hand over") && refused.text.contains("The principal has revoked this mandate."))
-            // The clerk's account is in Paris: the time is theirs, with the zone named.
+            // The clerk's account is in Paris: the times are theirs, with the zone named.
             #expect(refused.text.contains(TimeDisplay.format(revokedAt, in: TimeZone(identifier: "Europe/Paris")!)))
+            #expect(revoked.contains("id=\"pass-checked\">Checked \(TimeDisplay.format(clock.now, in: TimeZone(identifier: "Europe/Paris")!))"))
 
             #expect(try await world.base.clerk.post("/language", ["lang": "zh-Hans", "back": path]).status == .seeOther)
             let chinese = try await world.base.clerk.get(path).body
