@@ -6,7 +6,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-PAGES = ["/", "/matters", "/matters/GA-PSB-001", "/register", "/sign-in", "/password/forgot"]
+PAGES = ["/", "/matters", "/matters/GA-PSB-001", "/register", "/sign-in", "/password/forgot", "/help/lost-phone"]
 
 
 @pytest.mark.parametrize("language", ["zh-CN", "en-US"])

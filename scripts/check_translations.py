@@ -7,6 +7,10 @@ key is missing from either language, when the two files hold different keys, or 
 `{placeholders}` differ between the languages, or when a text has a placeholder that the code
 calling it does not supply (it would reach the reader as "{name}").
 
+A text with a number in it may be an object of plural forms chosen by its `count` argument, one
+per CLDR category of the language: {"one": ..., "other": ...} in English, {"other": ...} in
+Chinese. Each form must hold the same placeholders.
+
 Usage: scripts/check_translations.py [--list]   (--list prints every key the app uses)
 """
 import json
@@ -19,6 +23,8 @@ VIEWS = ROOT / "Resources" / "Views"
 LOCALES = ROOT / "Resources" / "Locales"
 SOURCES = ROOT / "Sources"
 LANGUAGES = ["zh-Hans", "en"]
+# The CLDR plural categories of whole numbers in each language (Translator.swift says the same).
+PLURAL_CATEGORIES = {"zh-Hans": {"other"}, "en": {"one", "other"}}
 
 # Keys assembled at run time from an enum's raw value; keep in step with the Swift enums.
 DYNAMIC_FAMILIES = {
@@ -125,6 +131,7 @@ def dynamic_keys():
 
 
 def load(language):
+    """The language's texts as key -> list of forms (one form unless the text has plural forms)."""
     path = LOCALES / f"{language}.json"
     try:
         with path.open(encoding="utf-8") as handle:
@@ -132,15 +139,29 @@ def load(language):
     except (OSError, ValueError) as error:
         print(f"cannot read {path}: {error}")
         sys.exit(1)
-    table, duplicates = {}, []
+    table, problems = {}, []
     for key, value in pairs:
         if key in table:
-            duplicates.append(key)
-        if not isinstance(value, str):
-            print(f"{path.name}: value of {key} is not a string")
+            problems.append(f"{path.name}: duplicate key {key}")
+        if isinstance(value, list):
+            # object_pairs_hook turned the plural object into pairs.
+            forms = dict(value)
+            if set(forms) != PLURAL_CATEGORIES[language] or not all(isinstance(form, str) for form in forms.values()):
+                problems.append(f"{path.name}: {key} must give the plural forms {sorted(PLURAL_CATEGORIES[language])} as texts")
+            texts = [form for form in forms.values() if isinstance(form, str)]
+            if len({frozenset(PLACEHOLDER.findall(text)) for text in texts}) > 1:
+                problems.append(f"{path.name}: the plural forms of {key} hold different placeholders")
+        elif isinstance(value, str):
+            texts = [value]
+        else:
+            print(f"{path.name}: value of {key} is neither a text nor plural forms")
             sys.exit(1)
-        table[key] = value
-    return table, duplicates
+        table[key] = texts
+    return table, problems
+
+
+def placeholders(forms):
+    return set().union(*(PLACEHOLDER.findall(form) for form in forms))
 
 
 def main():
@@ -156,17 +177,17 @@ def main():
     problems = []
     tables = {}
     for language in LANGUAGES:
-        table, duplicates = load(language)
+        table, found = load(language)
         tables[language] = table
-        problems += [f"{language}.json: duplicate key {key}" for key in duplicates]
+        problems += found
         problems += [f"{language}.json: missing {key} (used in {used[key]})" for key in sorted(used) if key not in table]
-        problems += [f"{language}.json: empty text for {key}" for key, value in table.items() if not value.strip()]
+        problems += [f"{language}.json: empty text for {key}" for key, forms in table.items() if not all(form.strip() for form in forms)]
 
     first, second = (tables[language] for language in LANGUAGES)
     problems += [f"only in {LANGUAGES[0]}.json: {key}" for key in sorted(first.keys() - second.keys())]
     problems += [f"only in {LANGUAGES[1]}.json: {key}" for key in sorted(second.keys() - first.keys())]
     for key in sorted(first.keys() & second.keys()):
-        a, b = set(PLACEHOLDER.findall(first[key])), set(PLACEHOLDER.findall(second[key]))
+        a, b = placeholders(first[key]), placeholders(second[key])
         if a != b:
             problems.append(f"placeholders differ for {key}: {LANGUAGES[0]} {sorted(a)} vs {LANGUAGES[1]} {sorted(b)}")
 
@@ -177,7 +198,7 @@ def main():
         supplied[key] = supplied.get(key, names) & names
     for language, table in tables.items():
         for key, names in sorted(supplied.items()):
-            missing = set(PLACEHOLDER.findall(table.get(key, ""))) - names
+            missing = placeholders(table.get(key, [])) - names
             if missing:
                 problems.append(f"{language}.json: {key} uses {sorted(missing)}, which the code does not supply")
 

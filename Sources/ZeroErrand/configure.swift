@@ -9,6 +9,19 @@ import ZeroErrandCore
 
 /// Reads the configuration from the environment and sets the app up with the real clock and randomness.
 public func configure(_ app: Application) async throws {
+    let root = Result {
+        try ResourceRoot.find(setting: Environment.get("ZE_ROOT"), workingDirectory: app.directory.workingDirectory,
+                              executable: ResourceRoot.executable)
+    }
+    if CommandLineUse.onlyDescribes(app.environment.arguments) {
+        // `--help` and `routes` need the command list and the route table, nothing else: no
+        // settings, no data folder, no database.
+        if case .success(let root) = root { app.directory = DirectoryConfiguration(workingDirectory: root) }
+        registerCommands(app)
+        try routes(app)
+        return
+    }
+    app.directory = DirectoryConfiguration(workingDirectory: try root.get())
     let config = try AppConfig.load(environment: app.environment, directory: app.directory)
     for warning in config.warnings { app.logger.warning("\(warning)") }
     try await configure(app, config: config, clock: .system, random: .system)
@@ -51,8 +64,7 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     app.dummyPasswordHash = try await app.dependencies.passwordHasher.hash(random.token(), on: app.threadPool)
 
     app.views.use(.leaf)
-    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: .default,
-                                                  sandboxDirectory: resources + "Views/", viewDirectory: resources + "Views/"))
+    app.leaf.sources = .singleSource(ViewFiles(directory: resources + "Views/", fileio: app.fileio))
     app.leaf.cache.isEnabled = config.mode == .production
     app.leaf.tags["t"] = TranslateTag()
     app.leaf.tags["csrf"] = CSRFFieldTag()
@@ -65,15 +77,13 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     app.middleware.use(ErrorPageMiddleware())
     let routeTable = app.routes
     app.middleware.use(MethodNotAllowedMiddleware { routeTable.all })
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+    app.middleware.use(FileMiddleware(publicDirectory: config.publicDirectory, defaultFile: nil))
     app.middleware.use(SessionAuthenticator())
     app.middleware.use(CSRFMiddleware())
 
     // Background work belongs to the server only: `audit-verify` must not checkpoint the very log it
     // is about to judge, and `demo` need not send mail.
-    let command = app.environment.arguments.dropFirst().first
-    let serving = command == nil || command == "serve" || command?.hasPrefix("-") == true
-    if config.mode != .testing && serving {
+    if config.mode != .testing && CommandLineUse.serves(app.environment.arguments) {
         app.lifecycle.use(OutboxWorker())
         app.lifecycle.use(AuditCheckpointWorker())
     }
@@ -83,12 +93,16 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     app.videoRooms = VideoRoomHub(instance: app.instanceID, now: clock.now) { envelope in await relay?.publish(envelope) }
     if relay != nil { app.lifecycle.use(VideoRelayListener()) }
     app.lifecycle.use(VideoRoomsLifecycle())
+    registerCommands(app)
+    try routes(app)
+    app.lifecycle.use(StopServingFirst())
+}
+
+private func registerCommands(_ app: Application) {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(VerifyAuditCommand(), as: "audit-verify")
     app.asyncCommands.use(RewrapDocumentsCommand(), as: "documents-rewrap")
     app.asyncCommands.use(ExpireRecordingsCommand(), as: "recordings-expire")
-    try routes(app)
-    app.lifecycle.use(StopServingFirst())
 }
 
 private func configureDatabase(_ app: Application, _ config: AppConfig) throws {

@@ -20,4 +20,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateMandates())
     // 006: conditional materials (the answers that decide which materials a case needs)
     app.migrations.add(AddMaterialConditions())
+    // 007: pinyin of matter names, for search
+    app.migrations.add(AddMatterPinyin())
 }

@@ -6,6 +6,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SignInController())
     try app.register(collection: PasswordResetController())
     try app.register(collection: AccountSettingsController())
+    try app.register(collection: LostPhoneController())
     try app.register(collection: CatalogueController())
     try app.register(collection: MatterAPIController())
     try app.register(collection: OpenAPIController())

@@ -178,7 +178,7 @@ final class Typesetter {
             flow(layout(text, size: s.monoSize, mono: true, width: width), x: left)
             y += s.blockGap
         case .fields(let rows):
-            addFields(rows)
+            addFields(rows, x: left, width: width)
             y += s.blockGap
         case .qr(let code, let caption):
             let mm = PageSize.pointsPerMillimetre
@@ -194,6 +194,14 @@ final class Typesetter {
                                                      x: left, y: top + side + gap))
             }
             y += s.blockGap
+        case .fieldsBesideQR(let rows, let code):
+            // The code takes 40% of the width (less if the page has less height left); the rows wrap beside it.
+            let gap = s.textSize
+            let side = max(0, min(width * 0.4, remaining))
+            let top = y
+            pages[pages.count - 1].append(.qr(code, x: left + width - side, y: top, side: side))
+            addFields(rows, x: left, width: width - side - gap)
+            y = max(y, top + side) + s.blockGap
         case .spacer(let points):
             // Space at the end of a page is simply dropped, not carried over.
             y = min(y + max(points, 0), s.contentBottom)
@@ -202,18 +210,18 @@ final class Typesetter {
         }
     }
 
-    private func addFields(_ rows: [(label: String, value: String)]) {
+    private func addFields(_ rows: [(label: String, value: String)], x: Double, width: Double) {
         let s = style
         let gutter = s.textSize
         let natural = rows.map { Self.width(of: layout($0.label, size: s.textSize, bold: true)) }.max() ?? 0
-        let labelWidth = max(1, min(natural, s.contentWidth * 0.35))
-        let valueX = s.margin + labelWidth + gutter
-        let valueWidth = s.contentWidth - labelWidth - gutter
+        let labelWidth = max(1, min(natural, width * 0.35))
+        let valueX = x + labelWidth + gutter
+        let valueWidth = max(1, width - labelWidth - gutter)
         for row in rows {
             let label = layout(row.label, size: s.textSize, bold: true, width: labelWidth, spacing: 1.2)
             let value = layout(row.value, size: s.textSize, width: valueWidth, spacing: 1.2)
             let height = max(Self.height(of: label), Self.height(of: value))
-            keep([(label, s.margin, 0), (value, valueX, 0)], height: height)
+            keep([(label, x, 0), (value, valueX, 0)], height: height)
             y += s.textSize * 0.35
         }
     }

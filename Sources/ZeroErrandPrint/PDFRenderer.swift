@@ -58,7 +58,8 @@ public enum PDFRenderer {
         for (index, items) in pages.enumerated() {
             cairo_set_source_rgb(cr, 0, 0, 0)
             for item in items { draw(item, cr) }
-            drawFooter("\(index + 1) / \(pages.count)", typesetter: typesetter, cr: cr)
+            // "1 / 1" says nothing, and on a card it takes room the content needs.
+            if pages.count > 1 { drawFooter("\(index + 1) / \(pages.count)", typesetter: typesetter, cr: cr) }
             cairo_show_page(cr)
         }
         try check(cairo_status(cr), "drawing")

@@ -32,6 +32,8 @@ public struct PrintedDocument: Sendable {
         /// Whitespace is preserved; long lines still wrap.
         case monospace(String)
         case qr(QRCode, caption: String?)
+        /// Label/value rows on the left, a QR code at their right: a pass card on one small page.
+        case fieldsBesideQR([(label: String, value: String)], QRCode)
         /// Vertical space in points.
         case spacer(Double)
         case pageBreak

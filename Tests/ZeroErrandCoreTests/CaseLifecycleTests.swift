@@ -192,7 +192,7 @@ struct CaseLifecycleTests {
         #expect(apply(.refuse(reason: "  \(longest)\n"), to: inReview).map(\.status) == .success(.refused))
         #expect(apply(.refuse(reason: longest + "由"), to: inReview) == .failure(.textTooLong))
         #expect(apply(.approve(note: longest + "x"), to: inReview) == .failure(.textTooLong))
-        #expect(CaseTransitionError.textTooLong.translationArguments == ["max": "2000"])
+        #expect(CaseTransitionError.textTooLong.translationArguments == ["count": "2000"])
         #expect(CaseLifecycle.normalizedText("\n  two words \t") == "two words")
     }
 

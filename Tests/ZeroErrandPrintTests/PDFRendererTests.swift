@@ -87,6 +87,32 @@ import Testing
         #expect(pdfinfoField(info.stdout, "Pages") == "1")
     }
 
+    /// A pass card: rows beside their QR code stay one card on one page, with no "1 / 1" footer,
+    /// and the code scans from the rendered page.
+    @Test func cardWithFieldsBesideQRIsOnePage() throws {
+        let doc = PrintedDocument(
+            title: "委托凭证 / Mandate pass", author: "ZeroErrand", pageSize: .card,
+            blocks: [
+                .heading("委托凭证 / Mandate pass"),
+                .fieldsBesideQR([
+                    (label: "受托人 Agent", value: "李四 330302********1234"),
+                    (label: "委托人 Principal", value: "Yang Hui"),
+                    (label: "有效期 Valid", value: "2026-12-01 – 2027-03-01 北京时间 / China time"),
+                    (label: "凭证码 Code", value: "ABCD-EFGH-JKMN"),
+                ], try QRCode(encoding: Self.qrText)),
+            ])
+        let dir = try TempDir()
+        let file = try dir.write(try PDFRenderer.render(doc, creationDate: Self.date), as: "pass.pdf")
+        try Self.qpdfCheck(file)
+        #expect(pdfinfoField(try Tools.run("pdfinfo", [file.path]).stdout, "Pages") == "1")
+        let text = try Tools.run("pdftotext", ["-layout", file.path, "-"]).stdout.filter { !$0.isWhitespace }
+        #expect(text.contains("ABCD-EFGH-JKMN") && text.contains("Chinatime") && !text.contains("1/1"), "\(text)")
+        _ = try Tools.run("pdftoppm", ["-png", "-r", "200", file.path, dir.url.appendingPathComponent("card").path])
+        let image = try #require(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).first { $0.hasPrefix("card") && $0.hasSuffix(".png") })
+        let scan = try Tools.run("zbarimg", ["--raw", "-q", dir.url.appendingPathComponent(image).path])
+        #expect(scan.stdout.trimmingCharacters(in: .newlines) == Self.qrText)
+    }
+
     @Test func outputIsDeterministicForAGivenDate() throws {
         let first = try PDFRenderer.render(Self.mandate(), creationDate: Self.date)
         let second = try PDFRenderer.render(Self.mandate(), creationDate: Self.date)

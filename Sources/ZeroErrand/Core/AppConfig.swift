@@ -23,6 +23,7 @@ struct AppConfig: Sendable {
     var smtp: SMTPConfiguration?
     var mailFrom: MailAddress
     var cookieSecure: Bool
+    /// `<root>/Resources/`, the root found by `ResourceRoot`; `Public/` is its sibling.
     var resourcesDirectory: String
     var dataDirectory: String
     /// Master keys for documents at rest, newest first (`ZE_DOCUMENT_KEYS`).
@@ -48,6 +49,11 @@ struct AppConfig: Sendable {
     var trustedProxies: Set<String> = []
     /// Settings that work but deserve a word at start-up (logged by `configure`).
     var warnings: [String] = []
+
+    /// Stylesheets, scripts and images served as they are.
+    var publicDirectory: String {
+        URL(fileURLWithPath: resourcesDirectory).deletingLastPathComponent().appendingPathComponent("Public").path + "/"
+    }
 
     struct Invalid: Error, CustomStringConvertible {
         let setting: String

@@ -8,7 +8,7 @@ enum SiteURL: Sendable {
     case register, confirmEmail
     case signIn, secondFactor, emailUnconfirmed, signOut, signOutEverywhere
     case forgotPassword, resetPassword
-    case account, twoFactorSetup, twoFactorDisable, recoveryCodes, resendConfirmation
+    case account, twoFactorSetup, twoFactorDisable, recoveryCodes, resendConfirmation, lostPhone
     case matters, matter(code: String)
     case staffHome, servicePointDesk
     case admin
@@ -63,6 +63,7 @@ enum SiteURL: Sendable {
         case .twoFactorDisable: "/account/two-factor/disable"
         case .recoveryCodes: "/account/recovery-codes"
         case .resendConfirmation: "/account/confirmation-email"
+        case .lostPhone: "/help/lost-phone"
         case .matters: "/matters"
         case .matter(let code): "/matters/\(code)"
         case .staffHome: "/office"

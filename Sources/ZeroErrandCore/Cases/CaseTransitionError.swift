@@ -44,7 +44,7 @@ public enum CaseTransitionError: Error, Equatable, Sendable {
         switch self {
         case .notAllowed(let action, let status): ["action": action, "status": status.rawValue]
         case .wrongRole(let action): ["action": action]
-        case .textTooLong: ["max": String(CaseLifecycle.maxTextLength)]
+        case .textTooLong: ["count": String(CaseLifecycle.maxTextLength)]
         case .emptySupplementItem(let position): ["position": String(position + 1)]
         case .materialCannotWait(let index), .unknownMaterial(let index): ["material": String(index + 1)]
         case .missingReason, .noSupplementItems, .dateNotInFuture, .nothingMissing: [:]

@@ -156,7 +156,7 @@ struct SignInTests {
             let unknown = try await browser.signIn("nobody@example.org", password: "wrong password!")
             #expect(known.status == .tooManyRequests)
             #expect(unknown.status == .tooManyRequests)
-            let message = app.dependencies.translator.text("signin.blocked", .en, ["minutes": "1"])
+            let message = app.dependencies.translator.text("signin.blocked", .en, ["count": "1"])
             #expect(known.body.contains(message) && unknown.body.contains(message))
 
             clock.advance(by: 31)

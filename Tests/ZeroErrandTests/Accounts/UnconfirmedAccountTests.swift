@@ -135,7 +135,7 @@ struct UnconfirmedAccountTests {
             let limited = try await browser.post("/password/forgot", ["email": email])
             #expect(limited.status == .tooManyRequests)
             #expect(Int(limited.headers.first(name: .retryAfter) ?? "") ?? 0 > 0)
-            #expect(limited.body.contains(app.dependencies.translator.text("mail.limited", .en, ["minutes": "5"])))
+            #expect(limited.body.contains(app.dependencies.translator.text("mail.limited", .en, ["count": "5"])))
             let register = try await browser.post("/register", ["email": email, "displayName": "X", "password": "a long enough passphrase",
                                                                  "timeZone": "UTC"])
             #expect(register.status == .tooManyRequests)

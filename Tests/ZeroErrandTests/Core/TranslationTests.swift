@@ -33,10 +33,30 @@ struct TranslationTests {
         #expect(Set(zh.keys).subtracting(en.keys).isEmpty, "only in Chinese: \(Set(zh.keys).subtracting(en.keys).sorted())")
         #expect(Set(en.keys).subtracting(zh.keys).isEmpty, "only in English: \(Set(en.keys).subtracting(zh.keys).sorted())")
         for (key, english) in en {
-            let placeholders = { (text: String) in Set(text.matches(of: /\{[a-z_]+\}/).map { String($0.output) }) }
-            #expect(placeholders(english) == placeholders(zh[key] ?? ""), "placeholders differ for \(key)")
-            #expect(!(zh[key] ?? "").isEmpty && !english.isEmpty, "empty text for \(key)")
+            let placeholders = { (text: Translation?) in
+                Set((text?.forms ?? []).flatMap { $0.matches(of: /\{[a-z_]+\}/).map { String($0.output) } })
+            }
+            #expect(placeholders(english) == placeholders(zh[key]), "placeholders differ for \(key)")
+            #expect(!(zh[key]?.forms ?? [""]).contains(where: \.isEmpty) && !english.forms.contains(where: \.isEmpty), "empty text for \(key)")
         }
+    }
+
+    @Test("Texts with a number give each plural form of their language, chosen by the count: 1 working day, 2 working days")
+    func plurals() throws {
+        let translator = try translator
+        for locale in AppLocale.allCases {
+            for (key, text) in translator.tables[locale] ?? [:] {
+                guard case .plural(let forms) = text else { continue }
+                #expect(Set(forms.keys) == locale.pluralCategories, "\(locale.rawValue): \(key) has forms \(forms.keys.sorted())")
+            }
+        }
+        #expect(translator.text("matter.time_limit", .en, ["count": "1"]) == "1 working day")
+        #expect(translator.text("matter.time_limit", .en, ["count": "2"]) == "2 working days")
+        #expect(translator.text("matter.time_limit", .en, ["count": "0"]) == "0 working days")
+        #expect(translator.text("matter.time_limit", .zhHans, ["count": "1"]) == "1 个工作日")
+        #expect(translator.text("catalogue.results", .en, ["count": "1"]) == "1 service found")
+        #expect(translator.text("signin.blocked", .en, ["count": "1"]).contains("about 1 minute and"))
+        #expect(translator.text("unit.hours", .en, ["count": "24"]) == "24 hours")
     }
 
     @Test("Every key a template or the code uses exists")

@@ -1,8 +1,21 @@
 import Foundation
 import Testing
 
-/// The real tools that read what the app prints: poppler, qpdf, zbar (installed by scripts/test).
+/// The real tools that read what the app prints: poppler, qpdf, zbar, rsvg (installed by scripts/test).
 enum PDFTools {
+    /// Pages as pdfinfo counts them.
+    static func pageCount(_ pdf: [UInt8]) throws -> Int? {
+        let info = try run("pdfinfo", [write(pdf, "pdf")])
+        return info.firstMatch(of: /Pages:\s+(\d+)/).flatMap { Int($0.output.1) }
+    }
+
+    /// The QR codes in an inline `<svg>` as a browser would draw it: rendered by rsvg-convert, read by zbarimg.
+    static func qrCodes(svg: String) throws -> [String] {
+        let image = try write(Array(svg.utf8), "svg")
+        _ = try run("rsvg-convert", ["--width", "400", "--background-color", "white", "-o", image + ".png", image])
+        return try run("zbarimg", ["--raw", "-q", image + ".png"]).split(separator: "\n").map(String.init)
+    }
+
     static func text(_ pdf: [UInt8]) throws -> String {
         try run("pdftotext", ["-layout", write(pdf, "pdf"), "-"])
     }

@@ -182,7 +182,7 @@ struct VideoHoursPageTests {
             #expect(official.text.contains("Office time: \(wenzhou)\nApplicant's time: \(madrid)"))
             #expect(!official.text.contains("Your video appointment") && !official.text.contains("Your time"))
             #expect(official.calendar?.contains("SUMMARY:Video appointment with \(name): \(record.number)") == true)
-            let citizen = try await Inbox.latest(app, to: world.base.citizenAccount.email)
+            let citizen = try await Inbox.latest(app, to: world.base.citizenAccount.email, subject: "Video appointment booked")
             #expect(citizen.subject == "Video appointment booked: \(record.number)")
             #expect(citizen.text.contains("Your time: \(madrid)\nOffice time: \(wenzhou)"))
 

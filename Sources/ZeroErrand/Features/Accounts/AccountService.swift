@@ -255,7 +255,7 @@ struct AccountService {
                               (ThrottleKey("mail-from", client, secrets: secrets), .mailFromClient)] {
             if let until = try await throttles.attempt(key, policy) {
                 let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
-                throw AppError(status: .tooManyRequests, key: "mail.limited", arguments: ["minutes": String(minutes)],
+                throw AppError(status: .tooManyRequests, key: "mail.limited", arguments: ["count": String(minutes)],
                                retryAfter: max(1, Int(until.timeIntervalSince(now).rounded(.up))))
             }
         }
@@ -264,7 +264,7 @@ struct AccountService {
     /// The same words for an unknown and a known account.
     func blockedError(until: Date) -> AppError {
         let seconds = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
-        return AppError(status: .tooManyRequests, key: "signin.blocked", arguments: ["minutes": String((seconds + 59) / 60)],
+        return AppError(status: .tooManyRequests, key: "signin.blocked", arguments: ["count": String((seconds + 59) / 60)],
                         retryAfter: seconds)
     }
 

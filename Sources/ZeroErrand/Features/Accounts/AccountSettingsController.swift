@@ -105,7 +105,8 @@ struct AccountSettingsController: RouteCollection {
             let start = encoded.index(encoded.startIndex, offsetBy: offset)
             return String(encoded[start..<encoded.index(start, offsetBy: min(4, encoded.count - offset))])
         }.joined(separator: " ")
-        let page = TwoFactorSetupPage(secretGroups: groups, provisioningURI: totp.provisioningURI(account: account.email, issuer: "ZeroErrand"),
+        let uri = totp.provisioningURI(account: account.email, issuer: "ZeroErrand")
+        let page = TwoFactorSetupPage(secretGroups: groups, provisioningURI: uri, qrSVG: try QRImage.svg(uri, title: req.t("twofactor.setup.qr_label")),
                                       enrolling: enrolling, errors: errors)
         return try await req.page("accounts/two-factor-setup", page, title: "twofactor.setup.title",
                                   status: errors.isEmpty ? .ok : .unprocessableEntity)

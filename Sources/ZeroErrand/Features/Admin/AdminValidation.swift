@@ -8,7 +8,7 @@ enum AdminValidation {
         for (name, value) in fields {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { errors[name] = req.t("field.required") }
-            else if trimmed.count > limit { errors[name] = req.t("field.too_long", ["limit": String(limit)]) }
+            else if trimmed.count > limit { errors[name] = req.t("field.too_long", ["count": String(limit)]) }
         }
         return errors
     }

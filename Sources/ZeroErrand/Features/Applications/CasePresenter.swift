@@ -82,7 +82,7 @@ struct CasePresenter {
         let deadlineText = deadline.map { deadline -> String in
             let left = deadline.workingDaysLeft(today: today)
             let key = deadline.isProvisional ? "case.deadline.paused" : (left < 0 ? "case.deadline.overdue" : "case.deadline.left")
-            return request.t(key, ["due": deadline.dueDay.description, "days": String(abs(left))])
+            return request.t(key, ["due": deadline.dueDay.description, "count": String(abs(left))])
         }
         let canUpload = role == .applicant && [.draft, .supplementRequested].contains(record.status)
             || role == .office && record.status == .approved

@@ -33,7 +33,7 @@ struct CatalogueController: RouteCollection {
             departmentPath: SiteURL.matters.path + "?department=" + matter.department.code,
             channels: matter.channels.map { req.t("channel.\($0.rawValue)") },
             identityLevel: req.t("identity.level\(matter.identityLevel.rawValue)"),
-            timeLimit: req.t("matter.time_limit", ["days": String(matter.timeLimitDays)]),
+            timeLimit: req.t("matter.time_limit", ["count": String(matter.timeLimitDays)]),
             fee: req.feeText(matter.feeFen), feeNote: matter.feeNote(locale),
             materials: matter.materials.map { req.materialView($0) },
             ways: try await req.ways(for: matter),

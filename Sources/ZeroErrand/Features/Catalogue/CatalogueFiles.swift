@@ -20,6 +20,8 @@ struct CatalogueFiles: Sendable {
         var area: MatterArea
         var department: String
         var nameZh, nameEn, descriptionZh, descriptionEn: String
+        /// From `matters-pinyin.yaml`; empty while the matter has none (a test insists it has).
+        var namePinyin = ""
         var keywordsZh, keywordsEn: [String]
         var channels: [HandlingChannel]
         var identityLevel: IdentityLevel
@@ -41,7 +43,26 @@ struct CatalogueFiles: Sendable {
         let points = try read(directory, "service_points.yaml", servicePointEntry)
         let matters = try read(directory, "matters.yaml", matterEntry)
         try checkReferences(departments: departments, matters: matters, directory: directory)
-        return CatalogueFiles(departments: departments.map(\.1), servicePoints: points.map(\.1), matters: matters.map(\.1))
+        let pinyin = try pinyinByCode(directory)
+        return CatalogueFiles(departments: departments.map(\.1), servicePoints: points.map(\.1), matters: matters.map { _, entry in
+            var entry = entry
+            // Pinyin made from an older name would find the matter by words it no longer has.
+            if let made = pinyin[entry.code], made.nameZh == entry.nameZh { entry.namePinyin = made.pinyin }
+            return entry
+        })
+    }
+
+    struct PinyinEntry: Sendable {
+        var nameZh, pinyin: String
+    }
+
+    /// `matters-pinyin.yaml`, made by `scripts/matter-pinyin`: each matter's Chinese name as it was
+    /// when the pinyin was made, and the pinyin.
+    static func pinyinByCode(_ directory: String) throws -> [String: PinyinEntry] {
+        let entries = try read(directory, "matters-pinyin.yaml") { f, node in
+            (try f.string(node, "code"), PinyinEntry(nameZh: try f.string(node, "name_zh"), pinyin: try f.string(node, "pinyin")))
+        }
+        return Dictionary(uniqueKeysWithValues: entries.map(\.1))
     }
 
     private static func read<T>(_ directory: String, _ name: String,

@@ -14,7 +14,7 @@ struct CatalogueQuery: Content {
     /// Unknown filter values are an error the person can read, not an empty list.
     func matters(on database: any Database) async throws -> [Matter] {
         guard (q ?? "").count <= Self.maximumSearchLength else {
-            throw AppError(status: .badRequest, key: "catalogue.query_too_long", arguments: ["max": String(Self.maximumSearchLength)])
+            throw AppError(status: .badRequest, key: "catalogue.query_too_long", arguments: ["count": String(Self.maximumSearchLength)])
         }
         let query = Matter.query(on: database).with(\.$department).sort(\.$code)
         if let area = area.nonEmpty {
@@ -27,16 +27,17 @@ struct CatalogueQuery: Content {
             }
             query.filter(\.$department.$id == (try department.requireID()))
         }
-        // Every word must appear somewhere in either language's text: "ID card" finds "renewal of an ID card".
-        for term in searchTerms {
+        // Every word must appear somewhere in the folded text: "ID card" finds "renewal of an ID
+        // card", "licence" finds "license", "shenfenzheng" finds 居民身份证.
+        let terms = CatalogueSearch.terms(q ?? "")
+        for term in terms {
             query.filter(\.$searchText ~~ term)
         }
-        return try await query.all()
-    }
-
-    var searchTerms: [String] {
-        guard let text = q.nonEmpty else { return [] }
-        return text.lowercased().split(whereSeparator: \.isWhitespace).prefix(8).map(String.init)
+        let found = try await query.all()
+        guard let text = q.nonEmpty, !terms.isEmpty else { return found }
+        // Exact names first, then names starting with the query, then names containing it; by code within each.
+        return found.map { (CatalogueSearch.rank(text, names: [$0.nameZh, $0.nameEn], pinyin: $0.namePinyin), $0) }
+            .sorted { ($0.0, $0.1.code) < ($1.0, $1.1.code) }.map(\.1)
     }
 }
 

@@ -52,7 +52,10 @@ enum CatalogueSeeder {
         for entry in files.matters {
             guard let department = departments[entry.department], let departmentID = department.id else { continue }
             if let existing = matters[entry.code] {
-                guard existing.editedAt == nil else { continue }
+                guard existing.editedAt == nil else {
+                    try await refreshPinyin(of: existing, from: entry, on: database)
+                    continue
+                }
                 let before = existing.snapshot
                 fill(existing, from: entry, departmentID: departmentID, departmentKind: department.kind)
                 if existing.snapshot != before {
@@ -74,12 +77,22 @@ enum CatalogueSeeder {
         return outcome
     }
 
+    /// An administrator's edit is kept, but the pinyin (not on the edit form) and the search text
+    /// follow the file while the Chinese name is still the file's.
+    private static func refreshPinyin(of matter: Matter, from entry: CatalogueFiles.MatterEntry, on database: any Database) async throws {
+        let before = (matter.namePinyin, matter.searchText)
+        matter.namePinyin = matter.nameZh == entry.nameZh ? entry.namePinyin : ""
+        matter.refreshSearchText()
+        if (matter.namePinyin, matter.searchText) != before { try await matter.update(on: database) }
+    }
+
     private static func fill(_ matter: Matter, from entry: CatalogueFiles.MatterEntry, departmentID: UUID, departmentKind: String) {
         matter.code = entry.code
         matter.area = entry.area
         matter.$department.id = departmentID
         matter.nameZh = entry.nameZh
         matter.nameEn = entry.nameEn
+        matter.namePinyin = entry.namePinyin
         matter.descriptionZh = entry.descriptionZh
         matter.descriptionEn = entry.descriptionEn
         matter.keywordsZh = entry.keywordsZh
@@ -100,7 +113,7 @@ enum CatalogueSeeder {
 private extension Matter {
     /// Everything the file sets, to tell whether a refresh changed anything.
     var snapshot: [String] {
-        [code, area.rawValue, $department.id.uuidString, nameZh, nameEn, descriptionZh, descriptionEn,
+        [code, area.rawValue, $department.id.uuidString, nameZh, nameEn, namePinyin, searchText, descriptionZh, descriptionEn,
          keywordsZh.joined(separator: "|"), keywordsEn.joined(separator: "|"), channels.map(\.rawValue).joined(separator: "|"),
          String(identityLevel.rawValue), String(timeLimitDays), String(feeFen), feeNoteZh, feeNoteEn,
          materials.map { "\($0.nameZh)|\($0.nameEn)|\($0.descriptionZh)|\($0.descriptionEn)|\($0.canSupplyLater)|\($0.condition?.rawValue ?? "")|\($0.providedByMandate)" }.joined(separator: "||"),

@@ -70,7 +70,10 @@ final class Matter: Model, @unchecked Sendable {
     /// Who approves or refuses (`DecisionRule`): the role, and whether the preparer may not.
     @Field(key: "decided_by") var decidedBy: StaffRole
     @Field(key: "four_eyes") var fourEyes: Bool
-    /// Lower-cased names, descriptions and keywords in both languages, for search on either database.
+    /// Tone-less pinyin of `nameZh` ("ju min shen fen zheng ..."), from `matters-pinyin.yaml`.
+    @Field(key: "name_pinyin") var namePinyin: String
+    /// Names, descriptions, keywords and the name's pinyin, folded by `CatalogueSearch`, for search
+    /// on either database.
     @Field(key: "search_text") var searchText: String
     var decisionRule: DecisionRule { DecisionRule(decidedBy: decidedBy, fourEyes: fourEyes) }
 
@@ -81,8 +84,8 @@ final class Matter: Model, @unchecked Sendable {
     init() {}
 
     func refreshSearchText() {
-        searchText = ([nameZh, nameEn, descriptionZh, descriptionEn, code] + keywordsZh + keywordsEn)
-            .joined(separator: " ").lowercased()
+        searchText = CatalogueSearch.searchText([nameZh, nameEn, descriptionZh, descriptionEn, code] + keywordsZh + keywordsEn,
+                                                pinyin: namePinyin)
     }
 
     func name(_ locale: AppLocale) -> String { locale == .zhHans ? nameZh : nameEn }

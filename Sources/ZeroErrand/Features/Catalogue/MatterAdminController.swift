@@ -89,7 +89,11 @@ struct MatterAdminController: RouteCollection {
         }
 
         let keywords = { (text: String) in text.split(whereSeparator: { $0 == "," || $0 == "，" }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
-        matter.nameZh = values.nameZh.trimmingCharacters(in: .whitespaces)
+        let nameZh = values.nameZh.trimmingCharacters(in: .whitespaces)
+        // The pinyin comes from the catalogue's file (no pinyin library here): a renamed matter has
+        // none until the file gives one for its new name, rather than the old name's.
+        if nameZh != matter.nameZh { matter.namePinyin = "" }
+        matter.nameZh = nameZh
         matter.nameEn = values.nameEn.trimmingCharacters(in: .whitespaces)
         matter.descriptionZh = values.descriptionZh.trimmingCharacters(in: .whitespacesAndNewlines)
         matter.descriptionEn = values.descriptionEn.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -6,7 +6,14 @@ import ZeroErrandCore
 /// The home page, the language switch and the health check.
 struct HomeController: RouteCollection {
     struct HomePage: Encodable {
-        struct Area: Encodable { let path: String; let name: String; let summary: String; let count: Int }
+        struct Area: Encodable {
+            let path: String
+            let name: String
+            let summary: String
+            let count: Int
+            /// "service" or "services", as the count needs.
+            let unit: String
+        }
         let areas: [Area]
         let matterCount: Int
         let servicePointCount: Int
@@ -25,7 +32,8 @@ struct HomeController: RouteCollection {
         for area in MatterArea.allCases {
             let count = try await Matter.query(on: req.db).filter(\.$area == area).count()
             areas.append(.init(path: SiteURL.matters.path + "?area=" + area.rawValue, name: req.t("area.\(area.rawValue)"),
-                               summary: req.t("area.\(area.rawValue).summary"), count: count))
+                               summary: req.t("area.\(area.rawValue).summary"), count: count,
+                               unit: req.t("home.matters_unit", ["count": String(count)])))
         }
         let page = HomePage(areas: areas, matterCount: areas.reduce(0) { $0 + $1.count },
                             servicePointCount: try await ServicePoint.query(on: req.db).count())

@@ -19,7 +19,7 @@ struct CaseMailFacts {
         var due: String? { record.dueOn.map { t("mail.facts.due", ["day": $0, "zone": record.department.zone.identifier]) } }
         switch event {
         case "submit", "resubmit":
-            return t("mail.facts.submitted", ["office": office, "days": String(record.limitDays)])
+            return t("mail.facts.submitted", ["office": office, "count": String(record.limitDays)])
         case "request_supplement":
             // The notification already lists the items.
             return t("mail.facts.supplement_by", ["by": record.supplementDueBy.map { TimeDisplay.format($0, in: zone) } ?? "-"])

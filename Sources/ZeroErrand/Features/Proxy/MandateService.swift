@@ -89,7 +89,7 @@ struct MandateService {
         if validUntil == nil { errors["validUntil"] = t("case.error.date_invalid", [:]) }
         if let validFrom, let validUntil, let problem = MandateRules.dateProblem(validFrom: validFrom, validUntil: validUntil, today: today) {
             errors[problem == .startsInPast ? "validFrom" : "validUntil"] = t("mandate.error.\(problem.rawValue)",
-                                                                              ["days": String(MandateRules.longestValidity)])
+                                                                              ["count": String(MandateRules.longestValidity)])
         }
         guard errors.isEmpty, let principalID, let proxyID, let relationship, let email, let validFrom, let validUntil else {
             throw FormErrors(fields: errors)

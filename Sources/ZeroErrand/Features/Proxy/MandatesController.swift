@@ -291,13 +291,21 @@ struct MandatesController: RouteCollection {
         let (mandate, _) = try await MandateAccess.find(req, allowing: [.holder])
         guard let code = mandate.passCode else { throw AppError.notFound }
         let id = mandate.id!.uuidString.lowercased()
-        let valid = MandateRules.validity(mandate.facts, today: CivilDay(req.now, in: Mandate.zone)) == nil
-        // Nothing to scan once it no longer holds: the page says why instead.
-        let page = PassPage(code: code, qrSVG: valid ? try MandatePrints.qrSVG(passURL(req, code), title: req.t("pass.qr_label")) : "",
+        let problem = MandateRules.validity(mandate.facts, today: CivilDay(req.now, in: Mandate.zone))
+        // Nothing to scan once it no longer holds: the page says why, and that it is not to be used.
+        let unusable = problem.map { problem in
+            switch problem {
+            case .revoked: req.t("pass.unusable.revoked", ["when": mandate.revokedAt.map { req.showTime($0) } ?? ""])
+            case .expired: req.t("pass.unusable.expired", ["until": mandate.validUntil])
+            case .notYetValid: req.t("pass.unusable.not_yet_valid", ["from": mandate.validFrom])
+            default: req.t("pass.unusable.other")
+            }
+        }
+        let page = PassPage(code: code, qrSVG: problem == nil ? try QRImage.svg(passURL(req, code), title: req.t("pass.qr_label")) : "",
                             cardPath: SiteURL.mandatePassCard(id: id).path, mandatePath: SiteURL.mandate(id: id).path,
                             principal: mandate.principal.displayName, proxyName: mandate.proxyName, proxyID: mandate.proxyIDMasked,
                             validity: req.t("mandate.validity", ["from": mandate.validFrom, "until": mandate.validUntil]),
-                            status: statusText(req, mandate), valid: valid)
+                            status: statusText(req, mandate), valid: problem == nil, unusable: unusable)
         return try await req.page("mandates/pass", page, title: "pass.title")
     }
 

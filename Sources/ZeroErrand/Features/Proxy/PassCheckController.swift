@@ -24,7 +24,7 @@ struct PassCheckController: RouteCollection {
     }
 
     private func emptyPage(_ req: Request, typed: String, error: String?) -> PassCheckPage {
-        PassCheckPage(typed: typed, found: false, code: "", verdict: "", verdictCode: "", valid: false, checkedAt: "",
+        PassCheckPage(typed: typed, found: false, code: "", headline: "", verdict: "", verdictCode: "", valid: false, revokedNote: nil, checkedAt: "",
                       principal: "", proxyName: "", proxyID: "", proxyBirth: "", relationship: "", scope: [], validity: "", limits: [],
                       cases: [], documentPath: nil, errors: error.map { ["code": $0] } ?? [:])
     }
@@ -67,7 +67,6 @@ struct PassCheckController: RouteCollection {
                 try await audit.record("mandate.pass_checked", "mandate", mandateID.uuidString.lowercased(), ["verdict": verdict?.rawValue ?? "valid"])
             }
         }
-        let zone = try await account.$department.get(on: req.db)?.zone ?? Mandate.zone
         // The full ID number only where this office works a case under the mandate; otherwise the
         // masked number, the birth date and sex it encodes are enough to match the person.
         let proxyNumber = try req.dependencies.secrets.openText(mandate.proxyIDNumberSealed)
@@ -75,8 +74,11 @@ struct PassCheckController: RouteCollection {
         let mayCollect = verdict == nil && mandate.mayCollect
         let page = PassCheckPage(
             typed: code, found: true, code: code,
+            headline: req.t(verdict == nil ? "pass.headline.valid" : "pass.headline.refused"),
             verdict: req.t("pass.verdict.\(verdict?.rawValue ?? "valid")"), verdictCode: verdict?.rawValue ?? "valid", valid: verdict == nil,
-            checkedAt: req.showTime(req.now, in: zone),
+            revokedNote: mandate.revokedAt.map { req.t("mandate.revoked_at", ["when": req.showTime($0)]) },
+            // Both times on the page in the official's own zone, named.
+            checkedAt: req.showTime(req.now),
             principal: mandate.principal.displayName, proxyName: mandate.proxyName,
             proxyID: cases.isEmpty ? mandate.proxyIDMasked : proxyNumber,
             proxyBirth: parsed.map { String(format: "%04d-%02d-%02d", $0.birthDate.year, $0.birthDate.month, $0.birthDate.day)

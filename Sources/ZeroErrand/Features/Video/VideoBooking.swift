@@ -94,14 +94,14 @@ enum VideoBooking {
                 guard let replacing, active.id == replacing else { throw AppError(status: .conflict, key: "video.refused.already_booked") }
                 if department.bookingRules.mayChange(appointmentStart: active.startsAt, now: now) != nil {
                     throw AppError(status: .conflict, key: "video.refused.too_late_to_change",
-                                   arguments: ["hours": String(department.changeNoticeHours)])
+                                   arguments: ["count": String(department.changeNoticeHours)])
                 }
                 previous = active
             } else if replacing != nil {
                 throw AppError.notFound
             }
             guard department.bookingRules.mayBook(slotStart: start, now: now) == nil else {
-                throw AppError(status: .unprocessableEntity, key: "video.refused.too_late", arguments: ["hours": String(department.bookingNoticeHours)])
+                throw AppError(status: .unprocessableEntity, key: "video.refused.too_late", arguments: ["count": String(department.bookingNoticeHours)])
             }
             guard let slot = try await freeSlots(department: department, now: now, calendar: calendar,
                                                  day: CivilDay(start, in: department.zone), on: db).first(where: { $0.start == start }),
@@ -153,7 +153,7 @@ enum VideoBooking {
         guard session.status == .booked else { throw AppError(status: .conflict, key: "video.refused.not_booked") }
         if !byOffice, record.department.bookingRules.mayChange(appointmentStart: session.startsAt, now: now) != nil {
             throw AppError(status: .conflict, key: "video.refused.too_late_to_change",
-                           arguments: ["hours": String(record.department.changeNoticeHours)])
+                           arguments: ["count": String(record.department.changeNoticeHours)])
         }
         try await req.audited { db, audit in
             let sessionID = try session.requireID()

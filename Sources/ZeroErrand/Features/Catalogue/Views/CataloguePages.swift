@@ -56,7 +56,7 @@ extension Request {
         MatterSummary(code: matter.code, path: SiteURL.matter(code: matter.code).path, name: matter.name(locale),
                       department: matter.department.name(locale), areaLabel: t("area.\(matter.area.rawValue)"),
                       channels: matter.channels.map { t("channel.\($0.rawValue)") },
-                      timeLimit: t("matter.time_limit", ["days": String(matter.timeLimitDays)]))
+                      timeLimit: t("matter.time_limit", ["count": String(matter.timeLimitDays)]))
     }
 
     func feeText(_ fen: Int) -> String {

@@ -106,6 +106,8 @@ struct PassPage: Encodable {
     let validity: String
     let status: String
     let valid: Bool
+    /// Why the pass cannot be used now (revoked, expired, not yet in force), or nil while it can.
+    let unusable: String?
 }
 
 struct PassCheckPage: Encodable {
@@ -120,9 +122,14 @@ struct PassCheckPage: Encodable {
     let typed: String
     let found: Bool
     let code: String
+    /// In large type: "Valid" or "Do not hand over".
+    let headline: String
+    /// Why, in a sentence.
     let verdict: String
     let verdictCode: String
     let valid: Bool
+    /// "Revoked 2026-… (zone, UTC…)", in the viewer's zone.
+    let revokedNote: String?
     let checkedAt: String
     let principal: String
     let proxyName: String

@@ -62,6 +62,7 @@ struct VideoBookingPage: Encodable {
             refusal: refusal.map { req.t($0.key, $0.arguments) }, current: current.map(appointment),
             earlier: sessions.filter { $0.status != .booked }.map(appointment), picker: picker, canChoose: canChoose,
             bookPath: SiteURL.caseVideo(id: caseID).path, replacing: current?.id?.uuidString.lowercased(),
-            notice: req.t("video.booking.notice", ["booking": String(department.bookingNoticeHours), "change": String(department.changeNoticeHours)]))
+            notice: req.t("video.booking.notice", ["booking": req.t("unit.hours", ["count": String(department.bookingNoticeHours)]),
+                                                  "change": req.t("unit.hours", ["count": String(department.changeNoticeHours)])]))
     }
 }

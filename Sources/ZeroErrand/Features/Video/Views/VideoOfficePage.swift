@@ -68,7 +68,7 @@ struct VideoOfficePage: Encodable {
             zone: department.timeZone,
             weekdays: (1...7).map { Choice(value: String($0), label: req.t("weekday.\($0)"), selected: chosen.contains(String($0))) },
             slotLengths: AvailabilityRule.slotLengths.map {
-                Choice(value: String($0), label: req.t("video.availability.minutes", ["minutes": String($0)]), selected: String($0) == (form.slot ?? "30"))
+                Choice(value: String($0), label: req.t("video.availability.minutes", ["count": String($0)]), selected: String($0) == (form.slot ?? "30"))
             },
             from: form.from ?? "09:00", to: form.to ?? "12:00",
             firstDay: form.firstDay ?? today.description, lastDay: form.lastDay ?? today.adding(days: 27).description,
@@ -115,7 +115,7 @@ struct VideoHoursText {
     func rule(_ rule: AvailabilityRule, deletePath: String?) -> VideoOfficePage.Rule {
         let days = rule.weekdays.sorted().map { req.t("weekday.\($0)") }.joined(separator: ", ")
         let span = "\(VideoOfficePage.clock(rule.startMinute))–\(VideoOfficePage.clock(rule.endMinute))"
-        let text = "\(days) · \(span) · " + req.t("video.availability.minutes", ["minutes": String(rule.slotMinutes)]) + " · \(rule.firstDay) – \(rule.lastDay)"
+        let text = "\(days) · \(span) · " + req.t("video.availability.minutes", ["count": String(rule.slotMinutes)]) + " · \(rule.firstDay) – \(rule.lastDay)"
         let views = applicants.filter { $0.zone.identifier != office.identifier }.flatMap { applicant -> [String] in
             let periods = HoursAcrossZones.periods(of: rule, officeZone: office, in: applicant.zone)
             return periods.map { period in
