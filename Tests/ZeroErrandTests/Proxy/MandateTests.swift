@@ -290,7 +290,9 @@ struct MandateTests {
             let typed = try await world.base.clerk.get("/office/passes?code=\(code.lowercased().replacingOccurrences(of: "-", with: ""))")
             #expect(typed.location == "/office/passes/\(code)")
             let page2 = try await world.base.clerk.get("/office/passes/\(code)")
-            #expect(page2.body.contains("李四") && page2.body.contains("1960-03-15"))
+            // No case here yet: the masked number, and not the birth date its hidden digits are.
+            let masked = try ResidentIDNumber(MandateFixtures.proxyID).masked
+            #expect(page2.body.contains("李四") && page2.body.contains(masked) && !page2.body.contains("1960-03-15"))
             #expect(try await world.base.clerk.get("/office/passes/ABCD-EFGH-JKMN").status == .notFound)
             let notary = try await TestAccounts.make(app, email: Inbox.uniqueAddress("notary"), kind: .staff, roles: [.notary],
                                                      departmentCode: "wz-notary", totpSecret: testSecret(91))
@@ -298,6 +300,10 @@ struct MandateTests {
             try await elsewhere.signIn(notary.email, totp: testSecret(91), clock: clock)
             let foreign = try await elsewhere.get("/office/passes/\(code)")
             #expect(foreign.status == .forbidden && !foreign.body.contains("李四") && foreign.body.contains("not valid for this office’s matters"))
+            // Revoked, it still tells that office nothing more.
+            #expect(try await world.base.citizen.post("/mandates/\(mandate.id!)/revocation").status == .seeOther)
+            let revokedElsewhere = try await elsewhere.get("/office/passes/\(code)")
+            #expect(revokedElsewhere.status == .forbidden && !revokedElsewhere.body.contains("李四"))
             // The citizen sees each check of her pass, and her relative's acceptance, in her access log.
             let log = try await world.base.citizen.get("/account/access-log").body
             #expect(log.contains("Checked the counter pass") && log.contains("Power of attorney to 李四"))

@@ -30,10 +30,12 @@ struct PassCheckController: RouteCollection {
     }
 
     /// Why the pass does not hold at this office today, or nil when it does.
+    /// Scope first: an office with nothing under the mandate learns only that, whatever the pass's
+    /// state (a revoked or expired pass must not show its names to any office that asks).
     static func verdict(_ mandate: Mandate, departmentID: UUID, cases: [Case], matters: [Matter], today: CivilDay) -> MandateRefusal? {
-        if let problem = MandateRules.validity(mandate.facts, today: today) { return problem }
         let here = !cases.isEmpty || matters.contains { $0.$department.id == departmentID }
-        return here ? nil : .outOfScope
+        guard here else { return .outOfScope }
+        return MandateRules.validity(mandate.facts, today: today)
     }
 
     @Sendable func check(req: Request) async throws -> Response {
@@ -67,8 +69,9 @@ struct PassCheckController: RouteCollection {
                 try await audit.record("mandate.pass_checked", "mandate", mandateID.uuidString.lowercased(), ["verdict": verdict?.rawValue ?? "valid"])
             }
         }
-        // The full ID number only where this office works a case under the mandate; otherwise the
-        // masked number, the birth date and sex it encodes are enough to match the person.
+        // The full ID number (and the birth date and sex it encodes) only where this office works a
+        // case under the mandate; otherwise the masked number: its hidden digits are the birth
+        // date, so showing that beside it would give the whole number away.
         let proxyNumber = try req.dependencies.secrets.openText(mandate.proxyIDNumberSealed)
         let parsed = try? ResidentIDNumber(proxyNumber, notAfter: req.now)
         let mayCollect = verdict == nil && mandate.mayCollect
@@ -81,7 +84,7 @@ struct PassCheckController: RouteCollection {
             checkedAt: req.showTime(req.now),
             principal: mandate.principal.displayName, proxyName: mandate.proxyName,
             proxyID: cases.isEmpty ? mandate.proxyIDMasked : proxyNumber,
-            proxyBirth: parsed.map { String(format: "%04d-%02d-%02d", $0.birthDate.year, $0.birthDate.month, $0.birthDate.day)
+            proxyBirth: cases.isEmpty ? "" : parsed.map { String(format: "%04d-%02d-%02d", $0.birthDate.year, $0.birthDate.month, $0.birthDate.day)
                 + " · " + req.t($0.isMale ? "pass.sex.male" : "pass.sex.female") } ?? "",
             relationship: req.t("relationship.\(mandate.relationship.rawValue)"),
             scope: matters.map { "\($0.code) · \($0.name(req.locale))" + ($0.$department.id == departmentID ? "" : " (" + req.t("pass.other_office") + ")") },
