@@ -129,6 +129,28 @@
     });
   }
 
+  // A table region is a keyboard stop, announced as "scroll sideways", only while it really
+  // overflows: on a phone the rows are cards and nothing scrolls.
+  var scrollRegions = document.querySelectorAll(".table-wrap");
+  var markScrollRegions = function () {
+    scrollRegions.forEach(function (region) {
+      if (!region.dataset.label) { region.dataset.label = region.getAttribute("aria-label") || ""; }
+      if (region.scrollWidth > region.clientWidth + 1) {
+        region.setAttribute("tabindex", "0");
+        region.setAttribute("role", "region");
+        region.setAttribute("aria-label", region.dataset.label);
+      } else {
+        region.removeAttribute("tabindex");
+        region.removeAttribute("role");
+        region.removeAttribute("aria-label");
+      }
+    });
+  };
+  if (scrollRegions.length) {
+    markScrollRegions();
+    window.addEventListener("resize", markScrollRegions);
+  }
+
   // A print button for recovery codes, shown only where printing is possible.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     if (typeof window.print !== "function") { return; }

@@ -29,6 +29,11 @@ struct WorkflowTests {
             // Four days later the citizen supplies it; the clock stood still meanwhile.
             clock.advance(by: 4 * 86400)
             try await world.signInAgain()
+            // Sending nothing is not an answer.
+            world.citizen.accept = "application/json"
+            #expect(try await world.citizen.post("/cases/\(id)/actions/resubmit").status == .unprocessableEntity)
+            world.citizen.accept = "text/html"
+            #expect(try await world.status(id) == .supplementRequested)
             let supplement = try await world.citizen.upload("/cases/\(id)/documents?purpose=supplement", bytes: SampleFiles.pdf("户口簿"),
                                                             fileName: "户口簿.pdf")
             #expect(supplement.status == .created)

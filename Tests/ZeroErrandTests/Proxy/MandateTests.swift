@@ -167,6 +167,37 @@ struct MandateTests {
         }
     }
 
+    @Test("Only a mandate in force carries a case to the office: not one still invited, not one revoked, not none; and it is fixed once submitted")
+    func submitOnlyUnderAMandateInForce() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await ProxyWorld.make(app, clock)
+            let invitedID = try await world.signed()
+            let created = try await world.base.citizen.post("/matters/\(ProxyWorld.matter)/apply", ["details": "换证", "mandate": invitedID.uuidString])
+            let caseID = try #require(created.caseID)
+            let matter = try #require(try await Matter.query(on: app.db).filter(\.$code == ProxyWorld.matter).first())
+            for index in matter.materialPlan(conditions: [], hasMandate: true).missingForSubmission(supplied: []) {
+                #expect(try await world.base.citizen.upload("/cases/\(caseID)/documents?purpose=material&material=\(index)",
+                                                            bytes: SampleFiles.pdf("m\(index)"), fileName: "m.pdf").status == .created)
+            }
+            world.base.citizen.accept = "application/json"
+            // Not accepted yet: refused.
+            #expect(try await world.base.citizen.post("/cases/\(caseID)/actions/submit").status == .unprocessableEntity)
+            // Dropping the mandate from a matter done through a relative: refused too.
+            world.base.citizen.accept = "text/html"
+            #expect(try await world.base.citizen.post("/cases/\(caseID)/mandate", ["mandate": ""]).status == .seeOther)
+            world.base.citizen.accept = "application/json"
+            #expect(try await world.base.citizen.post("/cases/\(caseID)/actions/submit").status == .unprocessableEntity)
+            #expect(try await world.base.status(caseID) == .draft)
+            // Named again and accepted: it goes; then the mandate cannot be changed any more.
+            world.base.citizen.accept = "text/html"
+            #expect(try await world.base.citizen.post("/cases/\(caseID)/mandate", ["mandate": invitedID.uuidString]).status == .seeOther)
+            #expect(try await world.relative.post("/mandates/\(invitedID)/acceptance", ["idNumber": MandateFixtures.proxyID]).status == .seeOther)
+            #expect(try await world.base.citizen.post("/cases/\(caseID)/actions/submit").status == .seeOther)
+            #expect(try await world.base.citizen.post("/cases/\(caseID)/mandate", ["mandate": ""]).status == .conflict)
+            #expect(try await Case.find(caseID, on: app.db)?.$mandate.id == invitedID)
+        }
+    }
+
     @Test("A mistyped ID number is refused naming the check character, and nothing is saved")
     func badIDNumber() async throws {
         try await withTestApp { (app, clock) async throws in

@@ -175,7 +175,7 @@ struct CasePresenter {
         let mandate = try await record.$mandate.get(on: request.db)
         let isPrincipal = role == .applicant && request.currentAccount?.id == record.$applicant.id
         var choices: [Choice] = []
-        if isPrincipal && !record.status.isTerminal {
+        if isPrincipal && record.status == .draft {
             let today = CivilDay(request.now, in: Mandate.zone)
             let own = try await Mandate.query(on: request.db).filter(\.$principal.$id == record.$applicant.id)
                 .filter(\.$status ~~ [.invited, .accepted]).all()
@@ -198,7 +198,7 @@ struct CasePresenter {
             proxyID: try mandate.map { role == .office ? try request.dependencies.secrets.openText($0.proxyIDNumberSealed) : $0.proxyIDMasked },
             status: status,
             path: mandate.map { SiteURL.mandate(id: $0.id!.uuidString.lowercased()).path },
-            formPath: isPrincipal && !record.status.isTerminal ? SiteURL.caseMandate(id: id).path : nil,
+            formPath: isPrincipal && record.status == .draft ? SiteURL.caseMandate(id: id).path : nil,
             choices: choices)
     }
 

@@ -198,9 +198,42 @@ extension CaseWorkflow {
         let context = CaseContext(materialsCanSupplyLater: record.materialPlan.canSupplyLater)
         if action == .submit || action == .resubmit,
            case .success = CaseLifecycle.apply(action, by: .applicant, to: record.snapshot, context: context, now: now) {
+            try await requireMandateInForce(record)
             try await requireMaterials(record)
+            if action == .resubmit { try await requireSomethingSupplied(record) }
         }
         try await perform(action, on: record.requireID(), as: .applicant)
+    }
+
+    /// A case goes to the office only under a power of attorney in force today: a matter done
+    /// through a relative needs one, and a named one that was never accepted, was revoked or has
+    /// expired supplies nothing (not even the power-of-attorney material it stands for).
+    private func requireMandateInForce(_ record: Case) async throws {
+        guard let mandateID = record.$mandate.id else {
+            if ApplicationStart(record.matter.channels) == .throughRelative {
+                throw AppError(status: .unprocessableEntity, key: "apply.refused.needs_mandate")
+            }
+            return
+        }
+        guard let mandate = try await Mandate.find(mandateID, on: request.db),
+              MandateRules.validity(mandate.facts, today: CivilDay(now, in: Mandate.zone)) == nil else {
+            throw AppError(status: .unprocessableEntity, key: "case.mandate.not_in_force")
+        }
+    }
+
+    /// Answering a supplement request sends something: at least one document uploaded since the
+    /// office asked (an empty answer only made the office ask again).
+    private func requireSomethingSupplied(_ record: Case) async throws {
+        let caseID = try record.requireID()
+        guard let asked = try await CaseEvent.query(on: request.db).filter(\.$caseRecord.$id == caseID)
+            .filter(\.$name == "request_supplement").sort(\.$occurredAt, .descending).first()?.occurredAt else { return }
+        // A supplement file can only be uploaded while one is requested, so any since the request
+        // is an answer; a material or attachment counts when it came after the request.
+        let sent = try await CaseDocument.query(on: request.db).filter(\.$caseRecord.$id == caseID).group(.or) { either in
+            either.group(.and) { $0.filter(\.$purpose == .supplement).filter(\.$createdAt >= asked) }
+            either.group(.and) { $0.filter(\.$purpose ~~ [.material, .attachment]).filter(\.$createdAt > asked) }
+        }.count()
+        if sent == 0 { throw AppError(status: .unprocessableEntity, key: "case.supplement.nothing_sent") }
     }
 
     private func requireMaterials(_ record: Case) async throws {

@@ -18,7 +18,9 @@ struct CaseMailFacts {
         var office: String { record.department.name(locale) }
         var due: String? { record.dueOn.map { t("mail.facts.due", ["day": $0, "zone": record.department.zone.identifier]) } }
         switch event {
-        case "submit", "resubmit":
+        case "resubmit":
+            return t("mail.facts.resubmitted", ["office": office])
+        case "submit":
             return t("mail.facts.submitted", ["office": office, "count": String(record.limitDays)])
         case "request_supplement":
             // The notification already lists the items.

@@ -329,6 +329,12 @@ struct MandatesController: RouteCollection {
     /// The principal lets the relative of one of their mandates work this case (or stops it).
     @Sendable func nameOnCase(req: Request) async throws -> Response {
         let record = try await CaseAccess.applicantCase(req)
+        // Who acts is settled before the office sees the case: a submitted case keeps its mandate.
+        guard record.status == .draft else {
+            return try await req.onCasePage(record, role: .applicant, field: "mandate") {
+                throw AppError(status: .conflict, key: "case.mandate.fixed_after_submit")
+            }
+        }
         let form = try req.content.decode(CaseMandateForm.self)
         let caseID = try record.requireID()
         var mandateID: UUID?
