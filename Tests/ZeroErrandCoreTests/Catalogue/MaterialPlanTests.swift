@@ -48,16 +48,18 @@ struct MaterialPlanTests {
         #expect(plan.canSupplyLater == [false, true, true, true, true])
     }
 
-    @Test("Every combination: a required material is one that applies, is not the mandate and cannot wait")
+    @Test("Every combination of answers and mandate: only applicable materials are asked for, never the mandate's own or one that may wait, and supplying them all leaves nothing")
     func everyCombination() {
         for mask in 0..<8 {
             let conditions = Set([MaterialCondition.marriedAbroad, .nameChanged].enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element))
             let plan = MaterialPlan(requirements, conditions: conditions, hasMandate: mask & 4 != 0)
-            for index in requirements.indices {
-                let required = plan.missingForSubmission(supplied: []).contains(index)
-                #expect(required == (plan.applies(index) && !plan.isProvidedByMandate(index) && !requirements[index].canSupplyLater))
-                #expect(!plan.missingForSubmission(supplied: [index]).contains(index))
-            }
+            let missing = plan.missingForSubmission(supplied: [])
+            #expect(missing.allSatisfy(plan.applies))
+            #expect(missing.allSatisfy { !plan.isProvidedByMandate($0) && !requirements[$0].canSupplyLater })
+            #expect(missing.contains(0), "the passport is always needed")
+            #expect(missing.contains(3) == conditions.contains(.marriedAbroad))
+            #expect(missing.contains(2) == (mask & 4 != 0))
+            #expect(plan.missingForSubmission(supplied: Set(missing)).isEmpty)
         }
     }
 }

@@ -53,12 +53,13 @@ struct ApplicationsController: RouteCollection {
 
     @Sendable func applyForm(req: Request) async throws -> Response {
         let matter = try await CatalogueController.find(req)
-        return try await req.page("cases/apply", try await applyPage(req, matter), title: "apply.title")
+        return try await req.page("cases/apply", try applyPage(req, matter, mandates: try await req.usableMandates(for: matter)), title: "apply.title")
     }
 
-    private func applyPage(_ req: Request, _ matter: Matter, details: String = "", chosen: String? = nil,
-                           answers: Set<MaterialCondition> = [], errors: [String: String] = [:]) async throws -> ApplyPage {
-        let (own, held) = try await req.usableMandates(for: matter)
+    /// `mandates`: from `usableMandates`, read once per request.
+    private func applyPage(_ req: Request, _ matter: Matter, mandates: (own: [Mandate], held: [Mandate]), details: String = "",
+                           chosen: String? = nil, answers: Set<MaterialCondition> = [], errors: [String: String] = [:]) throws -> ApplyPage {
+        let (own, held) = mandates
         // Applying for oneself (possibly through one's own mandate) needs one's own identity level;
         // a relative applying in someone's name stands on the signed mandate instead.
         let ownRefusal = req.cases.applyRefusal(for: try req.requireAccount(), to: matter, throughMandate: !own.isEmpty)
@@ -102,9 +103,10 @@ struct ApplicationsController: RouteCollection {
         let form = try req.content.decode(ApplyForm.self)
         let details = (form.details ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let answers = form.answers(for: matter)
-        let page = try await applyPage(req, matter, details: details, chosen: form.mandate, answers: answers)
+        let mandates = try await req.usableMandates(for: matter)
+        let (own, held) = mandates
+        let page = try applyPage(req, matter, mandates: mandates, details: details, chosen: form.mandate, answers: answers)
         if page.refusal != nil { return try await req.page("cases/apply", page, title: "apply.title", status: .forbidden) }
-        let (own, held) = try await req.usableMandates(for: matter)
         var applicant = account
         var mandateID: UUID?
         let forSelfAllowed = req.cases.applyRefusal(for: account, to: matter, throughMandate: !own.isEmpty) == nil
@@ -122,7 +124,7 @@ struct ApplicationsController: RouteCollection {
             errors["mandate"] = req.t("apply.mandate_required")
         }
         guard errors.isEmpty else {
-            return try await req.page("cases/apply", try await applyPage(req, matter, details: details, chosen: form.mandate, answers: answers, errors: errors),
+            return try await req.page("cases/apply", try applyPage(req, matter, mandates: mandates, details: details, chosen: form.mandate, answers: answers, errors: errors),
                                       title: "apply.title", status: .unprocessableEntity)
         }
         let record = try await req.cases.createDraft(matter: matter, applicant: applicant, details: details, mandateID: mandateID,

@@ -10,9 +10,7 @@ extension Request {
         let accountID = try requireAccount().requireID()
         let today = CivilDay(now, in: Mandate.zone)
         let own = try await Mandate.query(on: db).filter(\.$principal.$id == accountID).filter(\.$status ~~ [.invited, .accepted]).all()
-            .filter { MandateRules.refusal(MandateFacts(status: .accepted, scope: $0.scope, validFrom: $0.facts.validFrom,
-                                                        validUntil: $0.facts.validUntil, limits: $0.limits),
-                                           action: .apply, matterCode: matter.code, caseID: nil, today: today) == nil }
+            .filter { $0.mayBeNamed(for: .apply, matterCode: matter.code, caseID: nil, today: today) }
         let held = try await Mandate.query(on: db).filter(\.$proxyAccount.$id == accountID).filter(\.$status == .accepted)
             .with(\.$principal).all()
             .filter { MandateRules.refusal($0.facts, action: .apply, matterCode: matter.code, caseID: nil, today: today) == nil }

@@ -179,9 +179,7 @@ struct CasePresenter {
             let today = CivilDay(request.now, in: Mandate.zone)
             let own = try await Mandate.query(on: request.db).filter(\.$principal.$id == record.$applicant.id)
                 .filter(\.$status ~~ [.invited, .accepted]).all()
-                .filter { MandateRules.refusal(MandateFacts(status: .accepted, scope: $0.scope, validFrom: $0.facts.validFrom,
-                                                            validUntil: $0.facts.validUntil, limits: $0.limits),
-                                               action: .view, matterCode: record.matter.code, caseID: record.id, today: today) == nil }
+                .filter { $0.mayBeNamed(for: .view, matterCode: record.matter.code, caseID: record.id, today: today) }
             choices = [Choice(value: "", label: request.t("form.none"), selected: mandate == nil)]
                 + own.map { Choice(value: $0.id!.uuidString, label: request.t("apply.for.own_mandate", ["name": $0.proxyName]),
                                    selected: $0.id == mandate?.id) }

@@ -58,6 +58,15 @@ final class Mandate: Model, @unchecked Sendable {
                      validUntil: CivilDay(validUntil) ?? CivilDay(year: 2000, month: 1, day: 1)!, limits: limits)
     }
 
+    /// Whether its principal may name it for this matter or case today: invited or accepted (the
+    /// relative may still be answering), with a scope and dates that cover it.
+    func mayBeNamed(for action: ProxyAction, matterCode: String, caseID: UUID?, today: CivilDay) -> Bool {
+        guard [.invited, .accepted].contains(status) else { return false }
+        var onceAccepted = facts
+        onceAccepted.status = .accepted
+        return MandateRules.refusal(onceAccepted, action: action, matterCode: matterCode, caseID: caseID, today: today) == nil
+    }
+
     var proxyFacts: RecordAccess.ProxyFacts {
         RecordAccess.ProxyFacts(holder: $proxyAccount.id, principal: $principal.id, mandate: facts)
     }

@@ -341,11 +341,7 @@ struct MandatesController: RouteCollection {
         if let raw = form.mandate.nonEmpty {
             guard let id = UUID(uuidString: raw),
                   let mandate = try await Mandate.query(on: req.db).filter(\.$id == id).filter(\.$principal.$id == record.$applicant.id).first(),
-                  [.invited, .accepted].contains(mandate.status),
-                  MandateRules.refusal(MandateFacts(status: .accepted, scope: mandate.scope, validFrom: mandate.facts.validFrom,
-                                                    validUntil: mandate.facts.validUntil, limits: mandate.limits),
-                                       action: .view, matterCode: record.matter.code, caseID: caseID,
-                                       today: CivilDay(req.now, in: Mandate.zone)) == nil
+                  mandate.mayBeNamed(for: .view, matterCode: record.matter.code, caseID: caseID, today: CivilDay(req.now, in: Mandate.zone))
             else {
                 return try await req.onCasePage(record, role: .applicant, field: "mandate") {
                     throw AppError(status: .unprocessableEntity, key: "mandate.error.does_not_cover")
