@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -26,6 +28,16 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .target(name: "ZeroErrandPrint", dependencies: ["CQRencode", "CPangoCairo"]),
+        // Notarial seals: an office's X.509 certificate under the platform root, and PDF
+        // signatures (incremental update + detached CMS) that ordinary PDF readers verify.
+        .target(
+            name: "ZeroErrandSeal",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .target(
             name: "ZeroErrandCore",
             dependencies: [
@@ -56,6 +68,7 @@ let package = Package(
             dependencies: ["ZeroErrand"]
         ),
         .testTarget(name: "ZeroErrandPrintTests", dependencies: ["ZeroErrandPrint"]),
+        .testTarget(name: "ZeroErrandSealTests", dependencies: ["ZeroErrandSeal", "ZeroErrandPrint"]),
         .testTarget(
             name: "ZeroErrandCoreTests",
             dependencies: ["ZeroErrandCore"]
