@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "ZeroErrandCore",
                 "ZeroErrandPrint",
+                "ZeroErrandSeal",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

@@ -41,7 +41,9 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
         secrets: Secrets(key: config.secretKey),
         workingCalendar: try HolidayFile.load(resources + "Calendar/holidays-cn.yaml"),
         documents: DocumentStore(directory: config.dataDirectory + "/documents", keys: config.documentKeys, maxBytes: config.uploadLimit),
-        recordingRetention: try RecordingRetention.load(resources + "Video/retention.yaml"))
+        recordingRetention: try RecordingRetention.load(resources + "Video/retention.yaml"),
+        notarial: try NotarialCatalogue.load(from: resources + "Notarization/"),
+        verificationTexts: try VerificationTexts.load(resources + "Verification/texts.json"))
     app.dependencies.documents.clearIncoming()
 
     try configureDatabase(app, config)

@@ -22,4 +22,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddMaterialConditions())
     // 007: pinyin of matter names, for search
     app.migrations.add(AddMatterPinyin())
+    // 008: remote notarization (the act, seal keys, certificates, the notarial journal, drawn signatures)
+    app.migrations.add(CreateNotarization())
 }

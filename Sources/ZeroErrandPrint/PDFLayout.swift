@@ -41,6 +41,10 @@ struct LineBox {
 enum Placed {
     case lines(layout: OpaquePointer, range: Range<Int>, x: Double, y: Double)
     case qr(QRCode, x: Double, y: Double, side: Double)
+    /// A decoded image surface drawn into the box.
+    case image(OpaquePointer, x: Double, y: Double, width: Double, height: Double)
+    /// A round seal: one layout per character of the name, set around the upper arc.
+    case seal([OpaquePointer], x: Double, y: Double, diameter: Double)
 }
 
 /// Shapes blocks with pango and paginates them. Owns every pango object it
@@ -49,6 +53,7 @@ final class Typesetter {
     private let context: OpaquePointer
     let style: PageStyle
     private var owned: [OpaquePointer] = []
+    private var ownedSurfaces: [OpaquePointer] = []
     private(set) var pages: [[Placed]] = [[]]
     private var y: Double
 
@@ -58,7 +63,10 @@ final class Typesetter {
         y = style.contentTop
     }
 
-    deinit { owned.forEach { g_object_unref(UnsafeMutableRawPointer($0)) } }
+    deinit {
+        owned.forEach { g_object_unref(UnsafeMutableRawPointer($0)) }
+        ownedSurfaces.forEach { cairo_surface_destroy($0) }
+    }
 
     private var atPageTop: Bool { y <= style.contentTop }
     private var remaining: Double { style.contentBottom - y }
@@ -202,6 +210,28 @@ final class Typesetter {
             pages[pages.count - 1].append(.qr(code, x: left + width - side, y: top, side: side))
             addFields(rows, x: left, width: width - side - gap)
             y = max(y, top + side) + s.blockGap
+        case .attestation(let rows, let seal):
+            let mm = PageSize.pointsPerMillimetre
+            let diameter = min(40 * mm, width * 0.4)
+            if diameter > remaining && !atPageTop { newPage() }
+            let top = y
+            let glyphs = seal.map { layout(String($0), size: diameter * 0.12, bold: true) }
+            pages[pages.count - 1].append(.seal(glyphs, x: left + width - diameter, y: top, diameter: diameter))
+            addFields(rows, x: left, width: width - diameter - s.textSize)
+            y = max(y, top + diameter) + s.blockGap
+        case .signature(let image, let label):
+            let mm = PageSize.pointsPerMillimetre
+            let scale = min(60 * mm / Double(image.width), 25 * mm / Double(image.height))
+            let w = Double(image.width) * scale, h = Double(image.height) * scale
+            let labelLayout = layout(label, size: s.textSize, bold: true, width: width)
+            let labelHeight = Self.height(of: labelLayout)
+            let top = reserve(labelHeight + h)
+            pages[pages.count - 1].append(.lines(layout: labelLayout, range: 0..<Self.lines(of: labelLayout).count, x: left, y: top))
+            if let surface = PNGImage.decode(image.bytes) {
+                ownedSurfaces.append(surface)
+                pages[pages.count - 1].append(.image(surface, x: left, y: top + labelHeight, width: w, height: h))
+            }
+            y += s.blockGap
         case .spacer(let points):
             // Space at the end of a page is simply dropped, not carried over.
             y = min(y + max(points, 0), s.contentBottom)

@@ -94,7 +94,51 @@ public enum PDFRenderer {
             }
             cairo_fill(cr)
             cairo_restore(cr)
+        case .image(let surface, let x, let y, let width, let height):
+            cairo_save(cr)
+            cairo_translate(cr, x, y)
+            cairo_scale(cr, width / Double(cairo_image_surface_get_width(surface)),
+                        height / Double(cairo_image_surface_get_height(surface)))
+            cairo_set_source_surface(cr, surface, 0, 0)
+            cairo_paint(cr)
+            cairo_restore(cr)
+        case .seal(let glyphs, let x, let y, let diameter):
+            drawSeal(glyphs, x: x, y: y, diameter: diameter, cr)
         }
+    }
+
+    /// Seal red: a ring, a five-pointed star, and the name around the upper arc (from 120° left
+    /// of the top to 120° right), each character upright towards the centre.
+    private static func drawSeal(_ glyphs: [OpaquePointer], x: Double, y: Double, diameter: Double, _ cr: OpaquePointer) {
+        let radius = diameter / 2, ring = diameter * 0.035
+        let centre = (x: x + radius, y: y + radius)
+        cairo_save(cr)
+        cairo_set_source_rgb(cr, 0.82, 0.1, 0.1)
+        cairo_set_line_width(cr, ring)
+        cairo_arc(cr, centre.x, centre.y, radius - ring / 2, 0, 2 * Double.pi)
+        cairo_stroke(cr)
+        let outer = diameter * 0.17, inner = outer * 0.382
+        for point in 0..<10 {
+            let angle = -Double.pi / 2 + Double(point) * Double.pi / 5
+            let r = point.isMultiple(of: 2) ? outer : inner
+            let px = centre.x + r * cos(angle), py = centre.y + r * sin(angle)
+            if point == 0 { cairo_move_to(cr, px, py) } else { cairo_line_to(cr, px, py) }
+        }
+        cairo_close_path(cr)
+        cairo_fill(cr)
+        let span = 240.0 * Double.pi / 180
+        let step = glyphs.count > 1 ? min(span / Double(glyphs.count - 1), 28 * Double.pi / 180) : 0
+        let first = -step * Double(glyphs.count - 1) / 2
+        for (index, glyph) in glyphs.enumerated() {
+            let width = Typesetter.width(of: glyph)
+            cairo_save(cr)
+            cairo_translate(cr, centre.x, centre.y)
+            cairo_rotate(cr, first + Double(index) * step)
+            cairo_move_to(cr, -width / 2, -radius + ring * 2)
+            pango_cairo_show_layout(cr, glyph)
+            cairo_restore(cr)
+        }
+        cairo_restore(cr)
     }
 
     private static func drawFooter(_ text: String, typesetter: Typesetter, cr: OpaquePointer) {

@@ -34,6 +34,10 @@ public struct PrintedDocument: Sendable {
         case qr(QRCode, caption: String?)
         /// Label/value rows on the left, a QR code at their right: a pass card on one small page.
         case fieldsBesideQR([(label: String, value: String)], QRCode)
+        /// Who attests (label/value rows) beside the office's round seal, as on a paper certificate.
+        case attestation([(label: String, value: String)], seal: String)
+        /// A handwritten signature (a checked PNG) after its label, at most 60 mm wide.
+        case signature(PNGImage, label: String)
         /// Vertical space in points.
         case spacer(Double)
         case pageBreak

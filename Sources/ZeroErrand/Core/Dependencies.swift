@@ -16,6 +16,10 @@ struct AppDependencies: Sendable {
     var workingCalendar: WorkingDayCalendar
     var documents: DocumentStore
     var recordingRetention: RecordingRetention
+    /// Which matters end in a notarial certificate, and how each office numbers them.
+    var notarial: NotarialCatalogue
+    /// The certificate verification pages' texts, in five languages.
+    var verificationTexts: VerificationTexts
 }
 
 /// Wall-clock time; tests replace it with a `ManualClock`.
