@@ -38,6 +38,17 @@ DYNAMIC_FAMILIES = {
                          "social_security", "medical_insurance", "tax", "justice_bureau"],
     "staff.": ["active", "invited", "suspended"],
     "password.": ["too_short", "too_long", "common", "contains_email"],
+    # NotarialActRefusal (Core) and the notarial steps and states built from raw values.
+    "notarization.refused.": ["already_revoked", "wrong_role", "notary_interested", "document_locked", "document_unchanged",
+                              "no_document", "no_session", "wrong_session", "session_closed", "already_certified",
+                              "identity_not_confirmed", "will_not_stated", "no_recording", "not_required_signer", "document_changed",
+                              "already_signed", "signatures_missing", "not_certified", "already_approved", "not_approved",
+                              "already_issued", "malformed_number", "not_issued", "missing_reason", "reason_too_long"],
+    "notarization.drawing.": ["too_large", "not_png", "bad_dimensions", "blank"],
+    "notarization.journal.kind.": ["act", "correction", "revocation"],
+    "timeline.notarial_": ["prepare_document", "open_certification", "sign", "certify", "revoke"],
+    "timeline.certificate_delivery_": ["requested", "sent", "delivered"],
+    "mail.event.certificate_": ["revoked", "delivery_sent", "delivery_delivered"],
 }
 DYNAMIC_EXTRA = [f"area.{a}.summary" for a in DYNAMIC_FAMILIES["area."]]
 

@@ -105,6 +105,7 @@ private func registerCommands(_ app: Application) {
     app.asyncCommands.use(VerifyAuditCommand(), as: "audit-verify")
     app.asyncCommands.use(RewrapDocumentsCommand(), as: "documents-rewrap")
     app.asyncCommands.use(ExpireRecordingsCommand(), as: "recordings-expire")
+    app.asyncCommands.use(SealKeysCommand(), as: "seal-keys")
 }
 
 private func configureDatabase(_ app: Application, _ config: AppConfig) throws {

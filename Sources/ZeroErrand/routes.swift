@@ -28,4 +28,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: VideoRecordingController())
     try app.register(collection: MandatesController())
     try app.register(collection: PassCheckController())
+    try app.register(collection: NotarizationController())
 }

@@ -8,7 +8,7 @@ public struct PNGImage: Sendable {
     public let height: Int
     /// Share of pixels with visible ink (alpha over a quarter and darker than mid-grey), 0...1.
     public let inkRatio: Double
-    let bytes: [UInt8]
+    public let bytes: [UInt8]
 
     public enum Refusal: Error, Equatable, Sendable {
         case tooLarge, notPNG, badDimensions, blank
@@ -68,7 +68,7 @@ public struct PNGImage: Sendable {
 
 /// Hands cairo's PNG reader the bytes in the pieces it asks for.
 final class ByteSource {
-    let bytes: [UInt8]
+    public let bytes: [UInt8]
     var offset = 0
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 }

@@ -10,6 +10,17 @@ public enum SealAuthority {
     public static let rootCommonName = "ZeroErrand Root CA"
     public static let organization = "ZeroErrand"
 
+    /// A fresh random serial number of 16 octets with its top bit clear. `Certificate.SerialNumber()`
+    /// draws 20 random bytes; when the first has its top bit set, the positive DER INTEGER needs a
+    /// 21st (a leading zero), and NSS (so pdfsig and Firefox-family readers) rejects serials longer
+    /// than RFC 5280's 20 octets: half of all seals failed to verify there.
+    public static func newSerialNumber() -> Certificate.SerialNumber {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[0] = (bytes[0] & 0x7F) | 0x40
+        return Certificate.SerialNumber(bytes: bytes)
+    }
+
     public static func makeRootCertificate(
         privateKey: P256.Signing.PrivateKey,
         serialNumber: Certificate.SerialNumber,

@@ -6,6 +6,18 @@ import Testing
 @testable import ZeroErrandSeal
 
 @Suite struct SealAuthorityTests {
+    @Test("New serial numbers are positive and encode in at most 20 octets, which NSS requires")
+    func serialNumbersFitRFC5280() throws {
+        var seen = Set<[UInt8]>()
+        for _ in 0..<500 {
+            let serial = SealAuthority.newSerialNumber()
+            // With the top bit clear the DER INTEGER needs no leading zero: its content is these bytes.
+            #expect(serial.bytes.count <= 20 && serial.bytes.first! & 0x80 == 0)
+            seen.insert(Array(serial.bytes))
+        }
+        #expect(seen.count == 500)
+    }
+
     @Test func rootIsASelfSignedCertificateAuthority() throws {
         let authority = try TestAuthority()
         let root = authority.root

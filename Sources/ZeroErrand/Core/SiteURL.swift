@@ -42,6 +42,10 @@ enum SiteURL: Sendable {
     case officePasses, officePass(code: String), officePassCollect(code: String, caseID: String)
     case apiSessions, apiCases, apiCase(id: String), apiCaseAction(id: String, action: String)
     case apiCaseDocuments(id: String), apiCaseTimeline(id: String), apiCaseMessages(id: String)
+    // Remote notarization
+    case officeNotarization(id: String, step: String), officeNotaryJournal, officeNotaryJournalCorrection(entry: String)
+    case caseNotarySign(id: String), caseCertificateDelivery(id: String)
+    case verify, verifyQR
 
     var path: String {
         switch self {
@@ -140,6 +144,13 @@ enum SiteURL: Sendable {
         case .apiCaseDocuments(let id): "/api/v1/cases/\(id)/documents"
         case .apiCaseTimeline(let id): "/api/v1/cases/\(id)/timeline"
         case .apiCaseMessages(let id): "/api/v1/cases/\(id)/messages"
+        case .officeNotarization(let id, let step): "/office/cases/\(id)/notarization/\(step)"
+        case .officeNotaryJournal: "/office/notary-journal"
+        case .officeNotaryJournalCorrection(let entry): "/office/notary-journal/\(entry)/corrections"
+        case .caseNotarySign(let id): "/cases/\(id)/notarization/sign"
+        case .caseCertificateDelivery(let id): "/cases/\(id)/certificate/delivery"
+        case .verify: "/verify"
+        case .verifyQR: "/verify/qr"
         }
     }
 

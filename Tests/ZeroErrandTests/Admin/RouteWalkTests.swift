@@ -44,6 +44,18 @@ struct RouteWalkTests {
             named.$mandate.id = try mandate.requireID()
             try await named.update(on: app.db)
             let officeID = session.$department.id
+            // A line of the office's notarial journal, about the case.
+            let notarization = Notarization(caseID: caseID, now: clock.now)
+            try await notarization.create(on: app.db)
+            let journalEntry = NotarialJournalEntry()
+            journalEntry.$department.id = officeID
+            journalEntry.sequence = 1
+            journalEntry.kind = .act
+            journalEntry.$notarization.id = try notarization.requireID()
+            journalEntry.facts = try app.dependencies.secrets.sealText("{}")
+            journalEntry.recordedAt = clock.now
+            journalEntry.$recordedBy.id = try world.base.clerkAccount.requireID()
+            try await journalEntry.create(on: app.db)
             let otherOffice = try #require(try await Department.query(on: app.db).filter(\.$id != officeID).first())
             let point = try #require(try await ServicePoint.query(on: app.db).first())
 
@@ -87,6 +99,7 @@ struct RouteWalkTests {
                 "department": officeID.uuidString.lowercased(), "staff": try world.base.clerkAccount.requireID().uuidString.lowercased(),
                 "point": try point.requireID().uuidString.lowercased(), "matter": world.base.matter.code,
                 "mandate": try mandate.requireID().uuidString.lowercased(), "pass": try #require(mandate.passCode),
+                "entry": try journalEntry.requireID().uuidString.lowercased(),
             ]
             let number = try #require(try await Case.find(caseID, on: app.db)).number
             var walked = 0
@@ -123,6 +136,8 @@ struct RouteWalkTests {
             case "session": ids["session"]
             case "recording": ids["recording"]
             case "chunk": "0"
+            case "step": "open"
+            case "entry": ids["entry"]
             case "action": root == "office" ? "accept" : "withdraw"
             case "code": root == "office" ? ids["pass"] : ids["matter"]
             case "case": ids["case"]

@@ -35,6 +35,18 @@ enum PDFTools {
         return try pages.flatMap { try run("zbarimg", ["--raw", "-q", $0]).split(separator: "\n").map(String.init) }
     }
 
+    /// What Poppler's pdfsig says of the signatures in a PDF (integrity and signer; trust is not asked).
+    static func pdfsig(_ pdf: [UInt8]) throws -> String {
+        try run("pdfsig", [write(pdf, "pdf")])
+    }
+
+    /// A PNG drawn from SVG by rsvg-convert: a handwritten signature as a browser canvas would send it.
+    static func png(svg: String, width: Int = 600, height: Int = 200) throws -> [UInt8] {
+        let image = try write(Array(svg.utf8), "svg")
+        _ = try run("rsvg-convert", ["--width", String(width), "--height", String(height), "-o", image + ".png", image])
+        return Array(try Data(contentsOf: URL(fileURLWithPath: image + ".png")))
+    }
+
     private static func write(_ bytes: [UInt8], _ suffix: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ze-print-\(UUID().uuidString).\(suffix)").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))

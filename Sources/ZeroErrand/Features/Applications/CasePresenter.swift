@@ -116,6 +116,7 @@ struct CasePresenter {
             applicantCard: role == .office ? try await applicantCard() : nil,
             video: try await videoPanel(id: id),
             mandate: try await mandatePanel(id: id),
+            notarization: try await NotarizationPanel.make(self, id: id),
             errors: errors)
     }
 
@@ -225,8 +226,11 @@ struct CasePresenter {
         let viewer = request.currentAccount
         let mayDecide = viewer.flatMap { account in account.id.map { id in
             record.matter.decisionRule.refusal(decider: id, roles: Set(account.roles), preparers: preparers) == nil } } ?? false
+        // A notarial act is approved and issued from its own panel, after its certification.
+        let notarial = request.dependencies.notarial.kind(of: record.matter.code) != nil
         return CaseLifecycle.allowedKinds(for: record.status, role: role)
-            .filter { ($0 != .acceptProvisionally || anyCanWait) && (!$0.isDecision || mayDecide) }.map { kind in
+            .filter { ($0 != .acceptProvisionally || anyCanWait) && (!$0.isDecision || mayDecide) }
+            .filter { !notarial || ($0 != .approve && $0 != .issueResult) }.map { kind in
             let path = role == .office ? SiteURL.officeCaseAction(id: id, action: kind.rawValue).path
                 : SiteURL.caseAction(id: id, action: kind.rawValue).path
             let needsText: Bool = [.notAccept, .refuse, .approve, .requestSupplement, .recordProduction, .recordCollection].contains(kind)

@@ -59,8 +59,12 @@ struct CaseWorkflow {
 
     /// Applies one action of the lifecycle. An action the current state does not allow is refused
     /// with a translated message and changes nothing.
+    /// `alongside` runs in the same transaction once the action is allowed, for a change that must
+    /// commit with it or not at all (a notarial approval, the certificate its issue delivers).
+    /// Approving and issuing a notarial matter's case happens only that way, through the act.
     @discardableResult
-    func perform(_ action: CaseAction, on caseID: UUID, as role: CaseRole) async throws -> Case {
+    func perform(_ action: CaseAction, on caseID: UUID, as role: CaseRole,
+                 alongside: (@Sendable (any Database, AuditTrail, Case) async throws -> Void)? = nil) async throws -> Case {
         let now = now
         let actorID = request.currentAccount?.id
         let actorRoles = Set(request.currentAccount?.roles ?? [])
@@ -73,6 +77,12 @@ struct CaseWorkflow {
                 .with(\.$applicant).first() else { throw AppError.notFound }
             let context = CaseContext(materialsCanSupplyLater: record.materialPlan.canSupplyLater)
             let before = record.status
+            if alongside == nil, request.dependencies.notarial.kind(of: record.matter.code) != nil,
+               action.kind == .approve || action == .issueResult {
+                // The notarial act decides these: approving needs the recorded certification and
+                // every signature, and issuing makes the sealed certificate.
+                throw AppError(status: .conflict, key: "notarization.through_act")
+            }
             if role == .office, action.kind.isDecision {
                 // Decisions follow the matter's rule: its deciding role, and four eyes where it asks.
                 guard let actorID else { throw AppError.forbidden }
@@ -145,6 +155,7 @@ struct CaseWorkflow {
             }
             try await audit.record("case.\(action.name)", "case", caseID.uuidString.lowercased(),
                                    ["number": record.number, "status": snapshot.status.rawValue])
+            try await alongside?(db, audit, record)
             return record
         }
     }

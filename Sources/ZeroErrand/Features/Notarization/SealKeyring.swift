@@ -60,7 +60,7 @@ struct SealKeyring {
         }
         let privateKey = P256.Signing.PrivateKey()
         let now = now
-        let certificate = try SealAuthority.makeRootCertificate(privateKey: privateKey, serialNumber: Certificate.SerialNumber(),
+        let certificate = try SealAuthority.makeRootCertificate(privateKey: privateKey, serialNumber: SealAuthority.newSerialNumber(),
                                                                 notValidBefore: now.addingTimeInterval(-300),
                                                                 notValidAfter: now.addingTimeInterval(Self.rootValidity))
         let key = try record(.root, department: nil, certificate: certificate, privateKey: privateKey)
@@ -82,7 +82,7 @@ struct SealKeyring {
         let now = now
         let certificate = try SealAuthority.issueOfficeCertificate(
             officeName: department.nameZh, officeCode: department.code, officePublicKey: privateKey.publicKey,
-            serialNumber: Certificate.SerialNumber(), notValidBefore: now.addingTimeInterval(-300),
+            serialNumber: SealAuthority.newSerialNumber(), notValidBefore: now.addingTimeInterval(-300),
             notValidAfter: min(now.addingTimeInterval(Self.officeValidity), root.notValidAfter), root: root, rootPrivateKey: rootPrivate)
         let key = try record(.office, department: try department.requireID(), certificate: certificate, privateKey: privateKey)
         let currentID = current?.id

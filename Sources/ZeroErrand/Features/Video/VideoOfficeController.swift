@@ -158,41 +158,21 @@ struct VideoOfficeController: RouteCollection {
         guard !note.isEmpty, note.count <= 2000 else { throw AppError(status: .unprocessableEntity, key: "video.outcome.note_required") }
         guard session.status == .booked else { throw AppError(status: .conflict, key: "video.room.closed") }
         let now = req.now
-        let actorID = req.currentAccount?.id
         if outcome == .identityConfirmed {
-            try await Self.requireSeenTogether(entry, official: try req.requireAccount(), req: req)
+            // A notarial act's session ends with its certification, which also needs the
+            // signatures and the recording; confirming identity alone would close it too early.
+            if req.dependencies.notarial.kind(of: record.matter.code) != nil {
+                throw AppError(status: .conflict, key: "notarization.certify_instead")
+            }
+            try await Self.requireSeenTogether(session: session, record: record, official: try req.requireAccount(), req: req)
         }
         let officialID = try req.requireAccount().requireID()
         let departmentID = session.$department.id
         let outbox = req.application.outbox
         let config = req.dependencies.config
         try await req.audited { db, audit in
-            // Audited changes run one at a time (across instances too), so this check holds until the update.
-            guard let fresh = try await VideoSession.find(sessionID, on: db), fresh.status == .booked else {
-                throw AppError(status: .conflict, key: "video.room.closed")
-            }
-            fresh.status = .completed
-            fresh.endedAt = now
-            fresh.outcome = outcome
-            fresh.outcomeNote = note
-            fresh.slotKey = nil
-            fresh.activeKey = nil
-            try await fresh.update(on: db)
-            let caseID = try record.requireID()
-            try await CaseEvent(caseID: caseID, at: now, actorID: actorID, kind: .video, name: "video_\(outcome.rawValue)",
-                                statusAfter: nil, note: note).create(on: db)
-            try await audit.record("video.ended", "video_session", sessionID.uuidString.lowercased(),
-                                   ["case": record.number, "outcome": outcome.rawValue])
-            if outcome == .identityConfirmed {
-                // Who checked, for which office: level 3 rests on this record.
-                try await Account.query(on: db).filter(\.$id == record.$applicant.id).filter(\.$identityVerifiedAt == nil)
-                    .set(\.$identityVerifiedAt, to: now).set(\.$identityVerifiedBy, to: officialID)
-                    .set(\.$identityVerifiedDepartment, to: departmentID).update()
-                try await audit.record("account.identity_verified", "account", record.$applicant.id.uuidString.lowercased(),
-                                       ["by": "video", "session": sessionID.uuidString.lowercased()])
-            }
-            try await CaseNotifier.notifyApplicant(of: record, key: "notification.case.video_\(outcome.rawValue)", extra: note,
-                                                   on: db, outbox: outbox, config: config, now: now)
+            try await Self.recordOutcome(outcome, note: note, of: sessionID, on: record, official: officialID, departmentID: departmentID,
+                                         db: db, audit: audit, outbox: outbox, config: config, now: now)
         }
         await req.application.videoRooms.close(room: sessionID)
         if outcome == .identityConfirmed, let next = Self.nextStep(after: record.status) {
@@ -202,14 +182,47 @@ struct VideoOfficeController: RouteCollection {
         return req.redirect(to: .officeCase(id: try record.requireID().uuidString.lowercased()))
     }
 
+    /// Ends a booked session with its outcome, inside the caller's audited transaction: the
+    /// session, the case's timeline, the applicant's identity level on a confirmed check, the mail.
+    /// Used here and by the notarial certification, which ends its session the same way.
+    static func recordOutcome(_ outcome: VideoSession.Outcome, note: String, of sessionID: UUID, on record: Case, official officialID: UUID,
+                              departmentID: UUID, db: any Database, audit: AuditTrail, outbox: Outbox, config: AppConfig, now: Date) async throws {
+        // Audited changes run one at a time (across instances too), so this check holds until the update.
+        guard let fresh = try await VideoSession.find(sessionID, on: db), fresh.status == .booked else {
+            throw AppError(status: .conflict, key: "video.room.closed")
+        }
+        fresh.status = .completed
+        fresh.endedAt = now
+        fresh.outcome = outcome
+        fresh.outcomeNote = note
+        fresh.slotKey = nil
+        fresh.activeKey = nil
+        try await fresh.update(on: db)
+        let caseID = try record.requireID()
+        try await CaseEvent(caseID: caseID, at: now, actorID: officialID, kind: .video, name: "video_\(outcome.rawValue)",
+                            statusAfter: nil, note: note).create(on: db)
+        try await audit.record("video.ended", "video_session", sessionID.uuidString.lowercased(),
+                               ["case": record.number, "outcome": outcome.rawValue])
+        if outcome == .identityConfirmed {
+            // Who checked, for which office: level 3 rests on this record.
+            try await Account.query(on: db).filter(\.$id == record.$applicant.id).filter(\.$identityVerifiedAt == nil)
+                .set(\.$identityVerifiedAt, to: now).set(\.$identityVerifiedBy, to: officialID)
+                .set(\.$identityVerifiedDepartment, to: departmentID).update()
+            try await audit.record("account.identity_verified", "account", record.$applicant.id.uuidString.lowercased(),
+                                   ["by": "video", "session": sessionID.uuidString.lowercased()])
+        }
+        try await CaseNotifier.notifyApplicant(of: record, key: "notification.case.video_\(outcome.rawValue)", extra: note,
+                                               on: db, outbox: outbox, config: config, now: now)
+    }
+
     /// "Identity confirmed" only when the server saw the citizen and this official connected to the
     /// room together, from the appointment's start, for the configured minimum: not before the
     /// appointment, not with nobody there.
-    static func requireSeenTogether(_ entry: VideoAccess.Entry, official: Account, req: Request) async throws {
-        let sessionID = try entry.session.requireID()
+    static func requireSeenTogether(session: VideoSession, record: Case, official: Account, req: Request) async throws {
+        let sessionID = try session.requireID()
         let now = req.now
         let hub = req.application.videoRooms
-        let applicantID = entry.record.$applicant.id
+        let applicantID = record.$applicant.id
         let officialID = try official.requireID()
         let citizen = try await VideoPresence.intervals(session: sessionID, account: applicantID,
                                                         connectedNow: await hub.isConnected(room: sessionID, account: applicantID),
@@ -218,11 +231,11 @@ struct VideoOfficeController: RouteCollection {
                                                       connectedNow: await hub.isConnected(room: sessionID, account: officialID),
                                                       now: now, on: req.db)
         let needed = req.dependencies.config.video.minimumTogether
-        guard now >= entry.session.startsAt else {
+        guard now >= session.startsAt else {
             throw AppError(status: .conflict, key: "video.outcome.too_early",
-                           arguments: ["start": req.showTime(entry.session.startsAt)])
+                           arguments: ["start": req.showTime(session.startsAt)])
         }
-        guard CoPresence.together(citizen, staff, notBefore: entry.session.startsAt) >= needed else {
+        guard CoPresence.together(citizen, staff, notBefore: session.startsAt) >= needed else {
             throw AppError(status: .conflict, key: "video.outcome.not_seen_together", arguments: ["seconds": String(Int(needed))])
         }
     }

@@ -143,6 +143,8 @@ struct CasePage: Encodable {
     /// The video step, for matters done by video.
     let video: VideoPanel?
     let mandate: MandatePanel?
+    /// The notarial act, for notarization matters.
+    let notarization: NotarizationPanel?
     var errors: [String: String] = [:]
 }
 

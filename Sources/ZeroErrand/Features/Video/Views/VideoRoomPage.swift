@@ -33,6 +33,9 @@ struct VideoRoomPage: Encodable {
     let isStaff: Bool
     let paths: [String: String]
     let casePath: String
+    /// For a notarial act: where the citizen signs, or where the notary certifies (in a new tab,
+    /// so the call goes on).
+    let notarialPath: String?
     /// Translated texts for video.js, as JSON made safe to sit inside a script element.
     let stringsJSON: String
     let people: [Person]
@@ -88,6 +91,8 @@ struct VideoRoomPage: Encodable {
                     "consent": SiteURL.videoConsent(id: id).path, "recordings": SiteURL.videoRecordings(id: id).path,
                     "outcome": SiteURL.officeVideoOutcome(id: id).path, "participants": SiteURL.officeVideoParticipants(id: id).path],
             casePath: isStaff ? SiteURL.officeCase(id: caseID).path : SiteURL.caseDetail(id: caseID).path,
+            notarialPath: req.dependencies.notarial.kind(of: record.matter.code) == nil || session.status != .booked ? nil
+                : isStaff ? SiteURL.officeCase(id: caseID).path + "#notarization" : SiteURL.caseNotarySign(id: caseID).path,
             stringsJSON: stringsJSON,
             // A citizen sees officials as the case page shows them: by office and role, not by name.
             people: participants.map {
