@@ -54,7 +54,7 @@ def draw_signature(driver):
     pad = driver.find_element(By.ID, "signature-pad")
     ActionChains(driver).move_to_element_with_offset(pad, -80, 0).click_and_hold() \
         .move_by_offset(40, -20).move_by_offset(40, 30).move_by_offset(40, -25).move_by_offset(40, 20).release().perform()
-    wait(driver, lambda d: d.find_element(By.ID, "signature-drawing").get_attribute("value").startswith("data:image/png"))
+    wait(driver, lambda d: len(d.find_element(By.ID, "signature-drawing").get_attribute("value")) > 100)
 
 
 def test_remote_notarization_end_to_end(server, server_data, demo_accounts, browser_factory, mail_dir, tmp_path):

@@ -18,6 +18,8 @@ struct OfficeController: RouteCollection {
         let myRoles: String
         let matters: [MatterSummary]
         let colleagues: [Colleague]?
+        /// A notary office keeps a notarial journal.
+        let journalPath: String?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -40,7 +42,8 @@ struct OfficeController: RouteCollection {
         let page = OfficePage(department: department.name(req.locale), timeZone: department.timeZone,
                               localTime: TimeDisplay.format(req.now, in: zone),
                               myRoles: account.roles.map { req.t("role.\($0.rawValue)") }.joined(separator: ", "),
-                              matters: matters.map(req.summary(of:)), colleagues: colleagues)
+                              matters: matters.map(req.summary(of:)), colleagues: colleagues,
+                              journalPath: req.dependencies.notarial.offices[department.code] == nil ? nil : SiteURL.officeNotaryJournal.path)
         return try await req.page("office/home", page, title: "office.title")
     }
 }
