@@ -36,6 +36,12 @@ struct NotarizationFlowTests {
             let unsigned = try await world.notary.post(world.step("certify"), ["identityConfirmed": "on", "willStated": "on"])
             #expect(unsigned.status == .conflict && unsigned.body.contains("signature is still missing"))
 
+            // A blank pad or bytes that are no PNG are refused before anything is stored or signed.
+            let blank = try PDFTools.png(svg: #"<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200"></svg>"#)
+            let refusedBlank = try await world.sign(drawing: blank)
+            #expect(refusedBlank.status == .unprocessableEntity && refusedBlank.body.contains("blank"))
+            #expect(try await world.sign(drawing: Array("<script>alert(1)</script>".utf8)).status == .unprocessableEntity)
+            #expect(try await Signature.query(on: app.db).filter(\.$objectType == "notarization").count() == 0)
             let signed = try await world.sign(drawing: try NotarizationWorld.drawnSignature())
             #expect(signed.status == .seeOther)
             let signature = try #require(try await Signature.query(on: app.db).filter(\.$objectType == "notarization").first())
