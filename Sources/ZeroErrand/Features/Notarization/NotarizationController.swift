@@ -92,7 +92,7 @@ struct NotarizationController: RouteCollection {
     }
 
     @Sendable func sign(req: Request) async throws -> Response {
-        let (record, act) = try await signable(req)
+        let (record, _) = try await signable(req)
         let form = try req.content.decode(SignForm.self)
         do {
             try await req.notarizations.sign(record, shownSHA256: form.sha256, code: form.code, drawing: form.drawing)
@@ -102,8 +102,7 @@ struct NotarizationController: RouteCollection {
             let field = error.key.hasPrefix("notarization.drawing") ? "drawing" : "code"
             return try await renderSignPage(req, record: record, act: fresh, errors: [field: req.t(error.key, error.arguments)], status: error.status)
         }
-        _ = act
-        return req.redirect(to: SiteURL.caseDetail(id: try record.requireID().uuidString).path + "?signed=1#notarization", redirectType: .normal)
+        return req.redirect(to: SiteURL.caseDetail(id: try record.requireID().uuidString).path + "#notarization", redirectType: .normal)
     }
 
     struct DeliveryForm: Content { var address: String? }
