@@ -42,6 +42,9 @@ enum SiteURL: Sendable {
     case officePasses, officePass(code: String), officePassCollect(code: String, caseID: String)
     case apiSessions, apiCases, apiCase(id: String), apiCaseAction(id: String, action: String)
     case apiCaseDocuments(id: String), apiCaseTimeline(id: String), apiCaseMessages(id: String)
+    // Verifying a notarial certificate: public, no sign-in
+    case verify, verifyFile, verifyNumber, verifyQR, verifyCertificates, verifyCertificateFile(name: String)
+    case apiVerifyFile, apiVerifyNumber, apiVerifyQR, apiSealCertificates
 
     var path: String {
         switch self {
@@ -140,6 +143,16 @@ enum SiteURL: Sendable {
         case .apiCaseDocuments(let id): "/api/v1/cases/\(id)/documents"
         case .apiCaseTimeline(let id): "/api/v1/cases/\(id)/timeline"
         case .apiCaseMessages(let id): "/api/v1/cases/\(id)/messages"
+        case .verify: "/verify"
+        case .verifyFile: "/verify/file"
+        case .verifyNumber: "/verify/number"
+        case .verifyQR: "/verify/qr"
+        case .verifyCertificates: "/verify/certificates"
+        case .verifyCertificateFile(let name): "/verify/certificates/\(name)"
+        case .apiVerifyFile: "/api/v1/verifications/file"
+        case .apiVerifyNumber: "/api/v1/verifications/number"
+        case .apiVerifyQR: "/api/v1/verifications/qr"
+        case .apiSealCertificates: "/api/v1/seal-certificates"
         }
     }
 

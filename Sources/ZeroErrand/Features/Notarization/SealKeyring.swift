@@ -60,7 +60,7 @@ struct SealKeyring {
         }
         let privateKey = P256.Signing.PrivateKey()
         let now = now
-        let certificate = try SealAuthority.makeRootCertificate(privateKey: privateKey, serialNumber: Certificate.SerialNumber(),
+        let certificate = try SealAuthority.makeRootCertificate(privateKey: privateKey, serialNumber: Self.newSerialNumber(),
                                                                 notValidBefore: now.addingTimeInterval(-300),
                                                                 notValidAfter: now.addingTimeInterval(Self.rootValidity))
         let key = try record(.root, department: nil, certificate: certificate, privateKey: privateKey)
@@ -82,7 +82,7 @@ struct SealKeyring {
         let now = now
         let certificate = try SealAuthority.issueOfficeCertificate(
             officeName: department.nameZh, officeCode: department.code, officePublicKey: privateKey.publicKey,
-            serialNumber: Certificate.SerialNumber(), notValidBefore: now.addingTimeInterval(-300),
+            serialNumber: Self.newSerialNumber(), notValidBefore: now.addingTimeInterval(-300),
             notValidAfter: min(now.addingTimeInterval(Self.officeValidity), root.notValidAfter), root: root, rootPrivateKey: rootPrivate)
         let key = try record(.office, department: try department.requireID(), certificate: certificate, privateKey: privateKey)
         let currentID = current?.id
@@ -95,6 +95,17 @@ struct SealKeyring {
                                    ["kind": "office", "department": department.code, "replaces": current?.keyID ?? ""])
             return key
         }
+    }
+
+    /// 20 random bytes with the top bit clear and the next set: exactly 20 octets once DER-encoded.
+    /// `Certificate.SerialNumber()` sets the top bit half the time, and the sign byte DER then adds
+    /// makes 21 octets, over RFC 5280's limit: NSS (so pdfsig and Firefox) then cannot find the
+    /// signer in the seal's CMS and reports "Unknown Validation Failure".
+    static func newSerialNumber() -> Certificate.SerialNumber {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<20).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[0] = bytes[0] & 0x7F | 0x40
+        return Certificate.SerialNumber(bytes: bytes)
     }
 
     private func record(_ kind: SealKey.Kind, department: UUID?, certificate: Certificate,
