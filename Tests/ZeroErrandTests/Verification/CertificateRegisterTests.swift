@@ -92,6 +92,8 @@ struct CertificateRegisterTests {
             let register = CertificateRegister(db: app.db, secrets: app.dependencies.secrets)
             #expect(try await register.check(number: issued.number, code: issued.code).isGenuine)
             #expect(try await register.check(number: "  \(issued.number) ", code: "abcde - fghjk").isGenuine)
+            #expect(try await register.check(number: issued.number, code: "ABCDEFGHJK").isGenuine, "the dash is optional")
+            await #expect(throws: VerificationInputError.numberAndCodeRequired) { try await register.check(number: issued.number, code: "-- --") }
             #expect(try await register.check(number: issued.number, code: "ABCDE-FGHJX") == .unknown)
             #expect(try await register.check(number: issued.number + "0", code: issued.code) == .unknown)
             #expect(try await register.check(number: "(2026)浙温证字第13号", code: issued.code) == .unknown)

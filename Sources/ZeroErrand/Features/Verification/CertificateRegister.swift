@@ -76,9 +76,11 @@ struct CertificateRegister {
         }
     }
 
-    /// Codes are printed "ABCDE-FGHJK"; people type them in either case and with spaces.
+    /// Codes are printed "ABCDE-FGHJK"; people type them in either case, with spaces, with or
+    /// without the dash. The hash is over the letters and digits alone, upper case, exactly as the
+    /// issuing step hashes them (`VerificationCode.normalized` on main): the two must never differ.
     static func normalizedCode(_ code: String) -> String {
-        code.uppercased().filter { !$0.isWhitespace }
+        code.uppercased().filter { $0.isLetter || $0.isNumber }
     }
 
     /// The hash the register stores for a verification code.

@@ -23,7 +23,8 @@ struct VerificationAPIController: RouteCollection {
 
     @Sendable func file(req: Request) async throws -> Response {
         await answer(req, .file) {
-            guard req.headers.contentType?.type == "application", req.headers.contentType?.subType == "pdf" else {
+            // Generic clients that cannot name a PDF send octet-stream; the seal decides what the bytes are.
+            guard req.headers.contentType?.type == "application", ["pdf", "octet-stream"].contains(req.headers.contentType?.subType) else {
                 throw VerificationInputError.notPDF
             }
             _ = try await req.throttleVerification(.file)
