@@ -81,7 +81,7 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     app.middleware.use(MethodNotAllowedMiddleware { routeTable.all })
     app.middleware.use(FileMiddleware(publicDirectory: config.publicDirectory, defaultFile: nil))
     app.middleware.use(SessionAuthenticator())
-    app.middleware.use(CSRFMiddleware())
+    app.middleware.use(CSRFMiddleware(multipartLimits: [SiteURL.verifyFile.path: VerificationController.maxFormBytes]))
 
     // Background work belongs to the server only: `audit-verify` must not checkpoint the very log it
     // is about to judge, and `demo` need not send mail.
@@ -106,6 +106,7 @@ private func registerCommands(_ app: Application) {
     app.asyncCommands.use(RewrapDocumentsCommand(), as: "documents-rewrap")
     app.asyncCommands.use(ExpireRecordingsCommand(), as: "recordings-expire")
     app.asyncCommands.use(SealKeysCommand(), as: "seal-keys")
+    app.asyncCommands.use(VerifyCertificateCommand(), as: "verify")
 }
 
 private func configureDatabase(_ app: Application, _ config: AppConfig) throws {

@@ -8,6 +8,10 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let fieldName = "_csrf"
     static let headerName = "X-CSRF-Token"
 
+    /// Paths whose multipart forms may be larger than the default body limit (a file uploaded
+    /// without script): the token is read from the form, so the body is collected up to this.
+    var multipartLimits: [String: Int] = [:]
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // Only a value this middleware could have made is accepted: it is written into every page.
         let cookie = request.cookies[request.cookieName(Self.cookieName)]?.string
@@ -56,9 +60,17 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     private func submittedToken(in request: Request) async throws -> String? {
         if let header = request.headers.first(name: Self.headerName) { return header }
-        guard request.headers.contentType == .urlEncodedForm else { return nil }
+        let defaultLimit = request.application.routes.defaultMaxBodySize.value
+        let limit: Int
+        switch request.headers.contentType {
+        case .urlEncodedForm?: limit = defaultLimit
+        // A plain HTML form with a file input: the token travels as one of its fields.
+        case let type? where type.type == "multipart" && type.subType == "form-data":
+            limit = multipartLimits[request.url.path] ?? defaultLimit
+        default: return nil
+        }
         if request.body.data == nil {
-            _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
+            _ = try await request.body.collect(max: limit).get()
         }
         return try? request.content.get(String.self, at: Self.fieldName)
     }

@@ -45,7 +45,9 @@ enum SiteURL: Sendable {
     // Remote notarization
     case officeNotarization(id: String, step: String), officeNotaryJournal, officeNotaryJournalCorrection(entry: String)
     case caseNotarySign(id: String), caseCertificateDelivery(id: String)
-    case verify, verifyQR
+    // Verifying a notarial certificate: public, no sign-in
+    case verify, verifyFile, verifyNumber, verifyQR, verifyCertificates, verifyCertificateFile(name: String)
+    case apiVerifyFile, apiVerifyNumber, apiVerifyQR, apiSealCertificates
 
     var path: String {
         switch self {
@@ -150,7 +152,15 @@ enum SiteURL: Sendable {
         case .caseNotarySign(let id): "/cases/\(id)/notarization/sign"
         case .caseCertificateDelivery(let id): "/cases/\(id)/certificate/delivery"
         case .verify: "/verify"
+        case .verifyFile: "/verify/file"
+        case .verifyNumber: "/verify/number"
         case .verifyQR: "/verify/qr"
+        case .verifyCertificates: "/verify/certificates"
+        case .verifyCertificateFile(let name): "/verify/certificates/\(name)"
+        case .apiVerifyFile: "/api/v1/verifications/file"
+        case .apiVerifyNumber: "/api/v1/verifications/number"
+        case .apiVerifyQR: "/api/v1/verifications/qr"
+        case .apiSealCertificates: "/api/v1/seal-certificates"
         }
     }
 

@@ -14,7 +14,8 @@ import ZeroErrandCore
 struct RouteWalkTests {
     /// Routes whose identifier names something public, not somebody's record.
     static let publicIdentifierRoutes: Set<String> = ["GET /matters/:code", "GET /api/v1/matters/:code",
-                                                      "GET /matters/:code/apply", "POST /matters/:code/apply"]
+                                                      "GET /matters/:code/apply", "POST /matters/:code/apply",
+                                                      "GET /verify/certificates/:file"]
 
     @Test("Another citizen, another office, a moved official and anonymous get 403/404 on every identifier route")
     func walk() async throws {

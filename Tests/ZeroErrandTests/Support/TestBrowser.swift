@@ -64,6 +64,31 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(.PUT, path, rawBody: ByteBuffer(bytes: bytes), extraHeaders: headers)
     }
 
+    /// A plain HTML form with one file input named `file`, as a browser posts it without script:
+    /// multipart/form-data with the CSRF token as a field.
+    @discardableResult
+    func multipart(_ path: String, file: [UInt8], fileName: String = "certificate.pdf", csrf: String) async throws -> Page {
+        let boundary = "----zeroerrand-test-\(UUID().uuidString)"
+        var body = ByteBuffer()
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(CSRFMiddleware.fieldName)\"\r\n\r\n\(csrf)\r\n")
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\n")
+        body.writeString("Content-Type: application/pdf\r\n\r\n")
+        body.writeBytes(file)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary])
+        return try await send(.POST, path, rawBody: body, extraHeaders: headers)
+    }
+
+    /// A PDF as the API takes it: the bytes as the body, declared application/pdf.
+    @discardableResult
+    func pdf(_ path: String, _ bytes: [UInt8]) async throws -> Page {
+        var headers = HTTPHeaders()
+        headers.contentType = .pdf
+        headers.replaceOrAdd(name: .accept, value: "application/json")
+        return try await send(.POST, path, rawBody: ByteBuffer(bytes: bytes), extraHeaders: headers)
+    }
+
     /// Any method, no body, with the CSRF header a page's script would send (for walking routes).
     func send(_ method: HTTPMethod, _ path: String) async throws -> Page {
         if method != .GET && cookies[CSRFMiddleware.cookieName] == nil { try await get("/") }

@@ -43,7 +43,7 @@ extension NotarizationService {
         let sealKeyID = try seal.key.requireID()
         let facts = try await certificateFacts(record, act: act, kind: kind, notaryName: official.displayName)
         let code = VerificationCode.make(request.dependencies.random)
-        let codeHash = request.dependencies.secrets.tokenHash(VerificationCode.normalized(code))
+        let codeHash = CertificateRegister.codeHash(code, secrets: request.dependencies.secrets)
         let verifyPage = SiteURL.verify.absolute(request.dependencies.config)
         let qrBase = SiteURL.verifyQR.absolute(request.dependencies.config)
         let store = request.dependencies.documents
