@@ -50,6 +50,17 @@ def qr_codes(pdf):
                 subprocess.run(["zbarimg", "--raw", "-q", os.path.join(folder, page)], capture_output=True, text=True).stdout.split()]
 
 
+def submit_verify(driver, kind, fields=None):
+    """The public forms carry the reader's language in their action (`/verify/file?lang=es`)."""
+    form = driver.find_element(By.CSS_SELECTOR, f"form[action*='/verify/{kind}']")
+    for name, value in (fields or {}).items():
+        form.find_element(By.NAME, name).clear()
+        form.find_element(By.NAME, name).send_keys(value)
+    old = driver.find_element(By.TAG_NAME, "html")
+    form.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
+    wait(driver, EC.staleness_of(old))
+
+
 def draw_signature(driver):
     pad = driver.find_element(By.ID, "signature-pad")
     ActionChains(driver).move_to_element_with_offset(pad, -80, 0).click_and_hold() \
@@ -168,3 +179,37 @@ def test_remote_notarization_end_to_end(server, server_data, demo_accounts, brow
     altered[len(altered) // 2] ^= 0x01
     assert "Signature is Valid." not in tool("pdfsig", data=bytes(altered))
     (tmp_path / "certificate.pdf").write_bytes(pdf)
+
+    # Anyone checks it on the public page: the file (genuine), the file with one byte changed
+    # (altered), the number and code, and the QR link on a phone (signature checked in the page).
+    clerk = browser_factory("es", width=360, height=740)
+    clerk.get(server + "/verify")
+    check_phone_layout(clerk, server + "/verify")
+    clerk.find_element(By.ID, "verify-file").send_keys(str(tmp_path / "certificate.pdf"))
+    submit_verify(clerk, "file")
+    verdict = clerk.find_element(By.ID, "verdict")
+    assert verdict.get_attribute("data-verdict") == "genuine" and number in clerk.find_element(By.TAG_NAME, "main").text
+    assert clerk.find_element(By.CSS_SELECTOR, ".verify-page").get_attribute("lang") == "es"
+    (tmp_path / "altered.pdf").write_bytes(bytes(altered))
+    clerk.find_element(By.ID, "verify-file").send_keys(str(tmp_path / "altered.pdf"))
+    submit_verify(clerk, "file")
+    assert clerk.find_element(By.ID, "verdict").get_attribute("data-verdict") == "altered"
+    code = re.search(r"[A-Z2-9]{5}-[A-Z2-9]{5}", text).group(0)
+    clerk.get(server + "/verify")
+    submit_verify(clerk, "number", {"number": number, "code": code.lower()})
+    assert clerk.find_element(By.ID, "verdict").get_attribute("data-verdict") == "genuine"
+    clerk.get(codes[0])
+    wait(clerk, lambda d: d.find_element(By.ID, "qr-verdict").get_attribute("data-verdict") == "genuine", 20)
+    assert number in clerk.find_element(By.ID, "qr-fields").text
+
+    # The office revokes it: every path now says so, with the reason.
+    notary.get(office_case)
+    notary.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+    notary.execute_script("window.confirm = () => true")
+    submit_form(notary, "/notarization/revoke", {"text": "委托人已书面撤回委托。"})
+    clerk.get(server + "/verify")
+    submit_verify(clerk, "number", {"number": number, "code": code})
+    assert clerk.find_element(By.ID, "verdict").get_attribute("data-verdict") == "revoked"
+    assert "委托人已书面撤回委托" in clerk.find_element(By.TAG_NAME, "main").text
+    clerk.get(codes[0])
+    wait(clerk, lambda d: d.find_element(By.CSS_SELECTOR, "#qr-online .verdict").get_attribute("data-verdict") == "revoked", 20)
