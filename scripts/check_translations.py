@@ -44,11 +44,13 @@ DYNAMIC_FAMILIES = {
                               "identity_not_confirmed", "will_not_stated", "no_recording", "not_required_signer", "document_changed",
                               "already_signed", "signatures_missing", "not_certified", "already_approved", "not_approved",
                               "already_issued", "malformed_number", "not_issued", "missing_reason", "reason_too_long"],
-    "notarization.drawing.": ["too_large", "not_png", "bad_dimensions", "blank"],
+    "notarization.drawing.": ["too_large", "not_png", "bad_dimensions", "blank", "filled"],
+    "notarization.journal.method.": ["totp", "recovery_code"],
     "notarization.journal.kind.": ["act", "correction", "revocation"],
     "timeline.notarial_": ["prepare_document", "open_certification", "sign", "certify", "revoke"],
     "timeline.certificate_delivery_": ["requested", "sent", "delivered"],
     "mail.event.certificate_": ["revoked", "delivery_sent", "delivery_delivered"],
+    "mail.event.notarial_document_": ["ready", "revised"],
 }
 DYNAMIC_EXTRA = [f"area.{a}.summary" for a in DYNAMIC_FAMILIES["area."]]
 

@@ -158,3 +158,12 @@
     button.addEventListener("click", function () { window.print(); });
   });
 })();
+
+// A refused form on a long page answers beside the form, and the page opens there: the error is
+// brought into view and focused (screen readers read it) instead of waiting below the fold.
+(function () {
+  var error = document.querySelector('[data-focus-on-load]');
+  if (!error) return;
+  error.scrollIntoView({ block: 'center' });
+  error.focus();
+})();

@@ -115,6 +115,8 @@ public enum PDFRenderer {
         cairo_save(cr)
         cairo_set_source_rgb(cr, 0.82, 0.1, 0.1)
         cairo_set_line_width(cr, ring)
+        // The text drawn before leaves a current point; an arc would join it with a straight line.
+        cairo_new_path(cr)
         cairo_arc(cr, centre.x, centre.y, radius - ring / 2, 0, 2 * Double.pi)
         cairo_stroke(cr)
         let outer = diameter * 0.17, inner = outer * 0.382

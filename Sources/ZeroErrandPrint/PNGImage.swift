@@ -11,7 +11,7 @@ public struct PNGImage: Sendable {
     public let bytes: [UInt8]
 
     public enum Refusal: Error, Equatable, Sendable {
-        case tooLarge, notPNG, badDimensions, blank
+        case tooLarge, notPNG, badDimensions, blank, filled
     }
 
     public static let maximumBytes = 400_000
@@ -28,6 +28,8 @@ public struct PNGImage: Sendable {
         inkRatio = Self.ink(surface)
         // A signature needs strokes: an empty canvas is not a signature.
         guard inkRatio >= 0.002 else { throw .blank }
+        // Nor is a filled box: handwriting covers a small part of its pad.
+        guard inkRatio <= 0.3 else { throw .filled }
         self.bytes = bytes
     }
 

@@ -21,9 +21,12 @@ struct NotarizationFlowTests {
             // The generic decision buttons do not bypass the act.
             let generic = try await world.notary.post("/office/cases/\(caseID)/actions/approve", ["text": "ok"])
             #expect(generic.status == .conflict && generic.body.contains("notarization panel"))
-            #expect(try await world.notary.post(world.step("open")).status == .seeOther)
+            // The certification opens at the appointment, not an hour before it.
+            let tooEarly = try await world.notary.post(world.step("open"))
+            #expect(tooEarly.status == .conflict && tooEarly.body.contains("five minutes before"))
 
             let (citizenSocket, notarySocket) = try await world.joinCall()
+            #expect(try await world.notary.post(world.step("open")).status == .seeOther)
             // The sign page shows the exact text and its fingerprint.
             let page = try await world.citizen.get("/cases/\(caseID)/notarization/sign")
             #expect(page.status == .ok && page.body.contains("张亮") && page.body.contains(world.documentSHA256))
@@ -41,6 +44,8 @@ struct NotarizationFlowTests {
             let refusedBlank = try await world.sign(drawing: blank)
             #expect(refusedBlank.status == .unprocessableEntity && refusedBlank.body.contains("blank"))
             #expect(try await world.sign(drawing: Array("<script>alert(1)</script>".utf8)).status == .unprocessableEntity)
+            let box = try PDFTools.png(svg: #"<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200"><rect width="600" height="200"/></svg>"#)
+            #expect(try await world.sign(drawing: box).status == .unprocessableEntity, "a filled box is no signature")
             #expect(try await Signature.query(on: app.db).filter(\.$objectType == "notarization").count() == 0)
             let signed = try await world.sign(drawing: try NotarizationWorld.drawnSignature())
             #expect(signed.status == .seeOther)
@@ -102,7 +107,7 @@ struct NotarizationFlowTests {
             let facts = try NotarialJournal.facts(of: try #require(journal.first), secrets: app.dependencies.secrets)
             #expect(facts.signatures.count == 1 && !facts.recordingSHA256.isEmpty && facts.certificate == certificate.number && facts.feeFen == 20000)
             let journalPage = try await world.notary.get("/office/notary-journal")
-            #expect(journalPage.status == .ok && journalPage.body.contains(certificate.number))
+            #expect(journalPage.status == .ok && journalPage.body.contains(certificate.number) && !journalPage.body.contains("totp"))
             #expect(try await world.citizen.get("/office/notary-journal").status != .ok)
             // A mistake is corrected by a new entry; the first stays as written, and no other office can add one.
             let first = try #require(journal.first)
@@ -116,8 +121,12 @@ struct NotarizationFlowTests {
             #expect(try await NotarialJournalEntry.find(first.id, on: app.db)?.facts == first.facts)
             #expect(try await world.notary.get("/office/notary-journal").body.contains("收费应为200元"))
 
-            // Paper copy by post, then revocation (audited), each on the timeline.
+            // Nothing is produced or collected at a counter: the certificate is downloaded or posted.
+            let counter = try await world.notary.post("/office/cases/\(caseID)/actions/record_collection", ["text": "张明"])
+            #expect(counter.status == .conflict)
+            // Paper copy by post (the office reads the address), then revocation (audited), each on the timeline.
             #expect(try await world.citizen.post("/cases/\(caseID)/certificate/delivery", ["address": "Via Roma 1, 00100 Roma, Italia, +39 06 000000"]).status == .seeOther)
+            #expect(try await world.notary.get("/office/cases/\(caseID)").body.contains("Via Roma 1, 00100 Roma"))
             #expect(try await world.notary.post(world.step("delivery_sent"), ["carrier": "EMS", "tracking": "EE123456789CN"]).status == .seeOther)
             #expect(try await world.notary.post(world.step("revoke"), ["text": ""]).status == .conflict)
             #expect(try await world.notary.post(world.step("revoke"), ["text": "申请人提供的房产证书已被注销。"]).status == .seeOther)
@@ -149,6 +158,16 @@ struct NotarizationFlowTests {
             #expect(try await elsewhere.get("/office/notary-journal").status == .notFound)
             let clerk = try await VideoRoomTests.staff(app, clock, department: "wz-notary")
             #expect(try await clerk.post(world.step("open")).status == .forbidden)
+            // A supervisor reads the case but does not act in the notary's place.
+            let supervisorEmail = Inbox.uniqueAddress("supervisor")
+            try await TestAccounts.make(app, email: supervisorEmail, kind: .staff, roles: [.clerk, .supervisor], departmentCode: "wz-notary",
+                                        totpSecret: testSecret(93))
+            let supervisor = TestBrowser(app)
+            try await supervisor.signIn(supervisorEmail, totp: testSecret(93), clock: clock)
+            #expect(try await supervisor.get("/office/cases/\(caseID)").status == .ok)
+            let refused = try await supervisor.post(world.step("prepare"), ["chinese": "改", "english": "changed"])
+            #expect(refused.status == .forbidden)
+            #expect(try await Notarization.query(on: app.db).first()?.documentText == NotarizationWorld.chinese)
             #expect(try await world.notary.post("/office/cases/\(caseID)/notarization/unknown").status == .notFound)
             #expect(try await Notarization.query(on: app.db).first()?.sessionID == nil)
         }

@@ -24,6 +24,9 @@ struct NotarizationWorld {
 
     static func make(_ app: Application, _ clock: ManualClock) async throws -> NotarizationWorld {
         let video = VideoWorld(base: try await CaseWorld.make(app, clock, matterCode: matterCode))
+        // The office's official is a notary: only notaries take notarial steps.
+        video.base.clerkAccount.roles = [.clerk, .notary, .supervisor]
+        try await video.base.clerkAccount.update(on: app.db)
         let (caseID, session) = try await video.bookedSession()
         #expect(try await video.clerk.post("/office/cases/\(caseID)/actions/accept").status == .seeOther)
         #expect(try await video.clerk.post("/office/cases/\(caseID)/actions/start_review").status == .seeOther)

@@ -226,11 +226,12 @@ struct CasePresenter {
         let viewer = request.currentAccount
         let mayDecide = viewer.flatMap { account in account.id.map { id in
             record.matter.decisionRule.refusal(decider: id, roles: Set(account.roles), preparers: preparers) == nil } } ?? false
-        // A notarial act is approved and issued from its own panel, after its certification.
+        // A notarial act is approved and issued from its own panel, after its certification; its
+        // certificate is downloaded or posted, never produced and collected at a counter.
         let notarial = request.dependencies.notarial.kind(of: record.matter.code) != nil
         return CaseLifecycle.allowedKinds(for: record.status, role: role)
             .filter { ($0 != .acceptProvisionally || anyCanWait) && (!$0.isDecision || mayDecide) }
-            .filter { !notarial || ($0 != .approve && $0 != .issueResult) }.map { kind in
+            .filter { !notarial || ![.approve, .issueResult, .recordProduction, .readyForCollection, .recordCollection].contains($0) }.map { kind in
             let path = role == .office ? SiteURL.officeCaseAction(id: id, action: kind.rawValue).path
                 : SiteURL.caseAction(id: id, action: kind.rawValue).path
             let needsText: Bool = [.notAccept, .refuse, .approve, .requestSupplement, .recordProduction, .recordCollection].contains(kind)

@@ -77,11 +77,13 @@ struct CaseWorkflow {
                 .with(\.$applicant).first() else { throw AppError.notFound }
             let context = CaseContext(materialsCanSupplyLater: record.materialPlan.canSupplyLater)
             let before = record.status
-            if alongside == nil, request.dependencies.notarial.kind(of: record.matter.code) != nil,
-               action.kind == .approve || action == .issueResult {
+            if alongside == nil, request.dependencies.notarial.kind(of: record.matter.code) != nil {
                 // The notarial act decides these: approving needs the recorded certification and
-                // every signature, and issuing makes the sealed certificate.
-                throw AppError(status: .conflict, key: "notarization.through_act")
+                // every signature, and issuing makes the sealed certificate, downloaded or posted.
+                if action.kind == .approve || action == .issueResult { throw AppError(status: .conflict, key: "notarization.through_act") }
+                if [.recordProduction, .readyForCollection, .recordCollection].contains(action.kind) {
+                    throw AppError(status: .conflict, key: "notarization.not_at_counter")
+                }
             }
             if role == .office, action.kind.isDecision {
                 // Decisions follow the matter's rule: its deciding role, and four eyes where it asks.

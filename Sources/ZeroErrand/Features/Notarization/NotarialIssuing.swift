@@ -107,7 +107,7 @@ extension NotarizationService {
             try await NotarialJournal.append(.act, for: act, certificate: certificate, applicant: applicant, fee: fee,
                                              notaryName: facts.notaryName, departmentID: departmentID, by: notary, now: now, on: db,
                                              secrets: request.dependencies.secrets)
-            try await CaseEvent(caseID: try fresh.requireID(), at: now, actorID: notary, kind: .document, name: "document",
+            try await CaseEvent(caseID: try fresh.requireID(), at: now, actorID: notary, kind: .document, name: "document_result",
                                 statusAfter: nil, documentID: document.id).create(on: db)
             try await audit.record("notarization.issue", "case", try fresh.requireID().uuidString.lowercased(),
                                    ["case": fresh.number, "certificate": number.chinese, "pdf_sha256": blob.sha256,
@@ -141,13 +141,13 @@ extension NotarizationService {
         }
     }
 
-    /// Notarial steps are a notary's (or a supervisor's): the role the matter is decided by.
+    /// Notarial steps are a notary's own: the certificate names the notary who took them, so a
+    /// supervisor or clerk of the office may read the case but not act in the notary's place.
     func requireNotaryRole(_ record: Case) throws {
-        let account = try request.requireAccount()
-        if case .needsRole(let needed)? = record.matter.decisionRule.refusal(decider: try account.requireID(), roles: Set(account.roles), preparers: []) {
-            throw AppError(status: .forbidden, key: "case.decide.needs_role", arguments: ["role": request.t("role.\(needed.rawValue)")])
-        }
+        guard Self.isNotary(try request.requireAccount()) else { throw AppError(status: .forbidden, key: "notarization.needs_notary") }
     }
+
+    static func isNotary(_ account: Account) -> Bool { account.roles.contains(.notary) }
 
     /// The rules' answer inside the transaction: the act as it is now, not as the page showed it.
     private static func decide(_ action: NotarialAction, act: NotarialActRecord, notary: UUID, now: Date) throws -> NotarialActState {

@@ -15,19 +15,23 @@ enum NotarialJournal {
         var identityLevel: Int
     }
 
-    /// What an entry records; sealed at rest as JSON, since it names people.
+    /// What an entry records; sealed at rest as JSON, since it names people. Facts, not sentences:
+    /// the journal page words them in the reader's language.
     struct Facts: Codable, Sendable {
         var certificate: String
         var applicantName: String
         var applicantAccount: String
-        /// How identity was established: the video session, the level, who confirmed it and when.
-        var identityEvidence: String
+        /// How identity was established: the video session, the level reached, who confirmed it and when.
+        var videoSession: String
+        var identityLevel: Int
+        var certifiedBy: String
+        var certifiedAt: Date?
         var recording: String
         var recordingSHA256: String
         var documentSHA256: String
         var signatures: [SignatureFact]
         var feeFen: Int
-        var result: String
+        var revocationReason: String?
         var notary: String
         /// For a correction: what was wrong and what is right.
         var note: String?
@@ -39,12 +43,16 @@ enum NotarialJournal {
         let notarization = act.notarization
         let holder = try await Account.find(applicant, on: db)
         let current = act.signatures.filter { $0.sha256 == notarization.documentSHA256 && $0.videoSessionID == notarization.sessionID }
+        var certifier: Account?
+        if let certifiedBy = notarization.certifiedBy { certifier = try await Account.find(certifiedBy, on: db) }
         let facts = Facts(
             certificate: certificate.number,
             applicantName: certificate.holderName,
             applicantAccount: applicant.uuidString.lowercased(),
-            identityEvidence: "video session \(notarization.sessionID?.uuidString.lowercased() ?? "-"); identity level \(holder?.identityLevel?.rawValue ?? 0); "
-                + "confirmed by \(notarization.certifiedBy?.uuidString.lowercased() ?? "-") at \(notarization.certifiedAt.map(iso) ?? "-")",
+            videoSession: notarization.sessionID?.uuidString.lowercased() ?? "",
+            identityLevel: holder?.identityLevel?.rawValue ?? 0,
+            certifiedBy: certifier?.displayName ?? "",
+            certifiedAt: notarization.certifiedAt,
             recording: notarization.recordingID?.uuidString.lowercased() ?? "",
             recordingSHA256: notarization.recordingSHA256 ?? "",
             documentSHA256: notarization.documentSHA256 ?? "",
@@ -53,7 +61,7 @@ enum NotarialJournal {
                               session: $0.videoSessionID?.uuidString.lowercased() ?? "", method: $0.method, identityLevel: $0.identityLevel)
             },
             feeFen: fee,
-            result: kind == .revocation ? "revoked: \(certificate.revokedReason ?? "")" : "issued \(certificate.number)",
+            revocationReason: kind == .revocation ? certificate.revokedReason : nil,
             notary: notaryName,
             note: note)
         try await write(kind, facts: facts, notarization: try notarization.requireID(), corrects: corrects, departmentID: departmentID,
@@ -94,6 +102,4 @@ enum NotarialJournal {
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(Facts.self, from: Data(try secrets.openText(entry.facts).utf8))
     }
-
-    private static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 }

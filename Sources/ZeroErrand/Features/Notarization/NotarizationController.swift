@@ -58,6 +58,8 @@ struct NotarizationController: RouteCollection {
         let english: String
         let sha256: String
         let needsTwoFactor: Bool
+        /// Why nothing can be signed now (not opened yet, signed already, ended); nil when it can.
+        let notNow: String?
         let errors: [String: String]
     }
 
@@ -79,9 +81,17 @@ struct NotarizationController: RouteCollection {
         let id = try record.requireID().uuidString
         guard let chinese = act.notarization.documentText, let english = act.notarization.documentTextEnglish,
               let sha = act.notarization.documentSHA256 else { return req.redirect(to: .caseDetail(id: id)) }
+        let signer = try req.requireAccount()
+        var notNow: String?
+        if let shown = SHA256Hash(hex: sha), case .failure(let refusal) = NotarialActRules.apply(
+            .sign(shownSHA256: shown, session: act.state.session ?? UUID()), to: act.state, by: .person(try signer.requireID()), at: req.now) {
+            notNow = req.t(refusal.translationKey)
+        } else if let sessionID = act.state.session, try await VideoSession.find(sessionID, on: req.db)?.status != .booked {
+            notNow = req.t("video.room.closed")
+        }
         let page = SignPage(caseNumber: record.number, casePath: SiteURL.caseDetail(id: id).path + "#notarization",
                             signPath: SiteURL.caseNotarySign(id: id).path, chinese: chinese, english: english, sha256: sha,
-                            needsTwoFactor: try req.requireAccount().totpSecret == nil, errors: errors)
+                            needsTwoFactor: signer.totpSecret == nil, notNow: errors.isEmpty ? notNow : nil, errors: errors)
         return try await req.page("notarization/sign", page, title: "notarization.sign.title", status: status)
     }
 
@@ -157,16 +167,28 @@ struct NotarizationController: RouteCollection {
         }
         let secrets = req.dependencies.secrets
         let sequences = Dictionary(uniqueKeysWithValues: entries.compactMap { entry in entry.id.map { ($0, entry.sequence) } })
-        let mayCorrect = account.roles.contains(.notary) || account.roles.contains(.supervisor)
+        let mayCorrect = NotarizationService.isNotary(account)
         let rows = try entries.map { entry in
             let facts = try NotarialJournal.facts(of: entry, secrets: secrets)
+            let zone = department.zone
+            let result = switch entry.kind {
+            case .act: req.t("notarization.journal.result.issued", ["number": facts.certificate])
+            case .revocation: req.t("notarization.journal.result.revoked", ["reason": facts.revocationReason ?? ""])
+            case .correction: req.t("notarization.journal.result.corrected")
+            }
             return JournalPage.Row(
                 sequence: entry.sequence, kind: req.t("notarization.journal.kind.\(entry.kind.rawValue)"),
-                recorded: req.showTime(entry.recordedAt, in: department.zone), certificate: facts.certificate,
-                applicant: facts.applicantName, identity: facts.identityEvidence,
-                recording: facts.recording.isEmpty ? "-" : "\(facts.recording) · SHA-256 \(facts.recordingSHA256)",
-                signatures: facts.signatures.map { "\(req.showTime($0.signedAt, in: department.zone)) · SHA-256 \($0.sha256) · \($0.method)" },
-                fee: String(format: "¥%.2f", Double(facts.feeFen) / 100), result: facts.result, notary: facts.notary,
+                recorded: req.showTime(entry.recordedAt, in: zone), certificate: facts.certificate,
+                applicant: facts.applicantName,
+                identity: req.t("notarization.journal.identity_text", [
+                    "level": req.t("identity.level\(facts.identityLevel)"), "by": facts.certifiedBy,
+                    "when": facts.certifiedAt.map { req.showTime($0, in: zone) } ?? "-", "session": String(facts.videoSession.prefix(8))]),
+                recording: facts.recording.isEmpty ? "-" : "SHA-256 \(facts.recordingSHA256)",
+                signatures: facts.signatures.map {
+                    req.t("notarization.journal.signature_text", ["when": req.showTime($0.signedAt, in: zone), "sha256": $0.sha256,
+                                                                  "method": req.t("notarization.journal.method.\($0.method)")])
+                },
+                fee: String(format: "¥%.2f", Double(facts.feeFen) / 100), result: result, notary: facts.notary,
                 note: entry.kind == .correction ? facts.note : nil, corrects: entry.correctsID.flatMap { sequences[$0] },
                 correctionPath: mayCorrect ? SiteURL.officeNotaryJournalCorrection(entry: entry.id!.uuidString.lowercased()).path : nil,
                 casePath: SiteURL.officeCase(id: entry.notarization.$caseRecord.id.uuidString).path)
@@ -184,9 +206,7 @@ struct NotarizationController: RouteCollection {
         guard let entryID = req.parameters.get("entry", as: UUID.self), let departmentID = account.$department.id,
               let entry = try await NotarialJournalEntry.find(entryID, on: req.db), entry.$department.id == departmentID
         else { throw AppError.notFound }
-        guard account.roles.contains(.notary) || account.roles.contains(.supervisor) else {
-            throw AppError(status: .forbidden, key: "case.decide.needs_role", arguments: ["role": req.t("role.notary")])
-        }
+        guard NotarizationService.isNotary(account) else { throw AppError(status: .forbidden, key: "notarization.needs_notary") }
         let note = CaseLifecycle.normalizedText(try req.content.decode(CorrectionForm.self).text ?? "")
         guard !note.isEmpty, note.count <= CaseLifecycle.maxTextLength else {
             return try await renderJournal(req, error: AppError(status: .unprocessableEntity, key: "notarization.journal.correction_required"))

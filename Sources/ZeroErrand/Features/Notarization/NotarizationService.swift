@@ -56,10 +56,13 @@ struct NotarizationService {
         guard chinese.count <= Self.maxDocumentLength, english.count <= Self.maxDocumentLength else {
             throw AppError(status: .unprocessableEntity, key: "notarization.document.too_long", arguments: ["count": String(Self.maxDocumentLength)])
         }
+        if record.status.isDecided { throw AppError(status: .conflict, key: NotarialActRefusal.documentLocked.translationKey) }
         guard Self.officeMayWork(record) else { throw AppError(status: .conflict, key: "notarization.case_not_in_review") }
         let notary = try request.requireAccount().requireID()
         let hex = NotarialDocumentText.sha256(chinese: chinese, english: english)
         let now = request.now
+        let outbox = request.application.outbox
+        let config = request.dependencies.config
         try await step(.prepareDocument(sha256: SHA256Hash(hex: hex)!), on: record, as: .notary(notary), audit: ["sha256": hex]) { db, _, act, next in
             let notarization = act.notarization
             notarization.documentText = chinese
@@ -72,8 +75,17 @@ struct NotarizationService {
             if next.certification == nil { Self.clearCertification(notarization) }
             notarization.updatedAt = now
             try await notarization.save(on: db)
+            // The applicant learns the text is ready to read and that the next step is the video;
+            // after a revision, that an earlier signature no longer counts.
+            if let fresh = try await Case.query(on: db).filter(\.$id == record.requireID()).with(\.$applicant).first() {
+                let key = (next.document?.version ?? 1) > 1 ? "notification.case.notarial_document_revised" : "notification.case.notarial_document_ready"
+                try await CaseNotifier.notifyApplicant(of: fresh, key: key, on: db, outbox: outbox, config: config, now: now)
+            }
         }
     }
+
+    /// How long before the appointment the notary may open it: the applicant may be early too.
+    static let openBefore: TimeInterval = 5 * 60
 
     /// The notary starts certification in the case's booked video appointment.
     func openCertification(_ record: Case) async throws {
@@ -84,6 +96,9 @@ struct NotarizationService {
             throw AppError(status: .conflict, key: "notarization.no_booked_session")
         }
         let now = request.now
+        guard now >= session.startsAt.addingTimeInterval(-Self.openBefore) else {
+            throw AppError(status: .conflict, key: "notarization.open.too_early", arguments: ["start": request.showTime(session.startsAt)])
+        }
         try await step(.openCertification(session: sessionID), on: record, as: .notary(notary),
                        audit: ["session": sessionID.uuidString.lowercased()]) { db, _, act, next in
             act.notarization.sessionID = next.session
@@ -175,7 +190,9 @@ struct NotarizationService {
         let outbox = request.application.outbox
         let config = request.dependencies.config
         let departmentID = session.$department.id
-        let statement = note.isEmpty ? request.t("notarization.certified_note") : note
+        // Stored as written (or not at all): a text in the notary's language would reach the
+        // applicant's history in a language they may not read; the timeline line says what happened.
+        let statement = note
         try await step(action, on: record, as: .notary(notary), note: statement,
                        audit: ["session": sessionID.uuidString.lowercased(), "recording_sha256": recordingSHA?.hex ?? ""]) { db, audit, act, _ in
             let notarization = act.notarization
@@ -229,6 +246,7 @@ struct NotarizationService {
             case .notPNG: "not_png"
             case .badDimensions: "bad_dimensions"
             case .blank: "blank"
+            case .filled: "filled"
             }
             throw AppError(status: .unprocessableEntity, key: "notarization.drawing.\(key)")
         }
