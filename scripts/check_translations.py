@@ -50,7 +50,7 @@ DYNAMIC_FAMILIES = {
     "timeline.notarial_": ["prepare_document", "open_certification", "sign", "certify", "revoke"],
     "timeline.certificate_delivery_": ["requested", "sent", "delivered"],
     "mail.event.certificate_": ["revoked", "delivery_sent", "delivery_delivered"],
-    "mail.event.notarial_document_": ["ready", "revised"],
+    "mail.event.notarial_": ["document_ready", "document_revised", "certified"],
 }
 DYNAMIC_EXTRA = [f"area.{a}.summary" for a in DYNAMIC_FAMILIES["area."]]
 

@@ -206,7 +206,8 @@ struct NotarizationService {
             try await notarization.save(on: db)
             guard let fresh = try await Case.query(on: db).filter(\.$id == record.requireID()).with(\.$applicant).first() else { throw AppError.notFound }
             try await VideoOfficeController.recordOutcome(.identityConfirmed, note: statement, of: sessionID, on: fresh, official: notary,
-                                                          departmentID: departmentID, db: db, audit: audit, outbox: outbox, config: config, now: now)
+                                                          departmentID: departmentID, db: db, audit: audit, outbox: outbox, config: config, now: now,
+                                                          notification: "notification.case.notarial_certified")
         }
         await request.application.videoRooms.close(room: sessionID)
     }

@@ -186,7 +186,8 @@ struct VideoOfficeController: RouteCollection {
     /// session, the case's timeline, the applicant's identity level on a confirmed check, the mail.
     /// Used here and by the notarial certification, which ends its session the same way.
     static func recordOutcome(_ outcome: VideoSession.Outcome, note: String, of sessionID: UUID, on record: Case, official officialID: UUID,
-                              departmentID: UUID, db: any Database, audit: AuditTrail, outbox: Outbox, config: AppConfig, now: Date) async throws {
+                              departmentID: UUID, db: any Database, audit: AuditTrail, outbox: Outbox, config: AppConfig, now: Date,
+                              notification: String? = nil) async throws {
         // Audited changes run one at a time (across instances too), so this check holds until the update.
         guard let fresh = try await VideoSession.find(sessionID, on: db), fresh.status == .booked else {
             throw AppError(status: .conflict, key: "video.room.closed")
@@ -211,7 +212,7 @@ struct VideoOfficeController: RouteCollection {
             try await audit.record("account.identity_verified", "account", record.$applicant.id.uuidString.lowercased(),
                                    ["by": "video", "session": sessionID.uuidString.lowercased()])
         }
-        try await CaseNotifier.notifyApplicant(of: record, key: "notification.case.video_\(outcome.rawValue)", extra: note,
+        try await CaseNotifier.notifyApplicant(of: record, key: notification ?? "notification.case.video_\(outcome.rawValue)", extra: note,
                                                on: db, outbox: outbox, config: config, now: now)
     }
 
