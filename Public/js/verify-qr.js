@@ -129,11 +129,21 @@
     }).then(function (answer) {
       showVerdict(box, answer.verdict, answer.message);
       section.hidden = false;
+      // The register has the last word: a revoked or altered certificate must not stay green at
+      // the top of a phone screen while the answer waits two screens below.
+      if (answer.verdict === "revoked" || answer.verdict === "altered") {
+        showVerdict(document.getElementById("qr-verdict"), answer.verdict, answer.message);
+      }
     }).catch(function () {
       showVerdict(box, "unknown", texts.online_failed);
       section.hidden = false;
     });
   }
+
+  // Another scanned link opened in this tab changes only the fragment: check it afresh.
+  window.addEventListener("hashchange", function () { location.reload(); });
+  // Switching language keeps the payload, which lives only in the fragment.
+  document.querySelectorAll(".lang-links a").forEach(function (link) { link.href = link.href.split("#")[0] + location.hash; });
 
   var text = location.hash.replace(/^#/, "");
   try { text = decodeURIComponent(text); } catch (e) { /* left as it came: it will not parse */ }

@@ -86,6 +86,12 @@ struct NotarizationFlowTests {
                 #expect(text.contains(expected), "certificate text lacks \(expected)")
             }
             #expect(try PDFTools.qpdfCheck(pdf))
+            // The number as either page prints it, or typed with full-width brackets, finds it.
+            let code = try #require(text.firstMatch(of: /[A-Z2-9]{5}-[A-Z2-9]{5}/)).output
+            for typed in ["(\(year)) Zhe Wen Zheng Zi No. 1", "（\(year)）浙温证字第1号", certificate.number] {
+                let answer = try await TestBrowser(app).json(.POST, "/api/v1/verifications/number", ["number": typed, "code": String(code)])
+                #expect(answer.body.contains("\"verdict\":\"genuine\""), "\(typed): \(answer.body)")
+            }
             let codes = try PDFTools.qrCodes(pdf)
             #expect(!codes.isEmpty && codes.allSatisfy { $0.contains("/verify/qr#") })
             let payload = try #require(codes.first.flatMap { $0.split(separator: "#").last }.map(String.init))

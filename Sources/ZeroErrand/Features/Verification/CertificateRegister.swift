@@ -10,6 +10,8 @@ import ZeroErrandSeal
 struct CertificateRegister {
     let db: any Database
     let secrets: Secrets
+    /// The offices' numbering, to read a number typed in either rendering.
+    var offices: [NotaryOfficeAbbreviation] = []
 
     /// The largest file taken (a certificate is a few hundred kilobytes; this leaves room for scans).
     static let maxFileBytes = 20 * 1024 * 1024
@@ -46,12 +48,18 @@ struct CertificateRegister {
         guard number.unicodeScalars.count <= Self.maxNumberLength, code.unicodeScalars.count <= Self.maxCodeLength else {
             throw VerificationInputError.numberAndCodeRequired
         }
-        let number = number.trimmingCharacters(in: .whitespacesAndNewlines)
+        // As printed on either page: "(2026)浙温证字第1号" or "(2026) Zhe Wen Zheng Zi No. 1", with
+        // full-width brackets or spaces as people type them; the register holds the Chinese form.
+        let typed = number.trimmingCharacters(in: .whitespacesAndNewlines)
+        let number = offices.lazy.compactMap { NotarialCertificateNumber.parse(typed, office: $0)?.chinese }.first ?? typed
         let code = VerificationCode.normalized(code)
         guard !number.isEmpty, !code.isEmpty else { throw VerificationInputError.numberAndCodeRequired }
         let hash = secrets.tokenHash(code)
-        guard let record = try await query().filter(\.$number == number).first(),
-              constantTimeEquals(record.codeHash, hash) else { return .unknown }
+        // The code is compared before anything else is loaded: a known number with a wrong code
+        // then costs what an unknown number costs, and the time taken does not tell them apart.
+        guard let match = try await NotarialCertificate.query(on: db).filter(\.$number == number).field(\.$id).field(\.$codeHash).first(),
+              constantTimeEquals(match.codeHash, hash), let id = match.id,
+              let record = try await query().filter(\.$id == id).first() else { return .unknown }
         return verdict(for: record)
     }
 

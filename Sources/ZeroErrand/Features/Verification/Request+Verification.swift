@@ -12,7 +12,11 @@ extension ThrottlePolicy {
 }
 
 extension Request {
-    var certificateRegister: CertificateRegister { CertificateRegister(db: db, secrets: dependencies.secrets) }
+    var certificateRegister: CertificateRegister {
+        CertificateRegister(db: db, secrets: dependencies.secrets, offices: dependencies.notarial.offices.values.compactMap {
+            NotaryOfficeAbbreviation(chinese: $0.abbreviationChinese, pinyin: $0.abbreviationEnglish)
+        })
+    }
 
     var verificationLanguage: VerificationTexts.Language { VerificationTexts.language(for: self) }
 
