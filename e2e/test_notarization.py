@@ -112,7 +112,7 @@ def test_remote_notarization_end_to_end(server, server_data, demo_accounts, brow
     submit_form(notary, "/actions/accept")
     submit_form(notary, "/actions/start_review")
     submit_form(notary, "/notarization/prepare", {"chinese": CHINESE, "english": ENGLISH})
-    assert "1" in notary.find_element(By.ID, "notarization").text
+    assert "第 1 版" in notary.find_element(By.ID, "notarization").text, "the prepared document is version 1"
     citizen.get(case_url)
     assert "Book a video appointment" in citizen.find_element(By.ID, "notarization").text
     check_phone_layout(citizen, case_url)

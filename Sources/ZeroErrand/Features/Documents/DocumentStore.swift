@@ -67,6 +67,15 @@ struct DocumentStore: Sendable {
         try await write(body, limit: limit, identify: false).blob
     }
 
+    /// Bytes already in memory (a drawn signature, a printed certificate), stored the same way.
+    func storeBytes(_ bytes: [UInt8]) async throws -> Blob {
+        let body = AsyncStream<ByteBuffer> { continuation in
+            continuation.yield(ByteBuffer(bytes: bytes))
+            continuation.finish()
+        }
+        return try await storeBytes(body, limit: bytes.count)
+    }
+
     private func write<Body: AsyncSequence>(_ body: Body, limit: Int, identify: Bool) async throws -> (blob: Blob, kind: FileKind?)
     where Body.Element == ByteBuffer {
         try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)

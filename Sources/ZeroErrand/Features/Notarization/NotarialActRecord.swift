@@ -15,7 +15,7 @@ struct NotarialActRecord: Sendable {
 
     /// The act of `record`; a new, unsaved one when nothing has been done yet.
     /// `excludingSignature`: judge the act as it was before that signature (written in the same transaction).
-    static func load(for record: Case, office: NotarialCatalogue.Office, on db: any Database,
+    static func load(for record: Case, office: NotaryOfficeAbbreviation, on db: any Database,
                      excludingSignature: UUID? = nil) async throws -> NotarialActRecord {
         let caseID = try record.requireID()
         let notarization = try await Notarization.query(on: db).filter(\.$caseRecord.$id == caseID).first()
@@ -32,17 +32,14 @@ struct NotarialActRecord: Sendable {
         if let mandateID = record.$mandate.id, let mandate = try await Mandate.find(mandateID, on: db), let holder = mandate.$proxyAccount.id {
             interested.insert(holder)
         }
-        let state = try makeState(notarization, signatures: signatures, certificate: certificate, applicant: record.$applicant.id,
+        let state = makeState(notarization, signatures: signatures, certificate: certificate, applicant: record.$applicant.id,
                                   office: office, interested: interested)
         return NotarialActRecord(notarization: notarization, signatures: signatures, certificate: certificate, state: state)
     }
 
     private static func makeState(_ act: Notarization, signatures: [Signature], certificate: NotarialCertificate?, applicant: UUID,
-                                  office: NotarialCatalogue.Office, interested: Set<UUID>) throws -> NotarialActState {
-        guard let abbreviation = NotaryOfficeAbbreviation(chinese: office.abbreviationChinese, pinyin: office.abbreviationEnglish) else {
-            throw NotarialCatalogueError.badAbbreviation
-        }
-        var state = NotarialActState(office: abbreviation, applicant: applicant, otherInterested: interested)
+                                  office: NotaryOfficeAbbreviation, interested: Set<UUID>) -> NotarialActState {
+        var state = NotarialActState(office: office, applicant: applicant, otherInterested: interested)
         if let hex = act.documentSHA256, let sha = SHA256Hash(hex: hex) {
             state.document = NotarialDocument(sha256: sha, version: act.documentVersion)
         }
@@ -62,7 +59,7 @@ struct NotarialActRecord: Sendable {
         }
         if let notary = act.approvedBy, let at = act.approvedAt { state.approval = NotarialApproval(notary: notary, at: at) }
         if let certificate {
-            if let number = NotarialCertificateNumber.parse(certificate.number, office: abbreviation) {
+            if let number = NotarialCertificateNumber.parse(certificate.number, office: office) {
                 state.issue = NotarialIssue(number: number, at: certificate.issuedAt)
             }
             if let at = certificate.revokedAt { state.revocation = NotarialRevocation(reason: certificate.revokedReason ?? "", at: at) }
@@ -70,8 +67,6 @@ struct NotarialActRecord: Sendable {
         return state
     }
 }
-
-enum NotarialCatalogueError: Error { case badAbbreviation }
 
 /// The exact bytes the applicant is shown and signs: the Chinese text and the notary's English
 /// translation, each under its own heading, so the hash binds both.

@@ -1,19 +1,15 @@
 import Foundation
+import ZeroErrandCore
 
 /// From `Resources/Notarization/`: the matters done as a remote notarial act (and what their
 /// certificate attests), and each notary office's certificate-number abbreviation.
 struct NotarialCatalogue: Sendable {
     enum Kind: String, Sendable { case signature, fact }
 
-    struct Office: Sendable, Equatable {
-        var abbreviationChinese: String
-        var abbreviationEnglish: String
-    }
-
     /// Matter code → what the certificate attests.
     var acts: [String: Kind]
-    /// Department code → numbering.
-    var offices: [String: Office]
+    /// Department code → its numbering, checked when the file is read (a bad one stops start-up).
+    var offices: [String: NotaryOfficeAbbreviation]
 
     func kind(of matterCode: String) -> Kind? { acts[matterCode] }
 
@@ -32,9 +28,12 @@ struct NotarialCatalogue: Sendable {
         }
         let (officeFields, officeText) = try read("offices.yaml")
         for entry in try officeFields.entries(of: officeText) {
-            catalogue.offices[try officeFields.string(entry, "department")] = Office(
-                abbreviationChinese: try officeFields.string(entry, "abbreviation_zh"),
-                abbreviationEnglish: try officeFields.string(entry, "abbreviation_en"))
+            let chinese = try officeFields.string(entry, "abbreviation_zh"), english = try officeFields.string(entry, "abbreviation_en")
+            guard let abbreviation = NotaryOfficeAbbreviation(chinese: chinese, pinyin: english) else {
+                throw DataFileError(file: directory + "offices.yaml", line: 0, field: "abbreviation_zh",
+                                    problem: "'\(chinese)' / '\(english)' is not a certificate-number abbreviation")
+            }
+            catalogue.offices[try officeFields.string(entry, "department")] = abbreviation
         }
         return catalogue
     }

@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import NIOCore
 import Vapor
 import ZeroErrandCore
 import ZeroErrandPrint
@@ -75,7 +74,7 @@ extension NotarizationService {
             let pdf = try PDFSealer.seal(pdf: try CertificatePrint.render(printed, creationDate: now), signer: seal.signer, chain: [seal.root],
                                          signingTime: now, reason: "公证书 \(number.chinese)", location: facts.officeChinese,
                                          name: facts.officeChinese)
-            let blob = try await store.storeBytes(Self.stream(pdf), limit: pdf.count)
+            let blob = try await store.storeBytes(pdf)
             let document = CaseDocument()
             document.$caseRecord.id = try fresh.requireID()
             document.$uploadedBy.id = notary
@@ -154,13 +153,6 @@ extension NotarizationService {
         switch NotarialActRules.apply(action, to: act.state, by: .notary(notary), at: now) {
         case .success(let next): return next
         case .failure(let refusal): throw AppError(status: .conflict, key: refusal.translationKey)
-        }
-    }
-
-    private static func stream(_ bytes: [UInt8]) -> AsyncStream<ByteBuffer> {
-        AsyncStream { continuation in
-            continuation.yield(ByteBuffer(bytes: bytes))
-            continuation.finish()
         }
     }
 

@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import NIOCore
 import Vapor
 import ZeroErrandCore
 import ZeroErrandPrint
@@ -15,7 +14,7 @@ struct NotarizationService {
     static let maxDocumentLength = 20_000
 
     /// The office's numbering for the case's matter; nil when it is not a notarial act.
-    func office(of record: Case) -> NotarialCatalogue.Office? {
+    func office(of record: Case) -> NotaryOfficeAbbreviation? {
         guard request.dependencies.notarial.kind(of: record.matter.code) != nil else { return nil }
         return request.dependencies.notarial.offices[record.department.code]
     }
@@ -128,10 +127,10 @@ struct NotarizationService {
         try await requireInRoom(sessionID, account: signer)
         let picture = try drawing.nonEmpty.map(Self.drawnSignature)
         var stored: DocumentStore.Blob?
-        if let picture { stored = try await storeDrawing(picture) }
+        if let picture { stored = try await request.dependencies.documents.storeBytes(picture.bytes) }
         let now = request.now
         try await request.signing.sign(document, shownSHA256: shownSHA256, code: code, videoSessionID: sessionID) { [self, stored] db, audit, signature in
-            try await step(on: db, audit: audit, record: record, office: office, signer: signer, shown: shown, session: sessionID,
+            try await recheckSignature(on: db, audit: audit, record: record, office: office, signer: signer, shown: shown, session: sessionID,
                            signature: try signature.requireID())
             if let stored {
                 let row = SignatureDrawing()
@@ -147,7 +146,7 @@ struct NotarizationService {
 
     /// The rules again inside the signing transaction (the act may have moved since the page was
     /// shown), judged on the act as it was before this signature, and the timeline line.
-    private func step(on db: any Database, audit: AuditTrail, record: Case, office: NotarialCatalogue.Office, signer: UUID,
+    private func recheckSignature(on db: any Database, audit: AuditTrail, record: Case, office: NotaryOfficeAbbreviation, signer: UUID,
                       shown: SHA256Hash, session: UUID, signature: UUID) async throws {
         let act = try await NotarialActRecord.load(for: record, office: office, on: db, excludingSignature: signature)
         if case .failure(let refusal) = NotarialActRules.apply(.sign(shownSHA256: shown, session: session), to: act.state,
@@ -221,15 +220,6 @@ struct NotarizationService {
         guard await request.application.videoRooms.isConnected(room: sessionID, account: account) else {
             throw AppError(status: .conflict, key: "notarization.sign.join_video")
         }
-    }
-
-    private func storeDrawing(_ image: PNGImage) async throws -> DocumentStore.Blob {
-        let bytes = image.bytes
-        let body = AsyncStream<ByteBuffer> { continuation in
-            continuation.yield(ByteBuffer(bytes: bytes))
-            continuation.finish()
-        }
-        return try await request.dependencies.documents.storeBytes(body, limit: PNGImage.maximumBytes)
     }
 
     /// A drawing sent from the signing page as base64 PNG (optionally a data: URL), checked before

@@ -13,9 +13,7 @@ extension ThrottlePolicy {
 
 extension Request {
     var certificateRegister: CertificateRegister {
-        CertificateRegister(db: db, secrets: dependencies.secrets, offices: dependencies.notarial.offices.values.compactMap {
-            NotaryOfficeAbbreviation(chinese: $0.abbreviationChinese, pinyin: $0.abbreviationEnglish)
-        })
+        CertificateRegister(db: db, secrets: dependencies.secrets, offices: Array(dependencies.notarial.offices.values))
     }
 
     var verificationLanguage: VerificationTexts.Language { VerificationTexts.language(for: self) }
