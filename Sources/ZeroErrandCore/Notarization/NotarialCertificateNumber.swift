@@ -53,45 +53,21 @@ public struct NotarialCertificateNumber: Hashable, Sendable, CustomStringConvert
     /// tolerated. Anything else (another office, a serial with leading zeros or of zero, missing
     /// parts, trailing text) is not a number.
     public static func parse(_ text: String, office: NotaryOfficeAbbreviation) -> NotarialCertificateNumber? {
-        var rest = Substring(compacted(text))
-        guard rest.popFirst() == "(", let year = digits(&rest, count: 4...4), rest.popFirst() == ")" else { return nil }
+        var rest = Substring(DocumentNumberText.compacted(text))
+        guard rest.popFirst() == "(", let year = DocumentNumberText.digits(&rest, count: 4...4), rest.popFirst() == ")" else { return nil }
         let serial: Int?
         if rest.hasPrefix(office.chinese + "证字第") {
             rest = rest.dropFirst(office.chinese.count + 3)
-            serial = digits(&rest, count: 1...9)
+            serial = DocumentNumberText.digits(&rest, count: 1...9)
             guard rest == "号" else { return nil }
-        } else if rest.hasPrefix(compacted(office.pinyin) + "zhengzino.") {
-            rest = rest.dropFirst(compacted(office.pinyin).count + "zhengzino.".count)
-            serial = digits(&rest, count: 1...9)
+        } else if rest.hasPrefix(DocumentNumberText.compacted(office.pinyin) + "zhengzino.") {
+            rest = rest.dropFirst(DocumentNumberText.compacted(office.pinyin).count + "zhengzino.".count)
+            serial = DocumentNumberText.digits(&rest, count: 1...9)
             guard rest.isEmpty else { return nil }
         } else {
             return nil
         }
         guard let serial else { return nil }
         return NotarialCertificateNumber(year: year, office: office, serial: serial)
-    }
-
-    /// Whitespace removed, full-width digits and brackets made ASCII, ASCII letters lower-cased.
-    private static func compacted(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars where !scalar.properties.isWhitespace {
-            switch scalar.value {
-            case 0xFF10...0xFF19: scalars.append(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
-            case 0xFF08, 0x3014: scalars.append("(")
-            case 0xFF09, 0x3015: scalars.append(")")
-            case 0x41...0x5A: scalars.append(Unicode.Scalar(scalar.value + 0x20)!)
-            default: scalars.append(scalar)
-            }
-        }
-        return String(scalars)
-    }
-
-    /// Takes the leading ASCII digits; nil unless their count is in `count` and there is no
-    /// leading zero (a serial "0123" is not what the office wrote).
-    private static func digits(_ text: inout Substring, count: ClosedRange<Int>) -> Int? {
-        let run = text.prefix { $0.isASCII && $0.isNumber }
-        text = text.dropFirst(run.count)
-        guard count.contains(run.count), run.first != "0" else { return nil }
-        return Int(run)
     }
 }
