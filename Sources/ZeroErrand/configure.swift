@@ -43,6 +43,7 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
         documents: DocumentStore(directory: config.dataDirectory + "/documents", keys: config.documentKeys, maxBytes: config.uploadLimit),
         recordingRetention: try RecordingRetention.load(resources + "Video/retention.yaml"),
         notarial: try NotarialCatalogue.load(from: resources + "Notarization/"),
+        mediationCourts: try MediationCourts.load(resources + "Mediation/courts.yaml"),
         verificationTexts: try VerificationTexts.load(resources + "Verification/texts.json"))
     app.dependencies.documents.clearIncoming()
 

@@ -24,4 +24,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddMatterPinyin())
     // 008: remote notarization (the act, seal keys, certificates, the notarial journal, drawn signatures)
     app.migrations.add(CreateNotarization())
+    // 009: court mediation (the dispute, its parties and their service, notes for each audience)
+    app.migrations.add(CreateMediation())
 }

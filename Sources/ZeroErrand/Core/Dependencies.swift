@@ -18,6 +18,8 @@ struct AppDependencies: Sendable {
     var recordingRetention: RecordingRetention
     /// Which matters end in a notarial certificate, and how each office numbers them.
     var notarial: NotarialCatalogue
+    /// The courts that mediate, and their case-number codes.
+    var mediationCourts: MediationCourts
     /// The certificate verification pages' texts, in five languages.
     var verificationTexts: VerificationTexts
 }

@@ -45,6 +45,9 @@ enum SiteURL: Sendable {
     // Remote notarization
     case officeNotarization(id: String, step: String), officeNotaryJournal, officeNotaryJournalCorrection(entry: String)
     case caseNotarySign(id: String), caseCertificateDelivery(id: String)
+    // Court mediation
+    case mediations, mediationNew, mediation(id: String), mediationAcceptance(id: String), mediationDecline(id: String)
+    case mediationNotes(id: String)
     // Verifying a notarial certificate: public, no sign-in
     case verify, verifyFile, verifyNumber, verifyQR, verifyCertificates, verifyCertificateFile(name: String)
     case apiVerifyFile, apiVerifyNumber, apiVerifyQR, apiSealCertificates
@@ -150,6 +153,12 @@ enum SiteURL: Sendable {
         case .officeNotaryJournal: "/office/notary-journal"
         case .officeNotaryJournalCorrection(let entry): "/office/notary-journal/\(entry)/corrections"
         case .caseNotarySign(let id): "/cases/\(id)/notarization/sign"
+        case .mediations: "/mediations"
+        case .mediationNew: "/mediations/new"
+        case .mediation(let id): "/mediations/\(id)"
+        case .mediationAcceptance(let id): "/mediations/\(id)/acceptance"
+        case .mediationDecline(let id): "/mediations/\(id)/refusal"
+        case .mediationNotes(let id): "/mediations/\(id)/notes"
         case .caseCertificateDelivery(let id): "/cases/\(id)/certificate/delivery"
         case .verify: "/verify"
         case .verifyFile: "/verify/file"

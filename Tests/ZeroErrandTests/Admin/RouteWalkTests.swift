@@ -57,6 +57,33 @@ struct RouteWalkTests {
             journalEntry.recordedAt = clock.now
             journalEntry.$recordedBy.id = try world.base.clerkAccount.requireID()
             try await journalEntry.create(on: app.db)
+            // A mediation on the case, the citizen its filer, accepted by the office (standing in for a court).
+            let mediation = Mediation()
+            mediation.$caseRecord.id = caseID
+            mediation.$court.id = officeID
+            mediation.disputeKind = .loan
+            mediation.amountMinor = 100
+            mediation.currency = "EUR"
+            mediation.claim = "Repayment"
+            mediation.acceptedAt = clock.now
+            mediation.createdAt = clock.now
+            mediation.updatedAt = clock.now
+            try await mediation.create(on: app.db)
+            let filer = MediationParty()
+            filer.$mediation.id = try mediation.requireID()
+            filer.position = 0
+            filer.side = .plaintiff
+            filer.kind = .person
+            filer.name = "Filer"
+            filer.email = world.base.citizenAccount.email
+            filer.country = "ES"
+            filer.timeZone = "Europe/Madrid"
+            filer.wakingStart = 8 * 60
+            filer.wakingEnd = 22 * 60
+            filer.isFiler = true
+            filer.$account.id = try world.base.citizenAccount.requireID()
+            filer.servedAt = clock.now
+            try await filer.create(on: app.db)
             let otherOffice = try #require(try await Department.query(on: app.db).filter(\.$id != officeID).first())
             let point = try #require(try await ServicePoint.query(on: app.db).first())
 
@@ -101,6 +128,7 @@ struct RouteWalkTests {
                 "point": try point.requireID().uuidString.lowercased(), "matter": world.base.matter.code,
                 "mandate": try mandate.requireID().uuidString.lowercased(), "pass": try #require(mandate.passCode),
                 "entry": try journalEntry.requireID().uuidString.lowercased(),
+                "mediation": try mediation.requireID().uuidString.lowercased(),
             ]
             let number = try #require(try await Case.find(caseID, on: app.db)).number
             var walked = 0
@@ -146,6 +174,7 @@ struct RouteWalkTests {
                 switch (root, head, previous) {
                 case ("cases", _, _), ("office", "cases", _), ("api", _, "cases"): ids["case"]
                 case ("mandates", _, _): ids["mandate"]
+                case ("mediations", _, _): ids["mediation"]
                 case ("office", "video", "availability"): ids["availability"]
                 case ("office", "video", _), ("video", _, _): ids["session"]
                 case ("admin", "departments", _): ids["department"]

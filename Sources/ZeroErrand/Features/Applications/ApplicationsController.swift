@@ -53,6 +53,8 @@ struct ApplicationsController: RouteCollection {
 
     @Sendable func applyForm(req: Request) async throws -> Response {
         let matter = try await CatalogueController.find(req)
+        // A mediation names every party and the dispute: it has a form of its own.
+        if matter.code == MediationCourts.mediationMatter { return req.redirect(to: SiteURL.mediationNew.path, redirectType: .normal) }
         return try await req.page("cases/apply", try applyPage(req, matter, mandates: try await req.usableMandates(for: matter)), title: "apply.title")
     }
 

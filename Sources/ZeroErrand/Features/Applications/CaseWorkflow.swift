@@ -11,9 +11,11 @@ struct CaseWorkflow {
 
     private var now: Date { request.now }
 
-    /// A new draft with the next number of the year, e.g. ZE-2026-000123.
+    /// A new draft with the next number of the year, e.g. ZE-2026-000123. `alongside` runs in the
+    /// same transaction, for what the case is created with (a mediation's dispute and parties).
     func createDraft(matter: Matter, applicant: Account, details: String, mandateID: UUID? = nil,
-                     conditions: [MaterialCondition] = []) async throws -> Case {
+                     conditions: [MaterialCondition] = [],
+                     alongside: (@Sendable (any Database, AuditTrail, Case) async throws -> Void)? = nil) async throws -> Case {
         let now = now
         let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: now).year!
         let matterID = try matter.requireID()
@@ -53,6 +55,7 @@ struct CaseWorkflow {
                 record.$applicant.value = applicant
                 try await CaseNotifier.notifyProxy(of: record, key: "notification.case.named", on: db, outbox: outbox, config: config, now: now)
             }
+            try await alongside?(db, audit, record)
             return record
         }
     }

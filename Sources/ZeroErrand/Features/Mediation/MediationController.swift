@@ -1,0 +1,101 @@
+import Fluent
+import Vapor
+import ZeroErrandCore
+
+/// The mediation's pages and forms: the request, the papers each party and official sees, the
+/// clerk's acceptance, a party's refusal to mediate, and notes. Every route with an identifier
+/// goes through `MediationAccess` (the one record-level policy).
+struct MediationController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let signedIn = routes.grouped(Require(.manageOwnAccount))
+        signedIn.get(SiteURL.mediations.route, use: list)
+        signedIn.get(SiteURL.mediationNew.route, use: newForm)
+        signedIn.post(SiteURL.mediations.route, use: file)
+        signedIn.get(SiteURL.mediation(id: ":id").route, use: show)
+        signedIn.post(SiteURL.mediationAcceptance(id: ":id").route, use: accept)
+        signedIn.post(SiteURL.mediationDecline(id: ":id").route, use: decline)
+        signedIn.post(SiteURL.mediationNotes(id: ":id").route, use: addNote)
+    }
+
+    // MARK: Filing
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let account = try req.requireAccount()
+        let accountID = try account.requireID()
+        let rows = try await MediationParty.query(on: req.db).filter(\.$account.$id == accountID).with(\.$mediation).limit(200).all()
+        let items = rows.sorted { $0.mediation.createdAt > $1.mediation.createdAt }.map { party in
+            MediationListPage.Item(path: SiteURL.mediation(id: party.$mediation.id.uuidString.lowercased()).path,
+                                   claim: party.mediation.claim, side: req.t("mediation.side.\(party.side.rawValue)"),
+                                   filed: req.showTime(party.mediation.createdAt))
+        }
+        return try await req.page("mediation/list", MediationListPage(items: items, newPath: account.kind == .citizen ? SiteURL.mediationNew.path : nil),
+                                  title: "mediation.list.title")
+    }
+
+    @Sendable func newForm(req: Request) async throws -> Response {
+        try await formPage(req, form: MediationFiling.Form(), errors: [:])
+    }
+
+    @Sendable func file(req: Request) async throws -> Response {
+        let form = try req.content.decode(MediationFiling.Form.self)
+        switch MediationFiling.check(form, filer: try req.requireAccount()) {
+        case .failure(let problems):
+            return try await formPage(req, form: form, errors: problems.fields, status: .unprocessableEntity)
+        case .success(let filing):
+            let mediation = try await req.mediations.file(filing)
+            return req.redirect(to: SiteURL.mediation(id: try mediation.requireID().uuidString.lowercased()).path, redirectType: .normal)
+        }
+    }
+
+    private func formPage(_ req: Request, form: MediationFiling.Form, errors: [String: String],
+                          status: HTTPResponseStatus = .ok) async throws -> Response {
+        let account = try req.requireAccount()
+        guard account.kind == .citizen else { throw AppError(status: .forbidden, key: "mediation.error.citizens_only") }
+        let page = MediationFormPage.make(req, form: form, account: account, errors: errors)
+        return try await req.page("mediation/new", page, title: "mediation.new.title", status: status)
+    }
+
+    // MARK: One mediation
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let entry = try await MediationAccess.entry(req)
+        let page = try await MediationPage.make(req, entry)
+        return try await req.page("mediation/show", page, title: "mediation.show.title")
+    }
+
+    struct AcceptForm: Content { var mediator: UUID?; var judge: UUID? }
+
+    @Sendable func accept(req: Request) async throws -> Response {
+        let entry = try await MediationAccess.entry(req)
+        guard entry.viewer == .court || entry.viewer == .mediator || entry.viewer == .judge,
+              try req.requireAccount().roles.contains(.clerk) else { throw AppError(status: .forbidden, key: "mediation.error.clerk_only") }
+        let form = try req.content.decode(AcceptForm.self)
+        try await req.mediations.accept(entry.loaded, mediator: form.mediator, judge: form.judge)
+        return redirect(req, entry)
+    }
+
+    struct ReasonForm: Content { var reason: String? }
+
+    @Sendable func decline(req: Request) async throws -> Response {
+        let entry = try await MediationAccess.entry(req)
+        guard case .party = entry.viewer, let party = entry.loaded.party(spokenForBy: try req.requireAccount().requireID()) else {
+            throw AppError(status: .forbidden, key: "mediation.error.parties_only")
+        }
+        try await req.mediations.decline(entry.loaded, party: party, reason: try req.content.decode(ReasonForm.self).reason)
+        return redirect(req, entry)
+    }
+
+    struct NoteForm: Content { var audience: String?; var body: String? }
+
+    @Sendable func addNote(req: Request) async throws -> Response {
+        let entry = try await MediationAccess.entry(req)
+        let form = try req.content.decode(NoteForm.self)
+        try await req.mediations.addNote(entry.loaded, viewer: entry.viewer, audience: form.audience.flatMap(RecordAccess.MediationAudience.init(rawValue:)),
+                                         body: form.body)
+        return req.redirect(to: SiteURL.mediation(id: entry.loaded.id.uuidString.lowercased()).path + "#notes", redirectType: .normal)
+    }
+
+    private func redirect(_ req: Request, _ entry: MediationAccess.Entry) -> Response {
+        req.redirect(to: SiteURL.mediation(id: entry.loaded.id.uuidString.lowercased()).path, redirectType: .normal)
+    }
+}

@@ -1,0 +1,205 @@
+import Fluent
+import Vapor
+import ZeroErrandCore
+
+struct MediationListPage: Encodable {
+    struct Item: Encodable {
+        let path: String
+        let claim: String
+        let side: String
+        let filed: String
+    }
+
+    let items: [Item]
+    let newPath: String?
+}
+
+/// The request form: the dispute, the filer's own hours, and party rows (blank rows are ignored).
+struct MediationFormPage: Encodable {
+    struct Row: Encodable {
+        let index: Int
+        let legend: String
+        let sides: [Choice]
+        let kinds: [Choice]
+        let name: String
+        let email: String
+        let country: String
+        let timeZone: String
+        let wakingStart: String
+        let wakingEnd: String
+        let errors: [String: String]
+    }
+
+    let action: String
+    let kinds: [Choice]
+    let currencies: [Choice]
+    let amount: String
+    let claim: String
+    let facts: String
+    let filerName: String
+    let filerEmail: String
+    let filerTimeZone: String
+    let filerWakingStart: String
+    let filerWakingEnd: String
+    let zones: [String]
+    let rows: [Row]
+    let errors: [String: String]
+    let errorList: [FieldError]
+
+    struct FieldError: Encodable {
+        let field: String
+        let message: String
+    }
+
+    static let rowCount = 6
+
+    static func make(_ req: Request, form: MediationFiling.Form, account: Account, errors keys: [String: String]) -> MediationFormPage {
+        let errors = keys.mapValues { req.t($0) }
+        let choices = { (values: [String], prefix: String, selected: String?) in
+            values.map { Choice(value: $0, label: req.t("\(prefix).\($0)"), selected: $0 == selected) }
+        }
+        let given = form.parties ?? []
+        let rows = (0..<max(rowCount, given.count)).map { index -> Row in
+            let row = index < given.count ? given[index] : MediationFiling.Form.PartyRow()
+            let prefix = "parties_\(index)_"
+            return Row(index: index, legend: req.t("mediation.new.party", ["n": String(index + 1)]),
+                       sides: choices(MediationSide.allCases.map(\.rawValue), "mediation.side", row.side ?? (index == 0 ? "defendant" : nil)),
+                       kinds: choices(MediationParty.Kind.allCases.map(\.rawValue), "mediation.party_kind", row.kind ?? "person"),
+                       name: row.name ?? "", email: row.email ?? "", country: row.country ?? "", timeZone: row.timeZone ?? "",
+                       wakingStart: row.wakingStart ?? "", wakingEnd: row.wakingEnd ?? "",
+                       errors: errors.filter { $0.key.hasPrefix(prefix) }.reduce(into: [:]) { $0[String($1.key.dropFirst(prefix.count))] = $1.value })
+        }
+        let order = ["kind", "amount", "currency", "claim", "facts", "filerTimeZone", "filerWakingStart", "parties"]
+        let errorList = errors.sorted { (order.firstIndex(of: $0.key) ?? 99, $0.key) < (order.firstIndex(of: $1.key) ?? 99, $1.key) }
+            .map { FieldError(field: $0.key.replacingOccurrences(of: "_", with: "-"), message: $0.value) }
+        return MediationFormPage(
+            action: SiteURL.mediations.path,
+            kinds: choices(Mediation.DisputeKind.allCases.map(\.rawValue), "mediation.kind", form.kind),
+            currencies: MediationFiling.currencies.map { Choice(value: $0.code, label: $0.code, selected: $0.code == (form.currency ?? "EUR")) },
+            amount: form.amount ?? "", claim: form.claim ?? "", facts: form.facts ?? "",
+            filerName: account.displayName, filerEmail: account.email, filerTimeZone: form.filerTimeZone ?? account.timeZone,
+            filerWakingStart: form.filerWakingStart ?? "", filerWakingEnd: form.filerWakingEnd ?? "",
+            zones: TimeZone.knownTimeZoneIdentifiers.sorted(), rows: rows, errors: errors, errorList: errorList)
+    }
+}
+
+/// One mediation as the viewer may see it.
+struct MediationPage: Encodable {
+    struct PartyLine: Encodable {
+        let side: String
+        let name: String
+        let kind: String
+        let country: String
+        let zone: String
+        /// Served at …, or not served (with when the papers went and whether reminded); for the court and mediator.
+        let service: String?
+        let notServed: Bool
+        let isViewer: Bool
+    }
+
+    struct NoteLine: Encodable {
+        let audience: String
+        let author: String
+        let when: String
+        let body: String
+    }
+
+    let number: String
+    let casePath: String?
+    let court: String
+    let kind: String
+    let amount: String
+    let claim: String
+    let status: String
+    let viewerRole: String
+    let mediator: String?
+    let judge: String?
+    let plaintiffs: [PartyLine]
+    let defendants: [PartyLine]
+    let ended: String?
+    let lawsuitPath: String?
+    let submitHint: String?
+    let acceptPath: String?
+    let mediators: [Choice]
+    let judges: [Choice]
+    let declinePath: String?
+    let notes: [NoteLine]
+    let notePath: String?
+    let audiences: [Choice]
+    let zoneNote: String
+
+    static func make(_ req: Request, _ entry: MediationAccess.Entry) async throws -> MediationPage {
+        let loaded = entry.loaded, viewer = entry.viewer, mediation = loaded.mediation
+        let account = try req.requireAccount(), accountID = try account.requireID()
+        let id = loaded.id.uuidString.lowercased()
+        let isOfficial = viewer == .court || viewer == .mediator || viewer == .judge
+        let zone = isOfficial ? loaded.court.zone : account.zone
+        let viewerParty = loaded.party(spokenForBy: accountID)
+        let names = try await Account.query(on: req.db).filter(\.$id ~~ [mediation.$mediator.id, mediation.$judge.id].compactMap { $0 }).all()
+        let name = { (id: UUID?) in names.first { $0.id == id }?.displayName }
+        let line = { (party: MediationParty) -> PartyLine in
+            var service: String?
+            if isOfficial {
+                if let served = party.servedAt {
+                    service = req.t("mediation.service.served", ["when": req.showTime(served, in: zone)])
+                } else if let sent = party.serviceSentAt {
+                    service = req.t(party.remindedAt == nil ? "mediation.service.sent" : "mediation.service.reminded", ["when": req.showTime(sent, in: zone)])
+                }
+            }
+            return PartyLine(side: req.t("mediation.side.\(party.side.rawValue)"), name: party.name,
+                             kind: req.t("mediation.party_kind.\(party.kind.rawValue)"), country: party.country, zone: party.timeZone,
+                             service: service, notServed: isOfficial && party.servedAt == nil && party.serviceSentAt != nil,
+                             isViewer: party.id == viewerParty?.id)
+        }
+        var ended: String?
+        if mediation.ending == .declined {
+            let decliner = loaded.parties.first { $0.id == mediation.endingPartyID }?.name ?? ""
+            ended = req.t("mediation.ended.declined", ["party": decliner, "reason": mediation.endingReason ?? "",
+                                                       "when": mediation.endedAt.map { req.showTime($0, in: zone) } ?? ""])
+        }
+        let status = ended != nil ? req.t("mediation.status.ended")
+            : mediation.acceptedAt != nil ? req.t("mediation.status.accepted")
+            : loaded.record.submittedAt != nil ? req.t("mediation.status.filed") : req.t("mediation.status.draft")
+        let canAccept = isOfficial && account.roles.contains(.clerk) && mediation.acceptedAt == nil && ended == nil
+            && loaded.record.submittedAt != nil
+        var mediators: [Choice] = [], judges: [Choice] = []
+        if canAccept {
+            let staff = try await Account.query(on: req.db).filter(\.$department.$id == mediation.$court.id).filter(\.$suspendedAt == nil)
+                .sort(\.$displayName).all()
+            mediators = staff.filter { $0.roles.contains(.mediator) }.map { Choice(value: $0.id!.uuidString, label: $0.displayName, selected: false) }
+            judges = staff.filter { $0.roles.contains(.judge) }.map { Choice(value: $0.id!.uuidString, label: $0.displayName, selected: false) }
+        }
+        let notes = try await MediationNote.query(on: req.db).filter(\.$mediation.$id == loaded.id).with(\.$author).sort(\.$createdAt).all()
+            .filter { RecordAccess.mayRead(viewer, $0.audience) }
+        let noteLines = try notes.map { note in
+            NoteLine(audience: req.t("mediation.audience.\(note.audience.rawValue)"),
+                     author: note.author.kind == .staff ? req.t("mediation.author.court", ["name": note.author.displayName]) : note.author.displayName,
+                     when: req.showTime(note.createdAt, in: zone), body: try req.dependencies.secrets.openText(note.body))
+        }
+        let isFiler = viewerParty?.isFiler ?? false
+        let viewerRole: String = switch viewer {
+        case .party(let side): req.t("mediation.viewer.party", ["side": req.t("mediation.side.\(side.rawValue)")])
+        case .mediator: req.t("mediation.viewer.mediator")
+        case .judge: req.t("mediation.viewer.judge")
+        case .court: req.t("mediation.viewer.court")
+        }
+        return MediationPage(
+            number: loaded.record.number,
+            casePath: isFiler ? SiteURL.caseDetail(id: loaded.record.id!.uuidString).path
+                : isOfficial ? SiteURL.officeCase(id: loaded.record.id!.uuidString).path : nil,
+            court: loaded.court.name(req.locale), kind: req.t("mediation.kind.\(mediation.disputeKind.rawValue)"),
+            amount: MediationFiling.formatAmount(mediation.amountMinor, currency: mediation.currency), claim: mediation.claim,
+            status: status, viewerRole: viewerRole, mediator: name(mediation.$mediator.id), judge: name(mediation.$judge.id),
+            plaintiffs: loaded.parties.filter { $0.side == .plaintiff }.map(line),
+            defendants: loaded.parties.filter { $0.side == .defendant }.map(line),
+            ended: ended,
+            lawsuitPath: ended != nil && viewerParty?.side == .plaintiff ? SiteURL.matter(code: MediationCourts.lawsuitMatter).path : nil,
+            submitHint: isFiler && loaded.record.submittedAt == nil ? req.t("mediation.show.submit_hint") : nil,
+            acceptPath: canAccept ? SiteURL.mediationAcceptance(id: id).path : nil, mediators: mediators, judges: judges,
+            declinePath: viewerParty != nil && ended == nil && viewerParty?.servedAt != nil ? SiteURL.mediationDecline(id: id).path : nil,
+            notes: noteLines,
+            notePath: ended == nil ? SiteURL.mediationNotes(id: id).path : nil,
+            audiences: RecordAccess.writableAudiences(viewer).map { Choice(value: $0.rawValue, label: req.t("mediation.audience.\($0.rawValue)"), selected: false) },
+            zoneNote: req.t("case.times_in_zone", ["zone": zone.identifier]))
+    }
+}

@@ -1,0 +1,64 @@
+import Fluent
+import Foundation
+import Vapor
+import ZeroErrandCore
+
+/// A mediation as stored, read back into what Core's rules and the record policy decide on.
+struct MediationRecord: Sendable {
+    let mediation: Mediation
+    let parties: [MediationParty]
+    let record: Case
+    let court: Department
+    /// Who speaks for each party today: its own account and, under a live mandate that covers the
+    /// mediation matter, its agent.
+    let speakers: [UUID: [UUID]]
+
+    static func load(_ id: UUID, on db: any Database, today: CivilDay) async throws -> MediationRecord? {
+        guard let mediation = try await Mediation.query(on: db).filter(\.$id == id).with(\.$court).first(),
+              let record = try await Case.find(mediation.$caseRecord.id, on: db) else { return nil }
+        let parties = try await MediationParty.query(on: db).filter(\.$mediation.$id == id).with(\.$mandate).sort(\.$position).all()
+        var speakers: [UUID: [UUID]] = [:]
+        for party in parties {
+            guard let partyID = party.id else { continue }
+            var accounts = party.$account.id.map { [$0] } ?? []
+            if let mandate = party.mandate, let agent = mandate.$proxyAccount.id, mandate.$principal.id == party.$account.id,
+               MandateRules.refusal(mandate.facts, action: .view, matterCode: MediationCourts.mediationMatter, caseID: nil, today: today) == nil {
+                accounts.append(agent)
+            }
+            speakers[partyID] = accounts
+        }
+        return MediationRecord(mediation: mediation, parties: parties, record: record, court: mediation.court, speakers: speakers)
+    }
+
+    var id: UUID { mediation.id! }
+
+    /// The party `account` speaks for, if any (an account speaks for one party of a mediation).
+    func party(spokenForBy account: UUID) -> MediationParty? {
+        parties.first { party in speakers[party.id!]?.contains(account) ?? false }
+    }
+
+    var accessFacts: RecordAccess.MediationFacts {
+        var accounts: [UUID: MediationSide] = [:]
+        for party in parties {
+            for account in speakers[party.id!] ?? [] { accounts[account] = party.side }
+        }
+        return RecordAccess.MediationFacts(court: mediation.$court.id, mediator: mediation.$mediator.id, judge: mediation.$judge.id,
+                                           partyAccounts: accounts, filed: record.submittedAt != nil)
+    }
+
+    /// The state the rules decide on. Agreement and confirmation come with the agreement's rows.
+    func state(courtCode: CourtCode) -> MediationState {
+        var interested = Set(speakers.values.flatMap { $0 })
+        interested.formUnion(parties.compactMap { $0.$account.id })
+        let assignment = mediation.$mediator.id.flatMap { mediator in mediation.$judge.id.map { MediationAssignment(mediator: mediator, judge: $0) } }
+        var ending: MediationEnding?
+        if mediation.ending == .declined, let party = mediation.endingPartyID, let at = mediation.endedAt {
+            ending = .declined(party: party, reason: mediation.endingReason ?? "", at: at)
+        } else if mediation.ending == .refused, let judge = mediation.endedBy, let at = mediation.endedAt {
+            ending = .refused(judge: judge, reason: mediation.endingReason ?? "", at: at)
+        }
+        return MediationState(court: courtCode, parties: parties.map { ZeroErrandCore.MediationParty(id: $0.id!, side: $0.side) },
+                              interested: interested, served: Set(parties.filter { $0.servedAt != nil }.compactMap(\.id)),
+                              assignment: assignment, ending: ending)
+    }
+}

@@ -1,0 +1,245 @@
+import Fluent
+import Foundation
+import Vapor
+import ZeroErrandCore
+
+/// Filing, acceptance, electronic service, declining and notes. Every step re-reads the mediation
+/// inside its audited transaction and asks `MediationRules`, so two tabs or two officials cannot
+/// both take a step the rules allow only once.
+struct MediationService {
+    let request: Request
+
+    /// Unopened service is reminded after this long, and shown to the clerk as not served.
+    static let serviceReminderAfter: TimeInterval = 3 * 24 * 3600
+
+    var today: CivilDay { CivilDay(request.now, in: TimeZone(identifier: "Asia/Shanghai")!) }
+
+    func load(_ id: UUID) async throws -> MediationRecord {
+        guard let loaded = try await MediationRecord.load(id, on: request.db, today: today) else { throw AppError.notFound }
+        return loaded
+    }
+
+    func courtCode(_ loaded: MediationRecord) throws -> CourtCode {
+        guard let code = request.dependencies.mediationCourts.code(of: loaded.court) else { throw AppError.notFound }
+        return code
+    }
+
+    // MARK: Filing
+
+    /// A draft case of the mediation matter with the dispute and its parties, in one transaction;
+    /// the filer then adds the papers and submits the case as any application.
+    func file(_ form: MediationFiling) async throws -> Mediation {
+        let filer = try request.requireAccount()
+        guard filer.kind == .citizen else { throw AppError(status: .forbidden, key: "mediation.error.citizens_only") }
+        guard let matter = try await Matter.query(on: request.db).filter(\.$code == MediationCourts.mediationMatter).with(\.$department).first(),
+              request.dependencies.mediationCourts.code(of: matter.department) != nil else { throw AppError.notFound }
+        // The matter's identity level holds for the request as for any application.
+        if let refusal = request.cases.applyRefusal(for: filer, to: matter) { throw refusal.error }
+        let now = request.now
+        let filerID = try filer.requireID()
+        let record = try await request.cases.createDraft(matter: matter, applicant: filer, details: form.facts) { db, audit, record in
+            let mediation = Mediation()
+            mediation.$caseRecord.id = try record.requireID()
+            mediation.$court.id = matter.$department.id
+            mediation.disputeKind = form.kind
+            mediation.amountMinor = form.amountMinor
+            mediation.currency = form.currency
+            mediation.claim = form.claim
+            mediation.createdAt = now
+            mediation.updatedAt = now
+            try await mediation.create(on: db)
+            for (position, party) in form.parties.enumerated() {
+                let row = MediationParty()
+                row.$mediation.id = try mediation.requireID()
+                row.position = position
+                row.side = party.side
+                row.kind = party.kind
+                row.name = party.name
+                row.email = party.email
+                row.country = party.country
+                row.timeZone = party.timeZone
+                row.wakingStart = party.waking.startMinute
+                row.wakingEnd = party.waking.endMinute
+                row.isFiler = position == 0
+                if position == 0 {
+                    // The filer has the papers: they wrote them.
+                    row.$account.id = filerID
+                    row.servedAt = now
+                }
+                try await row.create(on: db)
+            }
+            try await audit.record("mediation.filed", "mediation", try mediation.requireID().uuidString.lowercased(),
+                                   ["case": record.number, "parties": String(form.parties.count)])
+        }
+        guard let created = try await Mediation.query(on: request.db).filter(\.$caseRecord.$id == record.requireID()).first() else {
+            throw AppError.notFound
+        }
+        return created
+    }
+
+    // MARK: The clerk
+
+    /// Accepts the case and names the mediator and the judge, and serves the papers on every
+    /// other party by mail, in one transaction.
+    func accept(_ loaded: MediationRecord, mediator: UUID?, judge: UUID?) async throws {
+        let clerk = try request.requireAccount().requireID()
+        guard let mediator, let judge else { throw AppError(status: .unprocessableEntity, key: "mediation.error.choose_officials") }
+        let courtID = loaded.mediation.$court.id
+        for (official, role) in [(mediator, StaffRole.mediator), (judge, StaffRole.judge)] {
+            guard let account = try await Account.find(official, on: request.db), account.$department.id == courtID,
+                  account.roles.contains(role), account.suspendedAt == nil else {
+                throw AppError(status: .unprocessableEntity, key: "mediation.error.official_\(role.rawValue)")
+            }
+        }
+        let code = try courtCode(loaded)
+        let now = request.now, today = today
+        let outbox = request.application.outbox, config = request.dependencies.config
+        let mediationID = loaded.id
+        let body: @Sendable (any Database, AuditTrail, Case) async throws -> Void = { db, audit, _ in
+            guard let fresh = try await MediationRecord.load(mediationID, on: db, today: today) else { throw AppError.notFound }
+            _ = try Self.decide(.accept(mediator: mediator, judge: judge), fresh, by: .clerk(clerk), courtCode: code, now: now)
+            fresh.mediation.$mediator.id = mediator
+            fresh.mediation.$judge.id = judge
+            fresh.mediation.acceptedAt = now
+            fresh.mediation.updatedAt = now
+            try await fresh.mediation.update(on: db)
+            try await audit.record("mediation.accepted", "mediation", mediationID.uuidString.lowercased(),
+                                   ["mediator": mediator.uuidString.lowercased(), "judge": judge.uuidString.lowercased()])
+            for party in fresh.parties where party.servedAt == nil {
+                try await Self.serve(party, of: fresh, outbox: outbox, config: config, now: now, on: db)
+            }
+        }
+        if loaded.record.status == .submitted {
+            try await request.cases.perform(.accept, on: loaded.record.requireID(), as: .office, alongside: body)
+        } else {
+            try await request.audited { db, audit in try await body(db, audit, loaded.record) }
+        }
+    }
+
+    /// The service mail: where the papers are, and that opening them signed in is the service.
+    static func serve(_ party: MediationParty, of loaded: MediationRecord, outbox: Outbox, config: AppConfig, now: Date,
+                      on db: any Database) async throws {
+        let arguments = ["name": party.name, "court": loaded.court.nameZh + " / " + loaded.court.nameEn,
+                         "filer": loaded.parties.first?.name ?? "", "number": loaded.record.number,
+                         "link": SiteURL.mediation(id: loaded.id.uuidString.lowercased()).absolute(config)]
+        try await outbox.enqueueBilingual(to: party.email, subjectKey: "mail.mediation.served.subject", bodyKey: "mail.mediation.served.body",
+                                          arguments: arguments, on: db)
+        party.serviceSentAt = now
+        try await party.update(on: db)
+    }
+
+    /// Reminds every party served more than three days ago who has not opened the papers. Run by
+    /// the same scheduler as the case deadline reminders; each party is reminded once.
+    static func remindUnserved(on db: any Database, outbox: Outbox, config: AppConfig, now: Date) async throws -> Int {
+        let due = try await MediationParty.query(on: db).filter(\.$servedAt == nil).filter(\.$remindedAt == nil)
+            .filter(\.$serviceSentAt < now.addingTimeInterval(-serviceReminderAfter)).with(\.$mediation).limit(500).all()
+        var sent = 0
+        for party in due where party.mediation.ending == nil {
+            let link = SiteURL.mediation(id: party.$mediation.id.uuidString.lowercased()).absolute(config)
+            try await outbox.enqueueBilingual(to: party.email, subjectKey: "mail.mediation.reminder.subject", bodyKey: "mail.mediation.reminder.body",
+                                              arguments: ["name": party.name, "link": link], on: db)
+            party.remindedAt = now
+            try await party.update(on: db)
+            sent += 1
+        }
+        return sent
+    }
+
+    // MARK: The parties
+
+    /// The first opening by the served party, signed in with the address the papers went to:
+    /// links the account to the party and records the time of service. Nil when the account is
+    /// not an unserved party of this mediation (or not yet served by the court).
+    func openPapers(_ loaded: MediationRecord) async throws -> MediationRecord? {
+        let account = try request.requireAccount()
+        guard account.kind == .citizen, account.emailConfirmedAt != nil, let email = EmailAddress.normalize(account.email),
+              let party = loaded.parties.first(where: { $0.email == email && $0.servedAt == nil && $0.serviceSentAt != nil }),
+              party.$account.id == nil || party.$account.id == account.id,
+              // One account speaks for one party of a mediation.
+              loaded.party(spokenForBy: try account.requireID()) == nil else { return nil }
+        let accountID = try account.requireID(), partyID = try party.requireID()
+        let code = try courtCode(loaded)
+        let now = request.now, today = today, mediationID = loaded.id
+        try await request.audited { db, audit in
+            guard let fresh = try await MediationRecord.load(mediationID, on: db, today: today),
+                  let row = fresh.parties.first(where: { $0.id == partyID }) else { throw AppError.notFound }
+            _ = try Self.decide(.openPapers, fresh, by: .party(partyID, account: accountID), courtCode: code, now: now)
+            row.$account.id = accountID
+            row.servedAt = now
+            try await row.update(on: db)
+            try await audit.record("mediation.served", "mediation", mediationID.uuidString.lowercased(),
+                                   ["party": partyID.uuidString.lowercased()])
+            try await CaseEvent(caseID: fresh.record.requireID(), at: now, actorID: accountID, kind: .action, name: "mediation_served",
+                                statusAfter: nil, note: row.name).create(on: db)
+        }
+        return try await load(mediationID)
+    }
+
+    /// A party will not mediate: the mediation ends with the reason, on the case's timeline too.
+    func decline(_ loaded: MediationRecord, party: MediationParty, reason: String?) async throws {
+        let accountID = try request.requireAccount().requireID(), partyID = try party.requireID()
+        let code = try courtCode(loaded)
+        let now = request.now, today = today, mediationID = loaded.id
+        let outbox = request.application.outbox, config = request.dependencies.config
+        try await request.audited { db, audit in
+            guard let fresh = try await MediationRecord.load(mediationID, on: db, today: today) else { throw AppError.notFound }
+            let next = try Self.decide(.decline(reason: reason ?? ""), fresh, by: .party(partyID, account: accountID), courtCode: code, now: now)
+            guard case .declined(_, let text, _)? = next.ending else { throw AppError.notFound }
+            fresh.mediation.ending = .declined
+            fresh.mediation.endingPartyID = partyID
+            fresh.mediation.endingReason = text
+            fresh.mediation.endedBy = accountID
+            fresh.mediation.endedAt = now
+            fresh.mediation.updatedAt = now
+            try await fresh.mediation.update(on: db)
+            try await audit.record("mediation.declined", "mediation", mediationID.uuidString.lowercased(),
+                                   ["party": partyID.uuidString.lowercased()])
+            try await CaseEvent(caseID: fresh.record.requireID(), at: now, actorID: accountID, kind: .action, name: "mediation_declined",
+                                statusAfter: nil, note: text).create(on: db)
+            let link = SiteURL.mediation(id: mediationID.uuidString.lowercased()).absolute(config)
+            for other in fresh.parties where other.id != partyID && other.servedAt != nil {
+                try await outbox.enqueueBilingual(to: other.email, subjectKey: "mail.mediation.declined.subject", bodyKey: "mail.mediation.declined.body",
+                                                  arguments: ["name": other.name, "party": party.name, "reason": text, "link": link], on: db)
+            }
+        }
+    }
+
+    // MARK: Notes
+
+    func addNote(_ loaded: MediationRecord, viewer: RecordAccess.MediationViewer, audience: RecordAccess.MediationAudience?, body: String?) async throws {
+        let author = try request.requireAccount().requireID()
+        guard loaded.mediation.ending == nil else { throw AppError(status: .conflict, key: MediationRefusal.ended.translationKey) }
+        guard let audience, RecordAccess.writableAudiences(viewer).contains(audience) else {
+            throw AppError(status: .unprocessableEntity, key: "mediation.error.audience")
+        }
+        let text = CaseLifecycle.normalizedText(body ?? "")
+        guard !text.isEmpty else { throw AppError(status: .unprocessableEntity, key: "mediation.error.note_empty") }
+        guard text.count <= CaseLifecycle.maxTextLength else { throw AppError(status: .unprocessableEntity, key: "mediation.error.note_too_long") }
+        let sealed = try request.dependencies.secrets.sealText(text)
+        let now = request.now, mediationID = loaded.id
+        try await request.audited { db, audit in
+            let note = MediationNote()
+            note.$mediation.id = mediationID
+            note.audience = audience
+            note.$author.id = author
+            note.body = sealed
+            note.createdAt = now
+            try await note.create(on: db)
+            try await audit.record("mediation.note_added", "mediation", mediationID.uuidString.lowercased(),
+                                   ["audience": audience.rawValue, "note": try note.requireID().uuidString.lowercased()])
+        }
+    }
+
+    /// The rules' answer inside the transaction: the mediation as it is now, not as the page showed it.
+    static func decide(_ action: MediationAction, _ loaded: MediationRecord, by actor: MediationActor, courtCode: CourtCode,
+                       now: Date) throws -> MediationState {
+        switch MediationRules.apply(action, to: loaded.state(courtCode: courtCode), by: actor, at: now) {
+        case .success(let next): return next
+        case .failure(let refusal): throw AppError(status: .conflict, key: refusal.translationKey)
+        }
+    }
+}
+
+extension Request {
+    var mediations: MediationService { MediationService(request: self) }
+}
