@@ -120,9 +120,8 @@ struct MediationFilingTests {
 
             // Three days on, only Wenzhou (who has not opened the papers) is reminded, once.
             clock.advance(by: 3 * 24 * 3600 + 60)
-            let config = app.dependencies.config
-            #expect(try await MediationService.remindUnserved(on: app.db, outbox: app.outbox, config: config, now: clock.now) == 1)
-            #expect(try await MediationService.remindUnserved(on: app.db, outbox: app.outbox, config: config, now: clock.now) == 0)
+            #expect(try await MediationService.remindUnserved(app) == 1)
+            #expect(try await MediationService.remindUnserved(app) == 0)
             #expect(try await Inbox.all(app, to: world.romeEmail).count == 1)
             #expect(try await Inbox.latest(app, to: world.wenzhouEmail, subject: "Reminder").text.contains(path))
         }

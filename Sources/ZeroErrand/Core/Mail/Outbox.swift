@@ -142,6 +142,9 @@ final class OutboxWorker: LifecycleHandler, @unchecked Sendable {
                     do { try await DeadlineReminders.run(application) } catch {
                         application.logger.warning("deadline reminders failed: \(error)")
                     }
+                    do { try await MediationService.remindUnserved(application) } catch {
+                        application.logger.warning("mediation service reminders failed: \(error)")
+                    }
                     do {
                         try await UnconfirmedAccounts.remove(application)
                         try await Throttles.prune(application.db, now: application.dependencies.clock.now())

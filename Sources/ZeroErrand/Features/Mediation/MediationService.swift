@@ -128,19 +128,31 @@ struct MediationService {
         try await party.update(on: db)
     }
 
-    /// Reminds every party served more than three days ago who has not opened the papers. Run by
-    /// the same scheduler as the case deadline reminders; each party is reminded once.
-    static func remindUnserved(on db: any Database, outbox: Outbox, config: AppConfig, now: Date) async throws -> Int {
-        let due = try await MediationParty.query(on: db).filter(\.$servedAt == nil).filter(\.$remindedAt == nil)
-            .filter(\.$serviceSentAt < now.addingTimeInterval(-serviceReminderAfter)).with(\.$mediation).limit(500).all()
+    /// Reminds every party whose papers went out more than three days ago and who has not opened
+    /// them. Run by the outbox worker beside the case deadline reminders; each party once, read
+    /// again inside its transaction so that two instances never both send it.
+    @discardableResult
+    static func remindUnserved(_ app: Application) async throws -> Int {
+        let now = app.dependencies.clock.now()
+        let due = try await MediationParty.query(on: app.db).filter(\.$servedAt == nil).filter(\.$remindedAt == nil)
+            .filter(\.$serviceSentAt < now.addingTimeInterval(-serviceReminderAfter)).limit(500).all()
         var sent = 0
-        for party in due where party.mediation.ending == nil {
-            let link = SiteURL.mediation(id: party.$mediation.id.uuidString.lowercased()).absolute(config)
-            try await outbox.enqueueBilingual(to: party.email, subjectKey: "mail.mediation.reminder.subject", bodyKey: "mail.mediation.reminder.body",
-                                              arguments: ["name": party.name, "link": link], on: db)
-            party.remindedAt = now
-            try await party.update(on: db)
-            sent += 1
+        for party in due {
+            let partyID = try party.requireID()
+            let reminded = try await app.audited(.system) { db, audit -> Bool in
+                guard let fresh = try await MediationParty.query(on: db).filter(\.$id == partyID).with(\.$mediation).first(),
+                      fresh.servedAt == nil, fresh.remindedAt == nil, fresh.mediation.ending == nil else { return false }
+                let mediationID = fresh.$mediation.id.uuidString.lowercased()
+                try await app.outbox.enqueueBilingual(to: fresh.email, subjectKey: "mail.mediation.reminder.subject",
+                                                      bodyKey: "mail.mediation.reminder.body",
+                                                      arguments: ["name": fresh.name, "link": SiteURL.mediation(id: mediationID).absolute(app.dependencies.config)],
+                                                      on: db)
+                fresh.remindedAt = now
+                try await fresh.update(on: db)
+                try await audit.record("mediation.service_reminded", "mediation", mediationID, ["party": partyID.uuidString.lowercased()])
+                return true
+            }
+            if reminded { sent += 1 }
         }
         return sent
     }
