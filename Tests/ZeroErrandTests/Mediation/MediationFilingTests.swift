@@ -88,7 +88,14 @@ struct MediationFilingTests {
             let bad = try await world.madrid.post("/mediations", pairs: world.filing(defendant: false))
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.contains("Name at least one defendant."))
+            // A party row with no side chosen is not guessed onto either side.
+            let sideless = world.filing().map { $0.0 == "parties[1][side]" ? ($0.0, "") : $0 }
+            let unsided = try await world.madrid.post("/mediations", pairs: sideless)
+            #expect(unsided.status == .unprocessableEntity && unsided.body.contains("Choose a side."))
+            // The generic application form is not a way around the mediation's own.
+            #expect(try await world.madrid.post("/matters/JU-CT-001/apply", ["details": "x"]).location == "/mediations/new")
             #expect(try await Mediation.query(on: app.db).count() == 0)
+            #expect(try await Case.query(on: app.db).count() == 0)
 
             let (path, caseID) = try await world.submitted()
             let parties = try await MediationParty.query(on: app.db).sort(\.$position).all()
@@ -108,6 +115,8 @@ struct MediationFilingTests {
             #expect(same.status == .unprocessableEntity)
             #expect(try await world.clerk.post(path + "/acceptance", ["mediator": world.mediatorID.uuidString, "judge": world.judgeID.uuidString]).status == .seeOther)
             #expect(try await Case.find(caseID, on: app.db)?.status == .accepted)
+            // No official decides the filer's application in the mediation's place.
+            #expect(try await world.clerk.post("/office/cases/\(caseID)/actions/approve", ["note": "ok"]).status == .conflict)
             #expect(try await world.clerk.post(path + "/acceptance", ["mediator": world.mediatorID.uuidString, "judge": world.judgeID.uuidString]).status == .conflict)
 
             // Served by email on Rome and Wenzhou; the clerk sees both as not served.

@@ -101,6 +101,7 @@ struct ApplicationsController: RouteCollection {
 
     @Sendable func apply(req: Request) async throws -> Response {
         let matter = try await CatalogueController.find(req)
+        if matter.code == MediationCourts.mediationMatter { return req.redirect(to: SiteURL.mediationNew.path, redirectType: .normal) }
         let account = try req.requireAccount()
         let form = try req.content.decode(ApplyForm.self)
         let details = (form.details ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -88,6 +88,12 @@ struct CaseWorkflow {
                     throw AppError(status: .conflict, key: "notarization.not_at_counter")
                 }
             }
+            if alongside == nil, record.matter.code == MediationCourts.mediationMatter,
+               action.kind.isDecision || [.issueResult, .recordProduction, .readyForCollection, .recordCollection].contains(action.kind) {
+                // A mediation ends in the parties' agreement and the judge's confirmation, never in
+                // an official's decision on the filer's application.
+                throw AppError(status: .conflict, key: "mediation.error.through_mediation")
+            }
             if role == .office, action.kind.isDecision {
                 // Decisions follow the matter's rule: its deciding role, and four eyes where it asks.
                 guard let actorID else { throw AppError.forbidden }

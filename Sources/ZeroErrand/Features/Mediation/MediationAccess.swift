@@ -11,11 +11,13 @@ enum MediationAccess {
         let viewer: RecordAccess.MediationViewer
     }
 
-    static func entry(_ req: Request) async throws -> Entry {
+    /// `openingPapers`: the request reads the papers (the page), and so may be the service; a form
+    /// post never is.
+    static func entry(_ req: Request, openingPapers: Bool = false) async throws -> Entry {
         let actor = try req.requireAccount().actor
         guard let id = req.parameters.get("id", as: UUID.self), var loaded = try await MediationRecord.load(id, on: req.db, today: req.mediations.today)
         else { throw AppError.notFound }
-        if RecordAccess.mediationViewer(actor, loaded.accessFacts) == nil, let served = try await req.mediations.openPapers(loaded) {
+        if openingPapers, RecordAccess.mediationViewer(actor, loaded.accessFacts) == nil, let served = try await req.mediations.openPapers(loaded) {
             loaded = served
         }
         guard let viewer = RecordAccess.mediationViewer(actor, loaded.accessFacts) else { throw AppError.notFound }

@@ -58,7 +58,7 @@ struct MediationController: RouteCollection {
     // MARK: One mediation
 
     @Sendable func show(req: Request) async throws -> Response {
-        let entry = try await MediationAccess.entry(req)
+        let entry = try await MediationAccess.entry(req, openingPapers: true)
         let page = try await MediationPage.make(req, entry)
         return try await req.page("mediation/show", page, title: "mediation.show.title")
     }

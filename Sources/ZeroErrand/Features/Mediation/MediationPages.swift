@@ -63,7 +63,7 @@ struct MediationFormPage: Encodable {
             let row = index < given.count ? given[index] : MediationFiling.Form.PartyRow()
             let prefix = "parties_\(index)_"
             return Row(index: index, legend: req.t("mediation.new.party", ["n": String(index + 1)]),
-                       sides: choices(MediationSide.allCases.map(\.rawValue), "mediation.side", row.side ?? (index == 0 ? "defendant" : nil)),
+                       sides: choices(MediationSide.allCases.map(\.rawValue), "mediation.side", row.side),
                        kinds: choices(MediationParty.Kind.allCases.map(\.rawValue), "mediation.party_kind", row.kind ?? "person"),
                        name: row.name ?? "", email: row.email ?? "", country: row.country ?? "", timeZone: row.timeZone ?? "",
                        wakingStart: row.wakingStart ?? "", wakingEnd: row.wakingEnd ?? "",
@@ -161,7 +161,7 @@ struct MediationPage: Encodable {
             : mediation.acceptedAt != nil ? req.t("mediation.status.accepted")
             : loaded.record.submittedAt != nil ? req.t("mediation.status.filed") : req.t("mediation.status.draft")
         let canAccept = isOfficial && account.roles.contains(.clerk) && mediation.acceptedAt == nil && ended == nil
-            && loaded.record.submittedAt != nil
+            && (loaded.record.status == .submitted || MediationService.acceptableStatuses.contains(loaded.record.status))
         var mediators: [Choice] = [], judges: [Choice] = []
         if canAccept {
             let staff = try await Account.query(on: req.db).filter(\.$department.$id == mediation.$court.id).filter(\.$suspendedAt == nil)

@@ -51,11 +51,13 @@ struct MediationRecord: Sendable {
         var interested = Set(speakers.values.flatMap { $0 })
         interested.formUnion(parties.compactMap { $0.$account.id })
         let assignment = mediation.$mediator.id.flatMap { mediator in mediation.$judge.id.map { MediationAssignment(mediator: mediator, judge: $0) } }
+        // A stored ending always reads as ended, whatever detail is missing: the rules then refuse every step.
+        let at = mediation.endedAt ?? mediation.updatedAt
         var ending: MediationEnding?
-        if mediation.ending == .declined, let party = mediation.endingPartyID, let at = mediation.endedAt {
-            ending = .declined(party: party, reason: mediation.endingReason ?? "", at: at)
-        } else if mediation.ending == .refused, let judge = mediation.endedBy, let at = mediation.endedAt {
-            ending = .refused(judge: judge, reason: mediation.endingReason ?? "", at: at)
+        switch mediation.ending {
+        case .declined?: ending = .declined(party: mediation.endingPartyID ?? UUID(), reason: mediation.endingReason ?? "", at: at)
+        case .refused?, .confirmed?: ending = .refused(judge: mediation.endedBy ?? UUID(), reason: mediation.endingReason ?? "", at: at)
+        case nil: ending = nil
         }
         return MediationState(court: courtCode, parties: parties.map { ZeroErrandCore.MediationParty(id: $0.id!, side: $0.side) },
                               interested: interested, served: Set(parties.filter { $0.servedAt != nil }.compactMap(\.id)),

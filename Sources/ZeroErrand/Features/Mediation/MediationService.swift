@@ -97,6 +97,8 @@ struct MediationService {
         let mediationID = loaded.id
         let body: @Sendable (any Database, AuditTrail, Case) async throws -> Void = { db, audit, _ in
             guard let fresh = try await MediationRecord.load(mediationID, on: db, today: today) else { throw AppError.notFound }
+            // Read inside the transaction: a withdrawn or closed request is never served.
+            guard Self.acceptableStatuses.contains(fresh.record.status) else { throw AppError(status: .conflict, key: "mediation.error.case_not_open") }
             _ = try Self.decide(.accept(mediator: mediator, judge: judge), fresh, by: .clerk(clerk), courtCode: code, now: now)
             fresh.mediation.$mediator.id = mediator
             fresh.mediation.$judge.id = judge
@@ -112,9 +114,13 @@ struct MediationService {
         if loaded.record.status == .submitted {
             try await request.cases.perform(.accept, on: loaded.record.requireID(), as: .office, alongside: body)
         } else {
+            guard Self.acceptableStatuses.contains(loaded.record.status) else { throw AppError(status: .conflict, key: "mediation.error.case_not_open") }
             try await request.audited { db, audit in try await body(db, audit, loaded.record) }
         }
     }
+
+    /// The case statuses in which the clerk may accept the mediation (`submitted` is accepted with it).
+    static let acceptableStatuses: Set<CaseStatus> = [.accepted, .inReview, .resubmitted]
 
     /// The service mail: where the papers are, and that opening them signed in is the service.
     static func serve(_ party: MediationParty, of loaded: MediationRecord, outbox: Outbox, config: AppConfig, now: Date,
@@ -135,7 +141,9 @@ struct MediationService {
     static func remindUnserved(_ app: Application) async throws -> Int {
         let now = app.dependencies.clock.now()
         let due = try await MediationParty.query(on: app.db).filter(\.$servedAt == nil).filter(\.$remindedAt == nil)
-            .filter(\.$serviceSentAt < now.addingTimeInterval(-serviceReminderAfter)).limit(500).all()
+            .filter(\.$serviceSentAt < now.addingTimeInterval(-serviceReminderAfter))
+            .join(Mediation.self, on: \MediationParty.$mediation.$id == \Mediation.$id).filter(Mediation.self, \.$ending == nil)
+            .sort(\.$serviceSentAt).limit(500).all()
         var sent = 0
         for party in due {
             let partyID = try party.requireID()
@@ -175,6 +183,8 @@ struct MediationService {
         try await request.audited { db, audit in
             guard let fresh = try await MediationRecord.load(mediationID, on: db, today: today),
                   let row = fresh.parties.first(where: { $0.id == partyID }) else { throw AppError.notFound }
+            // Opened in two tabs at once: the first one served them.
+            if row.servedAt != nil { return }
             _ = try Self.decide(.openPapers, fresh, by: .party(partyID, account: accountID), courtCode: code, now: now)
             row.$account.id = accountID
             row.servedAt = now
