@@ -26,4 +26,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateNotarization())
     // 009: court mediation (the dispute, its parties and their service, notes for each audience)
     app.migrations.add(CreateMediation())
+    // 010: the mediation agreement (versions, signatures), the judge's ruling, obligations, the session
+    app.migrations.add(CreateMediationAgreement())
 }

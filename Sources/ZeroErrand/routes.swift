@@ -30,6 +30,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PassCheckController())
     try app.register(collection: NotarizationController())
     try app.register(collection: MediationController())
+    try app.register(collection: MediationAgreementController())
     try app.register(collection: VerificationController())
     try app.register(collection: VerificationAPIController())
 }

@@ -203,8 +203,10 @@ final class Typesetter {
             }
             y += s.blockGap
         case .fieldsBesideQR(let rows, let code):
-            // The code takes 40% of the width (less if the page has less height left); the rows wrap beside it.
+            // The code takes 40% of the width; the rows wrap beside it. A code squeezed into what is
+            // left of a page comes out too small to scan, so the block starts a new page instead.
             let gap = s.textSize
+            if width * 0.4 > remaining && !atPageTop { newPage() }
             let side = max(0, min(width * 0.4, remaining))
             let top = y
             pages[pages.count - 1].append(.qr(code, x: left + width - side, y: top, side: side))

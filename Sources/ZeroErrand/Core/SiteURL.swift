@@ -47,7 +47,9 @@ enum SiteURL: Sendable {
     case caseNotarySign(id: String), caseCertificateDelivery(id: String)
     // Court mediation
     case mediations, mediationNew, mediation(id: String), mediationAcceptance(id: String), mediationDecline(id: String)
-    case mediationNotes(id: String)
+    case mediationNotes(id: String), mediationAgreement(id: String), mediationSignature(id: String)
+    case mediationConfirmation(id: String), mediationJudicialRefusal(id: String), mediationRuling(id: String)
+    case mediationUnpaid(id: String, position: String)
     // Verifying a notarial certificate: public, no sign-in
     case verify, verifyFile, verifyNumber, verifyQR, verifyCertificates, verifyCertificateFile(name: String)
     case apiVerifyFile, apiVerifyNumber, apiVerifyQR, apiSealCertificates
@@ -159,6 +161,12 @@ enum SiteURL: Sendable {
         case .mediationAcceptance(let id): "/mediations/\(id)/acceptance"
         case .mediationDecline(let id): "/mediations/\(id)/refusal"
         case .mediationNotes(let id): "/mediations/\(id)/notes"
+        case .mediationAgreement(let id): "/mediations/\(id)/agreement"
+        case .mediationSignature(let id): "/mediations/\(id)/signature"
+        case .mediationConfirmation(let id): "/mediations/\(id)/confirmation"
+        case .mediationJudicialRefusal(let id): "/mediations/\(id)/judicial-refusal"
+        case .mediationRuling(let id): "/mediations/\(id)/ruling.pdf"
+        case .mediationUnpaid(let id, let position): "/mediations/\(id)/obligations/\(position)/unpaid"
         case .caseCertificateDelivery(let id): "/cases/\(id)/certificate/delivery"
         case .verify: "/verify"
         case .verifyFile: "/verify/file"

@@ -167,6 +167,7 @@ struct RouteWalkTests {
             case "chunk": "0"
             case "step": "open"
             case "entry": ids["entry"]
+            case "position": "0"
             case "action": root == "office" ? "accept" : "withdraw"
             case "code": root == "office" ? ids["pass"] : ids["matter"]
             case "case": ids["case"]

@@ -48,7 +48,7 @@ struct MediationWorld {
         var pairs = [("kind", "loan"), ("amount", "120,000.50"), ("currency", "EUR"),
                      ("claim", "Repayment of the 120,000 EUR lent in 2024, with interest."),
                      ("facts", "Lent by bank transfer on 3 March 2024; due 3 March 2025; unpaid."),
-                     ("filerTimeZone", "Europe/Madrid"), ("filerWakingStart", ""), ("filerWakingEnd", ""),
+                     ("filerCountry", "es"), ("filerTimeZone", "Europe/Madrid"), ("filerWakingStart", ""), ("filerWakingEnd", ""),
                      ("parties[0][side]", "plaintiff"), ("parties[0][kind]", "person"), ("parties[0][name]", "Lucia Rossi"),
                      ("parties[0][email]", romeEmail), ("parties[0][country]", "it"), ("parties[0][timeZone]", "Europe/Rome"),
                      ("parties[0][wakingStart]", "09:00"), ("parties[0][wakingEnd]", "21:00")]
@@ -100,7 +100,7 @@ struct MediationFilingTests {
             let (path, caseID) = try await world.submitted()
             let parties = try await MediationParty.query(on: app.db).sort(\.$position).all()
             #expect(parties.map(\.side) == [.plaintiff, .plaintiff, .defendant])
-            #expect(parties.map(\.country) == ["", "IT", "CN"])
+            #expect(parties.map(\.country) == ["ES", "IT", "CN"])
             #expect(parties[1].wakingStart == 9 * 60 && parties[2].wakingEnd == 22 * 60)
             #expect(try await Mediation.query(on: app.db).first()?.amountMinor == 12_000_050)
 

@@ -36,7 +36,7 @@ struct NotarizationWorld {
         return world
     }
 
-    var documentSHA256: String { NotarialDocumentText.sha256(chinese: Self.chinese, english: Self.english) }
+    var documentSHA256: String { BilingualText.sha256(chinese: Self.chinese, english: Self.english) }
 
     /// The clock at the appointment, both signed in again and connected to the room.
     func joinCall() async throws -> (SignalClient, SignalClient) {

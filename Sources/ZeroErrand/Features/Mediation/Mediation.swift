@@ -36,6 +36,8 @@ final class Mediation: Model, @unchecked Sendable {
     @OptionalField(key: "ended_at") var endedAt: Date?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    /// The video session of the mediation, once the mediator has fixed one.
+    @OptionalField(key: "session_id") var sessionID: UUID?
 
     init() {}
 }

@@ -7,6 +7,8 @@ struct MediationCourts: Sendable {
     /// The catalogue matters of the journey: mediation itself, and where a party goes next.
     static let mediationMatter = "JU-CT-001"
     static let lawsuitMatter = "JU-CT-002"
+    /// What a confirmation ruling is the result of, as the verification pages name it.
+    static let confirmationMatter = "JU-CT-003"
     static let enforcementMatter = "JU-CT-004"
 
     /// Department code → the court's code.

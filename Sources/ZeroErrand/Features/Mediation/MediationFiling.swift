@@ -47,6 +47,7 @@ struct MediationFiling: Sendable {
         var currency: String?
         var claim: String?
         var facts: String?
+        var filerCountry: String?
         var filerTimeZone: String?
         var filerWakingStart: String?
         var filerWakingEnd: String?
@@ -72,10 +73,12 @@ struct MediationFiling: Sendable {
         }
         let filerZone = form.filerTimeZone ?? filer.timeZone
         if !isZone(filerZone) { errors["filerTimeZone"] = "mediation.error.zone" }
+        let filerCountry = country(form.filerCountry)
+        if filerCountry == nil { errors["filerCountry"] = "mediation.error.country" }
         let filerWaking = waking(form.filerWakingStart, form.filerWakingEnd)
         if filerWaking == nil { errors["filerWakingStart"] = "mediation.error.waking" }
         var parties = [Party(side: .plaintiff, kind: .person, name: filer.displayName, email: EmailAddress.normalize(filer.email) ?? filer.email,
-                             country: "", timeZone: filerZone, waking: filerWaking ?? .widest)]
+                             country: filerCountry ?? "", timeZone: filerZone, waking: filerWaking ?? .widest)]
         var emails: Set<String> = [parties[0].email]
         for (index, row) in (form.parties ?? []).enumerated() where !row.isBlank {
             let field = { (name: String) in "parties_\(index)_\(name)" }
@@ -87,13 +90,13 @@ struct MediationFiling: Sendable {
             let email = EmailAddress.normalize(row.email ?? "")
             if email == nil { errors[field("email")] = "mediation.error.email" }
             if let email, !emails.insert(email).inserted { errors[field("email")] = "mediation.error.email_twice" }
-            let country = (row.country ?? "").trimmingCharacters(in: .whitespaces).uppercased()
-            if country.count != 2 || !country.allSatisfy({ $0.isASCII && $0.isLetter }) { errors[field("country")] = "mediation.error.country" }
+            let country = Self.country(row.country)
+            if country == nil { errors[field("country")] = "mediation.error.country" }
             let zone = row.timeZone ?? ""
             if !isZone(zone) { errors[field("timeZone")] = "mediation.error.zone" }
             let hours = waking(row.wakingStart, row.wakingEnd)
             if hours == nil { errors[field("wakingStart")] = "mediation.error.waking" }
-            if let side, let partyKind, let email, let hours {
+            if let side, let partyKind, let email, let hours, let country {
                 parties.append(Party(side: side, kind: partyKind, name: name, email: email, country: country, timeZone: zone, waking: hours))
             }
         }
@@ -123,6 +126,12 @@ struct MediationFiling: Sendable {
         let remainder = String(minor % scale)
         let fraction = String(repeating: "0", count: max(0, digits - remainder.count)) + remainder
         return "\(minor / scale).\(fraction) \(currency)"
+    }
+
+    /// Two ASCII letters, upper-cased (ISO 3166-1 alpha-2 as people type it).
+    static func country(_ text: String?) -> String? {
+        let country = (text ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        return country.count == 2 && country.allSatisfy({ $0.isASCII && $0.isLetter }) ? country : nil
     }
 
     static func isZone(_ identifier: String) -> Bool { TimeZone.knownTimeZoneIdentifiers.contains(identifier) }

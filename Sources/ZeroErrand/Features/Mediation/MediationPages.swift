@@ -38,6 +38,7 @@ struct MediationFormPage: Encodable {
     let facts: String
     let filerName: String
     let filerEmail: String
+    let filerCountry: String
     let filerTimeZone: String
     let filerWakingStart: String
     let filerWakingEnd: String
@@ -69,7 +70,7 @@ struct MediationFormPage: Encodable {
                        wakingStart: row.wakingStart ?? "", wakingEnd: row.wakingEnd ?? "",
                        errors: errors.filter { $0.key.hasPrefix(prefix) }.reduce(into: [:]) { $0[String($1.key.dropFirst(prefix.count))] = $1.value })
         }
-        let order = ["kind", "amount", "currency", "claim", "facts", "filerTimeZone", "filerWakingStart", "parties"]
+        let order = ["kind", "amount", "currency", "claim", "facts", "filerCountry", "filerTimeZone", "filerWakingStart", "parties"]
         let errorList = errors.sorted { (order.firstIndex(of: $0.key) ?? 99, $0.key) < (order.firstIndex(of: $1.key) ?? 99, $1.key) }
             .map { FieldError(field: $0.key.replacingOccurrences(of: "_", with: "-"), message: $0.value) }
         return MediationFormPage(
@@ -77,7 +78,7 @@ struct MediationFormPage: Encodable {
             kinds: choices(Mediation.DisputeKind.allCases.map(\.rawValue), "mediation.kind", form.kind),
             currencies: MediationFiling.currencies.map { Choice(value: $0.code, label: $0.code, selected: $0.code == (form.currency ?? "EUR")) },
             amount: form.amount ?? "", claim: form.claim ?? "", facts: form.facts ?? "",
-            filerName: account.displayName, filerEmail: account.email, filerTimeZone: form.filerTimeZone ?? account.timeZone,
+            filerName: account.displayName, filerEmail: account.email, filerCountry: form.filerCountry ?? "", filerTimeZone: form.filerTimeZone ?? account.timeZone,
             filerWakingStart: form.filerWakingStart ?? "", filerWakingEnd: form.filerWakingEnd ?? "",
             zones: TimeZone.knownTimeZoneIdentifiers.sorted(), rows: rows, errors: errors, errorList: errorList)
     }
@@ -127,8 +128,10 @@ struct MediationPage: Encodable {
     let notePath: String?
     let audiences: [Choice]
     let zoneNote: String
+    let agreement: AgreementPanel
 
-    static func make(_ req: Request, _ entry: MediationAccess.Entry) async throws -> MediationPage {
+    static func make(_ req: Request, _ entry: MediationAccess.Entry, termsForm: AgreementTerms.Form? = nil,
+                     errors: [String: String] = [:]) async throws -> MediationPage {
         let loaded = entry.loaded, viewer = entry.viewer, mediation = loaded.mediation
         let account = try req.requireAccount(), accountID = try account.requireID()
         let id = loaded.id.uuidString.lowercased()
@@ -200,6 +203,7 @@ struct MediationPage: Encodable {
             notes: noteLines,
             notePath: ended == nil ? SiteURL.mediationNotes(id: id).path : nil,
             audiences: RecordAccess.writableAudiences(viewer).map { Choice(value: $0.rawValue, label: req.t("mediation.audience.\($0.rawValue)"), selected: false) },
-            zoneNote: req.t("case.times_in_zone", ["zone": zone.identifier]))
+            zoneNote: req.t("case.times_in_zone", ["zone": zone.identifier]),
+            agreement: try await AgreementPanel.make(req, entry, zone: zone, viewerParty: viewerParty, termsForm: termsForm, errors: errors))
     }
 }

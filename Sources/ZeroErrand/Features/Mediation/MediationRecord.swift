@@ -12,6 +12,12 @@ struct MediationRecord: Sendable {
     /// Who speaks for each party today: its own account and, under a live mandate that covers the
     /// mediation matter, its agent.
     let speakers: [UUID: [UUID]]
+    /// The saved versions, oldest first, and every signature given on any of them.
+    let agreements: [MediationAgreement]
+    let signatures: [AgreementSignature]
+    let ruling: CourtRuling?
+
+    var agreement: MediationAgreement? { agreements.last }
 
     static func load(_ id: UUID, on db: any Database, today: CivilDay) async throws -> MediationRecord? {
         guard let mediation = try await Mediation.query(on: db).filter(\.$id == id).with(\.$court).first(),
@@ -27,7 +33,11 @@ struct MediationRecord: Sendable {
             }
             speakers[partyID] = accounts
         }
-        return MediationRecord(mediation: mediation, parties: parties, record: record, court: mediation.court, speakers: speakers)
+        let agreements = try await MediationAgreement.query(on: db).filter(\.$mediation.$id == id).sort(\.$version).all()
+        let signatures = try await AgreementSignature.query(on: db).filter(\.$mediation.$id == id).with(\.$signature).sort(\.$signedAt).all()
+        let ruling = try await CourtRuling.query(on: db).filter(\.$mediation.$id == id).first()
+        return MediationRecord(mediation: mediation, parties: parties, record: record, court: mediation.court, speakers: speakers,
+                               agreements: agreements, signatures: signatures, ruling: ruling)
     }
 
     var id: UUID { mediation.id! }
@@ -46,7 +56,7 @@ struct MediationRecord: Sendable {
                                            partyAccounts: accounts, filed: record.submittedAt != nil)
     }
 
-    /// The state the rules decide on. Agreement and confirmation come with the agreement's rows.
+    /// The state the rules decide on.
     func state(courtCode: CourtCode) -> MediationState {
         var interested = Set(speakers.values.flatMap { $0 })
         interested.formUnion(parties.compactMap { $0.$account.id })
@@ -56,11 +66,22 @@ struct MediationRecord: Sendable {
         var ending: MediationEnding?
         switch mediation.ending {
         case .declined?: ending = .declined(party: mediation.endingPartyID ?? UUID(), reason: mediation.endingReason ?? "", at: at)
-        case .refused?, .confirmed?: ending = .refused(judge: mediation.endedBy ?? UUID(), reason: mediation.endingReason ?? "", at: at)
+        case .confirmed?:
+            if let ruling, let number = CourtCaseNumber.parse(ruling.number, court: courtCode, kind: .specialProcedure) {
+                ending = .confirmed(judge: ruling.issuedBy, number: number, version: ruling.agreementVersion, at: ruling.issuedAt)
+            } else {
+                ending = .refused(judge: mediation.endedBy ?? UUID(), reason: "", at: at)
+            }
+        case .refused?: ending = .refused(judge: mediation.endedBy ?? UUID(), reason: mediation.endingReason ?? "", at: at)
         case nil: ending = nil
         }
         return MediationState(court: courtCode, parties: parties.map { ZeroErrandCore.MediationParty(id: $0.id!, side: $0.side) },
                               interested: interested, served: Set(parties.filter { $0.servedAt != nil }.compactMap(\.id)),
-                              assignment: assignment, ending: ending)
+                              assignment: assignment,
+                              agreement: agreement.flatMap { row in SHA256Hash(hex: row.sha256).map { MediationAgreementVersion(sha256: $0, version: row.version) } },
+                              signatures: signatures.compactMap { row in
+                                  SHA256Hash(hex: row.sha256).map { MediationSignature(party: row.$party.id, signer: row.signature.$account.id, sha256: $0, version: row.version) }
+                              },
+                              ending: ending)
     }
 }

@@ -68,14 +68,3 @@ struct NotarialActRecord: Sendable {
     }
 }
 
-/// The exact bytes the applicant is shown and signs: the Chinese text and the notary's English
-/// translation, each under its own heading, so the hash binds both.
-enum NotarialDocumentText {
-    static func bytes(chinese: String, english: String) -> [UInt8] {
-        Array("〔中文〕\n\(chinese)\n\n〔English translation〕\n\(english)\n".utf8)
-    }
-
-    static func sha256(chinese: String, english: String) -> String {
-        SHA256Hash.of(bytes(chinese: chinese, english: english)).hex
-    }
-}

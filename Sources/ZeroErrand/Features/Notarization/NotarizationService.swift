@@ -58,7 +58,7 @@ struct NotarizationService {
         if record.status.isDecided { throw AppError(status: .conflict, key: NotarialActRefusal.documentLocked.translationKey) }
         guard Self.officeMayWork(record) else { throw AppError(status: .conflict, key: "notarization.case_not_in_review") }
         let notary = try request.requireAccount().requireID()
-        let hex = NotarialDocumentText.sha256(chinese: chinese, english: english)
+        let hex = BilingualText.sha256(chinese: chinese, english: english)
         let now = request.now
         let outbox = request.application.outbox
         let config = request.dependencies.config
@@ -116,7 +116,7 @@ struct NotarizationService {
         guard let text = act.notarization.documentText, let english = act.notarization.documentTextEnglish, let notarizationID = act.notarization.id
         else { throw AppError(status: .conflict, key: NotarialActRefusal.noDocument.translationKey) }
         let document = SignableDocument(objectType: NotarialActRecord.signatureObjectType, objectID: notarizationID.uuidString.lowercased(),
-                                        bytes: NotarialDocumentText.bytes(chinese: text, english: english))
+                                        bytes: BilingualText.bytes(chinese: text, english: english))
         let shown = SHA256Hash(hex: shownSHA256 ?? "") ?? SHA256Hash.of([UInt8]())
         let sessionID = act.state.session ?? UUID()
         // Asked before the second factor, so a refused signature spends no code.
@@ -125,22 +125,14 @@ struct NotarizationService {
             throw AppError(status: .conflict, key: refusal.translationKey)
         }
         try await requireInRoom(sessionID, account: signer)
-        let picture = try drawing.nonEmpty.map(Self.drawnSignature)
+        let picture = try drawing.nonEmpty.map(DrawnSignature.parse)
         var stored: DocumentStore.Blob?
         if let picture { stored = try await request.dependencies.documents.storeBytes(picture.bytes) }
         let now = request.now
         try await request.signing.sign(document, shownSHA256: shownSHA256, code: code, videoSessionID: sessionID) { [self, stored] db, audit, signature in
             try await recheckSignature(on: db, audit: audit, record: record, office: office, signer: signer, shown: shown, session: sessionID,
                            signature: try signature.requireID())
-            if let stored {
-                let row = SignatureDrawing()
-                row.$signature.id = try signature.requireID()
-                row.storageName = stored.storageName
-                row.wrappedKey = stored.wrappedKey
-                row.sha256 = stored.sha256
-                row.createdAt = now
-                try await row.create(on: db)
-            }
+            if let stored { try await DrawnSignature.keep(stored, for: signature, now: now, on: db) }
         }
     }
 
@@ -219,27 +211,6 @@ struct NotarizationService {
         }
         guard await request.application.videoRooms.isConnected(room: sessionID, account: account) else {
             throw AppError(status: .conflict, key: "notarization.sign.join_video")
-        }
-    }
-
-    /// A drawing sent from the signing page as base64 PNG (optionally a data: URL), checked before
-    /// anything is stored.
-    static func drawnSignature(_ text: String) throws -> PNGImage {
-        let base64 = text.hasPrefix("data:image/png;base64,") ? String(text.dropFirst("data:image/png;base64,".count)) : text
-        guard base64.count <= PNGImage.maximumBytes * 4 / 3 + 4, let data = Data(base64Encoded: base64) else {
-            throw AppError(status: .unprocessableEntity, key: "notarization.drawing.not_png")
-        }
-        do {
-            return try PNGImage(Array(data))
-        } catch {
-            let key = switch error {
-            case .tooLarge: "too_large"
-            case .notPNG: "not_png"
-            case .badDimensions: "bad_dimensions"
-            case .blank: "blank"
-            case .filled: "filled"
-            }
-            throw AppError(status: .unprocessableEntity, key: "notarization.drawing.\(key)")
         }
     }
 

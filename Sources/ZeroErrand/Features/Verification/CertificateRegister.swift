@@ -5,13 +5,15 @@ import X509
 import ZeroErrandCore
 import ZeroErrandSeal
 
-/// The notary offices' register of issued certificates, asked three ways. Each check reads only;
-/// the web pages, the API and the tests all go through here, so the answer cannot differ by path.
+/// The register of sealed documents the offices issued (notarial certificates, and courts'
+/// rulings confirming mediation agreements), asked three ways. Each check reads only; the web
+/// pages, the API and the tests all go through here, so the answer cannot differ by path.
 struct CertificateRegister {
     let db: any Database
     let secrets: Secrets
-    /// The offices' numbering, to read a number typed in either rendering.
+    /// The offices' and courts' numbering, to read a number typed in either rendering.
     var offices: [NotaryOfficeAbbreviation] = []
+    var courts: [CourtCode] = []
 
     /// The largest file taken (a certificate is a few hundred kilobytes; this leaves room for scans).
     static let maxFileBytes = 20 * 1024 * 1024
@@ -31,8 +33,9 @@ struct CertificateRegister {
         switch await PDFSealVerifier.verify(pdf: file, trustRoots: published.roots) {
         case .valid:
             let hash = SHA256Hash.of(file).hex
-            guard let record = try await query().filter(\.$pdfSHA256 == hash).first() else { return .unknown }
-            return verdict(for: record)
+            if let record = try await query().filter(\.$pdfSHA256 == hash).first() { return verdict(for: record) }
+            guard let ruling = try await rulings().filter(\.$pdfSHA256 == hash).first() else { return .unknown }
+            return try await verdict(for: ruling)
         case .altered:
             return .altered
         case .untrusted(let signer):
@@ -51,16 +54,22 @@ struct CertificateRegister {
         // As printed on either page: "(2026)浙温证字第1号" or "(2026) Zhe Wen Zheng Zi No. 1", with
         // full-width brackets or spaces as people type them; the register holds the Chinese form.
         let typed = number.trimmingCharacters(in: .whitespacesAndNewlines)
-        let number = offices.lazy.compactMap { NotarialCertificateNumber.parse(typed, office: $0)?.chinese }.first ?? typed
+        let number = offices.lazy.compactMap { NotarialCertificateNumber.parse(typed, office: $0)?.chinese }.first
+            ?? courts.lazy.compactMap { CourtCaseNumber.parse(typed, court: $0, kind: .specialProcedure)?.chinese }.first ?? typed
         let code = VerificationCode.normalized(code)
         guard !number.isEmpty, !code.isEmpty else { throw VerificationInputError.numberAndCodeRequired }
         let hash = secrets.tokenHash(code)
         // The code is compared before anything else is loaded: a known number with a wrong code
         // then costs what an unknown number costs, and the time taken does not tell them apart.
-        guard let match = try await NotarialCertificate.query(on: db).filter(\.$number == number).field(\.$id).field(\.$codeHash).first(),
+        if let match = try await NotarialCertificate.query(on: db).filter(\.$number == number).field(\.$id).field(\.$codeHash).first() {
+            guard constantTimeEquals(match.codeHash, hash), let id = match.id,
+                  let record = try await query().filter(\.$id == id).first() else { return .unknown }
+            return verdict(for: record)
+        }
+        guard let match = try await CourtRuling.query(on: db).filter(\.$number == number).field(\.$id).field(\.$codeHash).first(),
               constantTimeEquals(match.codeHash, hash), let id = match.id,
-              let record = try await query().filter(\.$id == id).first() else { return .unknown }
-        return verdict(for: record)
+              let ruling = try await rulings().filter(\.$id == id).first() else { return .unknown }
+        return try await verdict(for: ruling)
     }
 
     /// The QR code's text (the payload, or the whole link with the payload after `#`). Its
@@ -72,11 +81,15 @@ struct CertificateRegister {
         let published = try await PublishedSeals.load(on: db)
         switch CertificateQRPayload.verify(payload, against: published.officeKeys) {
         case .genuine(let fields):
-            guard let record = try await query().filter(\.$number == fields.certificateNumber).first() else { return .unknown }
-            // The office signed these fields, but not for the certificate the register holds under
+            // The office signed these fields, but not for the document the register holds under
             // this number: the payload was put on another document.
-            guard record.documentSHA256.lowercased() == fields.documentSHA256.hex else { return .altered }
-            return verdict(for: record)
+            if let record = try await query().filter(\.$number == fields.certificateNumber).first() {
+                guard record.documentSHA256.lowercased() == fields.documentSHA256.hex else { return .altered }
+                return verdict(for: record)
+            }
+            guard let ruling = try await rulings().filter(\.$number == fields.certificateNumber).first() else { return .unknown }
+            guard ruling.agreementSHA256.lowercased() == fields.documentSHA256.hex else { return .altered }
+            return try await verdict(for: ruling)
         case .forged:
             return .altered
         case .unknownKey, .malformed:
@@ -98,6 +111,24 @@ struct CertificateRegister {
 
     private func query() -> QueryBuilder<NotarialCertificate> {
         NotarialCertificate.query(on: db).with(\.$department).with(\.$sealKey).with(\.$caseRecord) { $0.with(\.$matter) }
+    }
+
+    private func rulings() -> QueryBuilder<CourtRuling> {
+        CourtRuling.query(on: db).with(\.$department).with(\.$sealKey)
+    }
+
+    /// A ruling reads as the confirmation matter, whose result it is, under the court's name.
+    private func verdict(for ruling: CourtRuling) async throws -> CertificateVerdict {
+        let court = ruling.department
+        let matter = try await Matter.query(on: db).filter(\.$code == MediationCourts.confirmationMatter).first()
+        let document = RegisteredCertificate(
+            number: ruling.number, holder: ruling.holderNames, officeZh: court.nameZh, officeEn: court.nameEn,
+            matterZh: matter?.nameZh ?? "调解协议司法确认", matterEn: matter?.nameEn ?? "Judicial confirmation of a mediation agreement",
+            issuedOn: CivilDay(ruling.issuedAt, in: court.zone), officeZone: court.zone.identifier,
+            sealedBy: (try? Certificate(pemEncoded: ruling.sealKey.certificatePEM))?.commonName ?? court.nameZh,
+            documentSHA256: ruling.agreementSHA256.lowercased())
+        if let revokedAt = ruling.revokedAt { return .revoked(at: revokedAt, reason: ruling.revokedReason ?? "", document) }
+        return .genuine(document)
     }
 
     private func verdict(for record: NotarialCertificate) -> CertificateVerdict {

@@ -13,7 +13,8 @@ extension ThrottlePolicy {
 
 extension Request {
     var certificateRegister: CertificateRegister {
-        CertificateRegister(db: db, secrets: dependencies.secrets, offices: Array(dependencies.notarial.offices.values))
+        CertificateRegister(db: db, secrets: dependencies.secrets, offices: Array(dependencies.notarial.offices.values),
+                            courts: Array(dependencies.mediationCourts.codes.values))
     }
 
     var verificationLanguage: VerificationTexts.Language { VerificationTexts.language(for: self) }

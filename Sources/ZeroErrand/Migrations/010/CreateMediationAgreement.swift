@@ -1,0 +1,82 @@
+import Fluent
+import SQLKit
+
+/// The mediation agreement's versions and signatures, the judge's ruling, the obligations it
+/// confirms (dates on the case), and the session proposal on the mediation.
+struct CreateMediationAgreement: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(MediationAgreement.schema)
+            .id()
+            .field("mediation_id", .uuid, .required, .references(Mediation.schema, "id"))
+            .field("version", .int, .required)
+            .field("terms", .string, .required)
+            .field("text_zh", .string, .required)
+            .field("text_en", .string, .required)
+            .field("sha256", .string, .required)
+            .field("saved_by", .uuid, .required, .references(Account.schema, "id"))
+            .field("saved_at", .datetime, .required)
+            .unique(on: "mediation_id", "version")
+            .create()
+        try await database.schema(AgreementSignature.schema)
+            .id()
+            .field("mediation_id", .uuid, .required, .references(Mediation.schema, "id"))
+            .field("party_id", .uuid, .required, .references(MediationParty.schema, "id"))
+            .field("signature_id", .uuid, .required, .references(Signature.schema, "id"))
+            .field("version", .int, .required)
+            .field("sha256", .string, .required)
+            .field("signed_at", .datetime, .required)
+            .unique(on: "signature_id")
+            .unique(on: "party_id", "version")
+            .create()
+        try await database.schema(CourtRuling.schema)
+            .id()
+            .field("mediation_id", .uuid, .required, .references(Mediation.schema, "id"))
+            .field("case_id", .uuid, .required, .references(Case.schema, "id"))
+            .field("department_id", .uuid, .required, .references(Department.schema, "id"))
+            .field("number", .string, .required)
+            .field("year", .int, .required)
+            .field("serial", .int, .required)
+            .field("code_hash", .string, .required)
+            .field("document_id", .uuid, .required, .references(CaseDocument.schema, "id"))
+            .field("pdf_sha256", .string, .required)
+            .field("agreement_version", .int, .required)
+            .field("agreement_sha256", .string, .required)
+            .field("holder_names", .string, .required)
+            .field("seal_key_id", .uuid, .required, .references(SealKey.schema, "id"))
+            .field("issued_at", .datetime, .required)
+            .field("issued_by", .uuid, .required, .references(Account.schema, "id"))
+            .field("revoked_at", .datetime)
+            .field("revoked_reason", .string)
+            .unique(on: "mediation_id")
+            .unique(on: "number")
+            .unique(on: "department_id", "year", "serial")
+            .create()
+        try await database.schema(MediationObligation.schema)
+            .id()
+            .field("mediation_id", .uuid, .required, .references(Mediation.schema, "id"))
+            .field("position", .int, .required)
+            .field("debtor_id", .uuid, .required, .references(MediationParty.schema, "id"))
+            .field("creditor_id", .uuid, .required, .references(MediationParty.schema, "id"))
+            .field("amount_minor", .int64, .required)
+            .field("currency", .string, .required)
+            .field("due_on", .string, .required)
+            .field("reported_unpaid_at", .datetime)
+            .field("reported_by", .uuid, .references(Account.schema, "id"))
+            .unique(on: "mediation_id", "position")
+            .create()
+        try await database.schema(Mediation.schema)
+            .field("session_id", .uuid, .references(VideoSession.schema, "id"))
+            .update()
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "court_rulings_pdf").on(CourtRuling.schema).column("pdf_sha256").run()
+        try await sql.create(index: "mediation_signatures_mediation").on(AgreementSignature.schema).column("mediation_id").run()
+        try await sql.create(index: "mediation_parties_service").on(MediationParty.schema).column("served_at").column("reminded_at").column("service_sent_at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Mediation.schema).deleteField("session_id").update()
+        for schema in [MediationObligation.schema, CourtRuling.schema, AgreementSignature.schema, MediationAgreement.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}
