@@ -28,3 +28,23 @@ final class CaseDocument: Model, @unchecked Sendable {
 
     init() {}
 }
+
+extension CaseDocument {
+    /// A file the office made for the case (a certificate, a ruling, a copy of one), from bytes
+    /// already in the document store.
+    convenience init(caseID: UUID, by account: UUID, purpose: Purpose, materialIndex: Int? = nil, name: String, kind: FileKind,
+                     blob: DocumentStore.Blob, now: Date) {
+        self.init()
+        $caseRecord.id = caseID
+        $uploadedBy.id = account
+        self.purpose = purpose
+        self.materialIndex = materialIndex
+        originalName = name
+        self.kind = kind
+        size = blob.size
+        sha256 = blob.sha256
+        storageName = blob.storageName
+        wrappedKey = blob.wrappedKey
+        createdAt = now
+    }
+}

@@ -57,17 +57,8 @@ extension MediationService {
                                          signingTime: now, reason: "民事裁定书 \(number.chinese)", location: current.court.nameZh,
                                          name: current.court.nameZh)
             let blob = try await store.storeBytes(pdf)
-            let document = CaseDocument()
-            document.$caseRecord.id = try fresh.requireID()
-            document.$uploadedBy.id = judgeID
-            document.purpose = .result
-            document.originalName = "court-ruling-\(number.year)-\(number.serial).pdf"
-            document.kind = .pdf
-            document.size = blob.size
-            document.sha256 = blob.sha256
-            document.storageName = blob.storageName
-            document.wrappedKey = blob.wrappedKey
-            document.createdAt = now
+            let document = CaseDocument(caseID: try fresh.requireID(), by: judgeID, purpose: .result,
+                                        name: "court-ruling-\(number.year)-\(number.serial).pdf", kind: .pdf, blob: blob, now: now)
             try await document.create(on: db)
             let ruling = CourtRuling()
             ruling.$mediation.id = mediationID
@@ -191,18 +182,8 @@ extension MediationService {
             fresh.reportedUnpaidAt = now
             fresh.reportedBy = accountID
             try await fresh.update(on: db)
-            let attached = CaseDocument()
-            attached.$caseRecord.id = try enforcement.requireID()
-            attached.$uploadedBy.id = accountID
-            attached.purpose = .material
-            attached.materialIndex = material
-            attached.originalName = rulingDocument.originalName
-            attached.kind = rulingDocument.kind
-            attached.size = copy.size
-            attached.sha256 = copy.sha256
-            attached.storageName = copy.storageName
-            attached.wrappedKey = copy.wrappedKey
-            attached.createdAt = now
+            let attached = CaseDocument(caseID: try enforcement.requireID(), by: accountID, purpose: .material, materialIndex: material,
+                                        name: rulingDocument.originalName, kind: rulingDocument.kind, blob: copy, now: now)
             try await attached.create(on: db)
             try await audit.record("mediation.reported_unpaid", "mediation", mediationID.uuidString.lowercased(),
                                    ["obligation": String(position), "enforcement_case": enforcement.number])

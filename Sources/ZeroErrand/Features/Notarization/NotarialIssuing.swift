@@ -75,17 +75,8 @@ extension NotarizationService {
                                          signingTime: now, reason: "公证书 \(number.chinese)", location: facts.officeChinese,
                                          name: facts.officeChinese)
             let blob = try await store.storeBytes(pdf)
-            let document = CaseDocument()
-            document.$caseRecord.id = try fresh.requireID()
-            document.$uploadedBy.id = notary
-            document.purpose = .result
-            document.originalName = "notarial-certificate-\(number.year)-\(number.serial).pdf"
-            document.kind = .pdf
-            document.size = blob.size
-            document.sha256 = blob.sha256
-            document.storageName = blob.storageName
-            document.wrappedKey = blob.wrappedKey
-            document.createdAt = now
+            let document = CaseDocument(caseID: try fresh.requireID(), by: notary, purpose: .result,
+                                        name: "notarial-certificate-\(number.year)-\(number.serial).pdf", kind: .pdf, blob: blob, now: now)
             try await document.create(on: db)
             let certificate = NotarialCertificate()
             certificate.$notarization.id = notarizationID
