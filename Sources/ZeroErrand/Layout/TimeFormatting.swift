@@ -25,4 +25,12 @@ enum TimeDisplay {
         return String(format: "%04d-%02d-%02d %02d:%02d (%@, UTC%@%02d:%02d)", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
                       parts.hour ?? 0, parts.minute ?? 0, zone.identifier, sign, abs(offset) / 3600, abs(offset) % 3600 / 60)
     }
+
+    /// "17:30": the end of a span whose start was shown in full, on the same clock.
+    static func clock(_ date: Date, in zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.hour, .minute], from: date)
+        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+    }
 }

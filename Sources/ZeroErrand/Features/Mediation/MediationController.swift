@@ -15,6 +15,7 @@ struct MediationController: RouteCollection {
         signedIn.post(SiteURL.mediationAcceptance(id: ":id").route, use: accept)
         signedIn.post(SiteURL.mediationDecline(id: ":id").route, use: decline)
         signedIn.post(SiteURL.mediationNotes(id: ":id").route, use: addNote)
+        signedIn.post(SiteURL.mediationSession(id: ":id").route, use: fixSession)
     }
 
     // MARK: Filing
@@ -93,6 +94,17 @@ struct MediationController: RouteCollection {
         try await req.mediations.addNote(entry.loaded, viewer: entry.viewer, audience: form.audience.flatMap(RecordAccess.MediationAudience.init(rawValue:)),
                                          body: form.body)
         return req.redirect(to: SiteURL.mediation(id: entry.loaded.id.uuidString.lowercased()).path + "#notes", redirectType: .normal)
+    }
+
+    struct SessionForm: Content { var start: Int?; var minutes: Int?; var interpreter: String? }
+
+    @Sendable func fixSession(req: Request) async throws -> Response {
+        let entry = try await MediationAccess.entry(req)
+        guard entry.viewer == .mediator else { throw AppError(status: .forbidden, key: "mediation.error.mediator_only") }
+        let form = try req.content.decode(SessionForm.self)
+        try await req.mediations.fixSession(entry.loaded, start: form.start.map { Date(timeIntervalSince1970: TimeInterval($0)) },
+                                            minutes: form.minutes, interpreterEmail: form.interpreter)
+        return req.redirect(to: SiteURL.mediation(id: entry.loaded.id.uuidString.lowercased()).path + "#session", redirectType: .normal)
     }
 
     private func redirect(_ req: Request, _ entry: MediationAccess.Entry) -> Response {

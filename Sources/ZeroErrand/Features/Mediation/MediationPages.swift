@@ -129,6 +129,7 @@ struct MediationPage: Encodable {
     let audiences: [Choice]
     let zoneNote: String
     let agreement: AgreementPanel
+    let session: SessionPanel
 
     static func make(_ req: Request, _ entry: MediationAccess.Entry, termsForm: AgreementTerms.Form? = nil,
                      errors: [String: String] = [:]) async throws -> MediationPage {
@@ -136,8 +137,9 @@ struct MediationPage: Encodable {
         let account = try req.requireAccount(), accountID = try account.requireID()
         let id = loaded.id.uuidString.lowercased()
         let isOfficial = viewer == .court || viewer == .mediator || viewer == .judge
-        let zone = isOfficial ? loaded.court.zone : account.zone
         let viewerParty = loaded.party(spokenForBy: accountID)
+        // A party reads times on the clock they gave for the mediation (an agent, on their own).
+        let zone = isOfficial ? loaded.court.zone : (viewerParty?.$account.id == accountID ? viewerParty?.zone : nil) ?? account.zone
         let names = try await Account.query(on: req.db).filter(\.$id ~~ [mediation.$mediator.id, mediation.$judge.id].compactMap { $0 }).all()
         let name = { (id: UUID?) in names.first { $0.id == id }?.displayName }
         let line = { (party: MediationParty) -> PartyLine in
@@ -204,6 +206,7 @@ struct MediationPage: Encodable {
             notePath: ended == nil ? SiteURL.mediationNotes(id: id).path : nil,
             audiences: RecordAccess.writableAudiences(viewer).map { Choice(value: $0.rawValue, label: req.t("mediation.audience.\($0.rawValue)"), selected: false) },
             zoneNote: req.t("case.times_in_zone", ["zone": zone.identifier]),
-            agreement: try await AgreementPanel.make(req, entry, zone: zone, viewerParty: viewerParty, termsForm: termsForm, errors: errors))
+            agreement: try await AgreementPanel.make(req, entry, zone: zone, viewerParty: viewerParty, termsForm: termsForm, errors: errors),
+            session: try await SessionPanel.make(req, entry, zone: zone))
     }
 }

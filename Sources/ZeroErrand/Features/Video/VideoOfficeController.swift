@@ -158,6 +158,10 @@ struct VideoOfficeController: RouteCollection {
         guard !note.isEmpty, note.count <= 2000 else { throw AppError(status: .unprocessableEntity, key: "video.outcome.note_required") }
         guard session.status == .booked else { throw AppError(status: .conflict, key: "video.room.closed") }
         let now = req.now
+        // A mediation session is not an identity check of the filer: ending it never confirms one.
+        if session.purpose == .mediation, outcome == .identityConfirmed || outcome == .identityNotConfirmed {
+            throw AppError(status: .conflict, key: "mediation.error.session_not_identity")
+        }
         if outcome == .identityConfirmed {
             // A notarial act's session ends with its certification, which also needs the
             // signatures and the recording; confirming identity alone would close it too early.

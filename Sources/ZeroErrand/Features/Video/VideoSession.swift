@@ -8,9 +8,9 @@ final class VideoSession: Model, @unchecked Sendable {
 
     enum Status: String, Codable, Sendable { case booked, cancelled, completed }
 
-    /// What the call is for. Identity (and the applicant's will) is the only step so far;
-    /// notarization and mediation will add theirs.
-    enum Purpose: String, Codable, Sendable, CaseIterable { case identity }
+    /// What the call is for: an identity (and will) check on a case, or a court mediation with
+    /// every party (booked by the mediator, not from the office's published hours).
+    enum Purpose: String, Codable, Sendable, CaseIterable { case identity, mediation }
 
     /// How the staff member ended the session; stored and shown on the case.
     enum Outcome: String, Codable, Sendable, CaseIterable {
