@@ -50,6 +50,9 @@
   var welcomed = false, welcomedOnce = false, welcomedAt = 0;
   var consent = { agreed: [], pending: [], complete: false, mine: false }, consentBusy = false;
   var serverRecording = false, rec = null;
+  // A mediator's private session with one side: who we may still talk to (null: everyone).
+  var caucusAllowed = null;
+  var caucusStatus = $("caucus-status"), caucusControls = $("caucus-controls");
 
   function el(tag, className) {
     var node = document.createElement(tag);
@@ -226,7 +229,59 @@
       case "recording": setServerRecording(!!(m.data && m.data.state === "on")); break;
       case "full": fail("room_full"); break;
       case "ended": finishCall("state_ended"); break;
+      case "caucus": onCaucus(m.data); break;
     }
+  }
+
+  // ---- Private sessions (mediation) -------------------------------------------------------------
+
+  function mayTalkTo(id) { return !caucusAllowed || !!caucusAllowed[id]; }
+
+  // The server splits the room and stops every signal across the split; here the connections to
+  // the other group are closed at once, so nothing more is heard either way. When everyone is back,
+  // the smaller peer id of each pair calls, so every pair connects exactly once.
+  function onCaucus(data) {
+    if (!data || typeof data !== "object") { return; }
+    var was = !!caucusAllowed;
+    if (data.active === true) {
+      caucusAllowed = {};
+      (Array.isArray(data.peers) ? data.peers : []).forEach(function (id) { if (typeof id === "string") { caucusAllowed[id] = true; } });
+      Object.keys(peers).forEach(function (id) { if (!mayTalkTo(id)) { dropPeer(id, false); } });
+    } else {
+      caucusAllowed = null;
+      if (was && localStream) {
+        Object.keys(directory).forEach(function (id) { if (!peers[id] && myId < id) { call(id); } });
+      }
+    }
+    if (caucusStatus) {
+      var text = data.active !== true ? (was ? t("caucus_ended") : "") : t(data.inCaucus === true ? "caucus_you" : "caucus_other");
+      caucusStatus.textContent = text;
+      caucusStatus.hidden = !text;
+    }
+    // The joint recording never holds a private session: the mediator's recorder pauses for it.
+    if (rec && rec.recorder) {
+      try {
+        if (data.active === true && rec.recorder.state === "recording") { rec.recorder.pause(); }
+        if (data.active !== true && rec.recorder.state === "paused") { rec.recorder.resume(); }
+      } catch (e) { /* a recorder that cannot pause is stopped by its own error handler */ }
+    }
+    if (caucusControls) {
+      caucusControls.querySelectorAll("[data-caucus]").forEach(function (button) {
+        button.hidden = (button.getAttribute("data-caucus") === "") !== (data.active === true);
+      });
+    }
+    refreshState();
+  }
+
+  if (caucusControls) {
+    caucusControls.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest("[data-caucus]") : null;
+      if (!button) { return; }
+      button.disabled = true;
+      request("POST", caucusControls.getAttribute("data-caucus-path"), { side: button.getAttribute("data-caucus") })
+        .catch(function () { if (caucusStatus) { caucusStatus.textContent = t("caucus_failed"); caucusStatus.hidden = false; } })
+        .then(function () { button.disabled = false; });
+    });
   }
 
   function note(id, name, role) {
@@ -259,6 +314,7 @@
       // Anyone who joined while we were away expects us to offer, as their join never reached us.
       // Our broken connections are left to their retry loop (see restartIce).
       Object.keys(listed).forEach(function (id) {
+        if (!mayTalkTo(id)) { return; }
         if (!peers[id]) { call(id); } else { ensureLoop(peers[id], 5000); }
       });
     }
@@ -272,6 +328,7 @@
     var id = typeof m.from === "string" ? m.from : "";
     if (!id || !localStream) { return; }
     note(id, m.name, m.role);
+    if (!mayTalkTo(id)) { return; }
     if (rejoin && peers[id]) { restartIfNeeded(peers[id]); } else { call(id); }
     if (audioOnly) { sendMedia(); }
     refreshState();
@@ -291,7 +348,7 @@
   }
 
   function onSignal(type, id, data) {
-    if (!id || !data || typeof data !== "object" || !localStream) { return; }
+    if (!id || !data || typeof data !== "object" || !localStream || !mayTalkTo(id)) { return; }
     var peer = peers[id];
     if (!peer) {
       // Answers and candidates for a connection we already closed are stale.

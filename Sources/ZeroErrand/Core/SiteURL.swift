@@ -49,7 +49,7 @@ enum SiteURL: Sendable {
     case mediations, mediationNew, mediation(id: String), mediationAcceptance(id: String), mediationDecline(id: String)
     case mediationNotes(id: String), mediationAgreement(id: String), mediationSignature(id: String)
     case mediationConfirmation(id: String), mediationJudicialRefusal(id: String), mediationRuling(id: String)
-    case mediationUnpaid(id: String, position: String), mediationSession(id: String)
+    case mediationUnpaid(id: String, position: String), mediationSession(id: String), mediationCaucus(id: String)
     // Verifying a notarial certificate: public, no sign-in
     case verify, verifyFile, verifyNumber, verifyQR, verifyCertificates, verifyCertificateFile(name: String)
     case apiVerifyFile, apiVerifyNumber, apiVerifyQR, apiSealCertificates
@@ -168,6 +168,7 @@ enum SiteURL: Sendable {
         case .mediationRuling(let id): "/mediations/\(id)/ruling.pdf"
         case .mediationUnpaid(let id, let position): "/mediations/\(id)/obligations/\(position)/unpaid"
         case .mediationSession(let id): "/mediations/\(id)/session"
+        case .mediationCaucus(let id): "/mediations/\(id)/caucus"
         case .caseCertificateDelivery(let id): "/cases/\(id)/certificate/delivery"
         case .verify: "/verify"
         case .verifyFile: "/verify/file"

@@ -16,6 +16,7 @@ struct MediationController: RouteCollection {
         signedIn.post(SiteURL.mediationDecline(id: ":id").route, use: decline)
         signedIn.post(SiteURL.mediationNotes(id: ":id").route, use: addNote)
         signedIn.post(SiteURL.mediationSession(id: ":id").route, use: fixSession)
+        signedIn.post(SiteURL.mediationCaucus(id: ":id").route, use: caucus)
     }
 
     // MARK: Filing
@@ -105,6 +106,20 @@ struct MediationController: RouteCollection {
         try await req.mediations.fixSession(entry.loaded, start: form.start.map { Date(timeIntervalSince1970: TimeInterval($0)) },
                                             minutes: form.minutes, interpreterEmail: form.interpreter)
         return req.redirect(to: SiteURL.mediation(id: entry.loaded.id.uuidString.lowercased()).path + "#session", redirectType: .normal)
+    }
+
+    struct CaucusForm: Content { var side: String? }
+    struct CaucusDTO: Content { var side: String? }
+
+    /// From the room page's buttons (fetched, so the call goes on): a private session with one
+    /// side, or everyone back together with an empty side.
+    @Sendable func caucus(req: Request) async throws -> CaucusDTO {
+        let entry = try await MediationAccess.entry(req)
+        guard entry.viewer == .mediator else { throw AppError(status: .forbidden, key: "mediation.error.mediator_only") }
+        let raw = try req.content.decode(CaucusForm.self).side ?? ""
+        guard raw.isEmpty || MediationSide(rawValue: raw) != nil else { throw AppError.badRequest }
+        try await req.mediations.caucus(entry.loaded, with: MediationSide(rawValue: raw))
+        return CaucusDTO(side: raw.isEmpty ? nil : raw)
     }
 
     private func redirect(_ req: Request, _ entry: MediationAccess.Entry) -> Response {

@@ -110,4 +110,33 @@ extension MediationService {
             }
         }
     }
+
+    /// The mediator talks with one side alone (`side`), or brings everyone back (nil). The room is
+    /// split on the server: the mediator, that side and the interpreter in one group, the other side
+    /// in another, and no signal crosses between them. Each start and end is audited, which also
+    /// dates the gap the mediator's recording leaves for it.
+    func caucus(_ loaded: MediationRecord, with side: MediationSide?) async throws {
+        guard loaded.mediation.ending == nil, let sessionID = loaded.mediation.sessionID,
+              let session = try await VideoSession.find(sessionID, on: request.db), session.status == .booked else {
+            throw AppError(status: .conflict, key: "mediation.error.no_session")
+        }
+        var groups: [UUID: Int]?
+        if let side {
+            var split: [UUID: Int] = [:]
+            // Everyone invited who speaks for no party (the mediator, an interpreter) stays with the mediator.
+            for participant in try await VideoParticipant.query(on: request.db).filter(\.$session.$id == sessionID).all() {
+                split[participant.$account.id] = 1
+            }
+            for party in loaded.parties {
+                for account in loaded.speakers[try party.requireID()] ?? [] { split[account] = party.side == side ? 1 : 2 }
+            }
+            groups = split
+        }
+        let mediationID = loaded.id
+        try await request.audited { _, audit in
+            try await audit.record(side == nil ? "mediation.caucus_ended" : "mediation.caucus_started", "mediation", mediationID.uuidString.lowercased(),
+                                   ["session": sessionID.uuidString.lowercased(), "side": side?.rawValue ?? ""])
+        }
+        await request.application.videoRooms.caucus(room: sessionID, groups: groups)
+    }
 }

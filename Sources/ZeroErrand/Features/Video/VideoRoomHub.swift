@@ -18,6 +18,9 @@ struct RoomEnvelope: Codable, Sendable {
     var account: UUID?
     /// For consent messages: whose consent is recorded, so each recipient learns whether theirs is.
     var consented: [UUID]?
+    /// For caucus messages: the room split into groups that may not hear each other (account →
+    /// group); nil when everyone is back together.
+    var groups: [UUID: Int]?
     var instance: String
 }
 
@@ -50,6 +53,9 @@ actor VideoRoomHub {
     enum JoinResult { case joined, full, peerTaken }
 
     private var rooms: [UUID: [String: Peer]] = [:]
+    /// Rooms split by a mediator's private session: account → group. Signals cross no group line,
+    /// so nobody can connect to (and hear) a group they are not in, whatever their browser does.
+    private var partitions: [UUID: [UUID: Int]] = [:]
     /// Set at shutdown: nothing more goes to other instances (the database may be closing).
     private var closing = false
     /// Socket handlers still running (they write presence when they end), and who waits for none.
@@ -93,6 +99,7 @@ actor VideoRoomHub {
         members[peer] = Peer(account: account, name: name, role: role, instance: instance, socket: socket, generation: generation)
         rooms[room] = members
         socket.send(welcome(others), promise: nil)
+        if partitions[room] != nil { socket.send(caucusText(room: room, for: account, members: members), promise: nil) }
         await publish(RoomEnvelope(room: room, type: rejoin ? "rejoin" : "join", from: peer, name: name, role: role,
                                    account: account, instance: instance))
         return .joined
@@ -160,17 +167,44 @@ actor VideoRoomHub {
             default: break
             }
         }
+        if envelope.type == "caucus" { partitions[envelope.room] = envelope.groups }
         guard envelope.type != "presence", let members = rooms[envelope.room] else { return }
+        if envelope.type == "caucus" {
+            for member in members.values { member.socket?.send(caucusText(room: envelope.room, for: member.account, members: members)) }
+            return
+        }
+        // A browser's signal reaches only its own group while the room is split.
+        let sender = envelope.from.flatMap { members[$0]?.account }
+        let partition = SignalMessage.Kind(rawValue: envelope.type) == nil ? nil : partitions[envelope.room]
         // Encoded once for everyone, except consent, which says per recipient whether it is theirs.
         let shared = envelope.consented == nil ? Self.clientText(envelope, for: nil) : nil
         for (peer, member) in members where peer != envelope.from {
             guard let socket = member.socket, envelope.to == nil || envelope.to == peer else { continue }
+            if let partition, partition[member.account] != sender.flatMap({ partition[$0] }) { continue }
             socket.send(shared ?? Self.clientText(envelope, for: member.account))
         }
     }
 
+    /// Splits the room (a mediator's private session with one side) or joins it again (`groups` nil).
+    func caucus(room: UUID, groups: [UUID: Int]?) async {
+        await publish(RoomEnvelope(room: room, type: "caucus", groups: groups, instance: instance))
+    }
+
+    /// What one participant is told of the split: whether they are in the private session, and the
+    /// peers they may still talk to (their own group).
+    private func caucusText(room: UUID, for account: UUID, members: [String: Peer]) -> String {
+        let partition = partitions[room]
+        let mine = partition?[account]
+        let allowed = members.filter { partition == nil || partition?[$0.value.account] == mine }.map(\.key).sorted()
+        let object: [String: Any] = ["type": "caucus",
+                                     "data": ["active": partition != nil, "inCaucus": mine == 1, "peers": allowed]]
+        let json = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: json, as: UTF8.self)
+    }
+
     /// Closes every local socket of the room (the session ended) after telling the browsers why.
     func close(room: UUID) async {
+        partitions[room] = nil
         await publish(RoomEnvelope(room: room, type: "ended", instance: instance))
         for member in (rooms[room] ?? [:]).values {
             member.socket?.close(code: .normalClosure, promise: nil)

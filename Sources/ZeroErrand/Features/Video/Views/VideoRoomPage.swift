@@ -36,6 +36,8 @@ struct VideoRoomPage: Encodable {
     /// For a notarial act: where the citizen signs, or where the notary certifies (in a new tab,
     /// so the call goes on).
     let notarialPath: String?
+    /// For the mediator of a mediation session: where the private-session buttons post.
+    let caucusPath: String?
     /// Translated texts for video.js, as JSON made safe to sit inside a script element.
     let stringsJSON: String
     let people: [Person]
@@ -50,6 +52,7 @@ struct VideoRoomPage: Encodable {
         "state_signal_lost", "state_ended", "camera_denied", "audio_only_on", "audio_only_off", "consent_waiting", "consent_complete",
         "consent_given", "recording_on", "recording_uploading", "recording_done", "recording_failed", "recording_resuming",
         "peer_joined", "peer_left", "peer_audio_only", "room_full", "not_allowed", "official",
+        "caucus_you", "caucus_other", "caucus_ended", "caucus_failed",
     ]
 
     static func make(_ entry: VideoAccess.Entry, req: Request) async throws -> VideoRoomPage {
@@ -79,6 +82,10 @@ struct VideoRoomPage: Encodable {
             }
         }
         let caseID = record.id?.uuidString.lowercased() ?? ""
+        // A mediation's call belongs to the mediation's page, which every party can open (the case is the filer's).
+        var mediation: Mediation?
+        if session.purpose == .mediation { mediation = try await Mediation.query(on: req.db).filter(\.$sessionID == session.requireID()).first() }
+        let mediationPath = mediation.map { SiteURL.mediation(id: $0.id!.uuidString.lowercased()).path }
         let applicantZone = participants.first { $0.role == .applicant }?.account.zone ?? record.department.zone
         return VideoRoomPage(
             sessionID: id, number: record.number, matter: record.matter.name(locale), office: record.department.name(locale),
@@ -90,9 +97,11 @@ struct VideoRoomPage: Encodable {
             paths: ["ws": SiteURL.videoSignal(id: id).path, "ice": SiteURL.videoICE(id: id).path,
                     "consent": SiteURL.videoConsent(id: id).path, "recordings": SiteURL.videoRecordings(id: id).path,
                     "outcome": SiteURL.officeVideoOutcome(id: id).path, "participants": SiteURL.officeVideoParticipants(id: id).path],
-            casePath: isStaff ? SiteURL.officeCase(id: caseID).path : SiteURL.caseDetail(id: caseID).path,
+            casePath: mediationPath ?? (isStaff ? SiteURL.officeCase(id: caseID).path : SiteURL.caseDetail(id: caseID).path),
             notarialPath: req.dependencies.notarial.kind(of: record.matter.code) == nil || session.status != .booked ? nil
                 : isStaff ? SiteURL.officeCase(id: caseID).path + "#notarization" : SiteURL.caseNotarySign(id: caseID).path,
+            caucusPath: mediation.flatMap { $0.$mediator.id == req.currentAccount?.id && session.status == .booked
+                ? SiteURL.mediationCaucus(id: $0.id!.uuidString.lowercased()).path : nil },
             stringsJSON: stringsJSON,
             // A citizen sees officials as the case page shows them: by office and role, not by name.
             people: participants.map {
