@@ -216,6 +216,7 @@ def test_cross_border_mediation_from_filing_to_verified_ruling(server, server_da
     submit_verify(checker, "file")
     assert checker.find_element(By.ID, "verdict").get_attribute("data-verdict") == "genuine"
     assert number in checker.find_element(By.TAG_NAME, "main").text
+    assert "provvedimento" in checker.find_element(By.ID, "verdict").text and "Tribunale" in checker.find_element(By.TAG_NAME, "main").text
     checker.find_element(By.ID, "verify-file").send_keys(str(tmp_path / "altered.pdf"))
     submit_verify(checker, "file")
     assert checker.find_element(By.ID, "verdict").get_attribute("data-verdict") == "altered"

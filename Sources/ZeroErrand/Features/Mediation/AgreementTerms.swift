@@ -78,7 +78,7 @@ struct AgreementTerms: Codable, Sendable, Equatable {
                 errors[field("amount")] = "mediation.agreement.error.amount"
                 continue
             }
-            guard let due = CivilDay((row.dueOn ?? "").trimmingCharacters(in: .whitespaces)), due >= today else {
+            guard let due = CivilDay((row.dueOn ?? "").trimmingCharacters(in: .whitespaces)), due >= today, due <= today.adding(days: 3653) else {
                 errors[field("dueOn")] = "mediation.agreement.error.due"
                 continue
             }

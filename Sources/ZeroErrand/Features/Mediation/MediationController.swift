@@ -34,8 +34,14 @@ struct MediationController: RouteCollection {
                                   title: "mediation.list.title")
     }
 
+    /// Refused before the form is shown when the filer cannot file (the matter's identity level),
+    /// so nobody types a whole request only to be told at the end.
     @Sendable func newForm(req: Request) async throws -> Response {
-        try await formPage(req, form: MediationFiling.Form(), errors: [:])
+        if let matter = try await Matter.query(on: req.db).filter(\.$code == MediationCourts.mediationMatter).first(),
+           let refusal = req.cases.applyRefusal(for: try req.requireAccount(), to: matter) {
+            throw refusal.error
+        }
+        return try await formPage(req, form: MediationFiling.Form(), errors: [:])
     }
 
     @Sendable func file(req: Request) async throws -> Response {

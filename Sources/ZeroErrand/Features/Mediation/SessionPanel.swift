@@ -62,6 +62,7 @@ struct SessionPanel: Encodable {
             }
             for window in answer.windows {
                 var start = window.start
+                // Starts at which the shortest session fits; a longer one is checked when it is fixed.
                 while start.addingTimeInterval(3600) <= window.end {
                     if start > req.now.addingTimeInterval(3600) {
                         starts.append(Choice(value: String(Int(start.timeIntervalSince1970)), label: TimeDisplay.format(start, in: court), selected: false))
@@ -77,7 +78,7 @@ struct SessionPanel: Encodable {
             findPath: isMediator ? SiteURL.mediation(id: id).path : nil, day: day.description, windows: windows, noHour: noHour,
             fixPath: isMediator && !starts.isEmpty && unserved.isEmpty ? SiteURL.mediationSession(id: id).path : nil,
             starts: starts,
-            lengths: MediationService.sessionLengths.map { Choice(value: String($0), label: req.t("mediation.session.minutes", ["count": String($0)]), selected: $0 == 120) },
+            lengths: MediationService.sessionLengths.map { Choice(value: String($0), label: req.t("mediation.session.minutes", ["count": String($0)]), selected: $0 == 60) },
             notServed: isMediator && !unserved.isEmpty ? req.t("mediation.session.not_served", ["names": unserved.joined(separator: ", ")]) : nil)
     }
 }

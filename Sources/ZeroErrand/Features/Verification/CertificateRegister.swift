@@ -122,7 +122,7 @@ struct CertificateRegister {
         let court = ruling.department
         let matter = try await Matter.query(on: db).filter(\.$code == MediationCourts.confirmationMatter).first()
         let document = RegisteredCertificate(
-            number: ruling.number, holder: ruling.holderNames, officeZh: court.nameZh, officeEn: court.nameEn,
+            kind: .courtRuling, number: ruling.number, holder: ruling.holderNames, officeZh: court.nameZh, officeEn: court.nameEn,
             matterZh: matter?.nameZh ?? "调解协议司法确认", matterEn: matter?.nameEn ?? "Judicial confirmation of a mediation agreement",
             issuedOn: CivilDay(ruling.issuedAt, in: court.zone), officeZone: court.zone.identifier,
             sealedBy: (try? Certificate(pemEncoded: ruling.sealKey.certificatePEM))?.commonName ?? court.nameZh,

@@ -4,6 +4,11 @@ import ZeroErrandCore
 /// What the register holds about one certificate, as every verification path shows it. Both the
 /// Chinese and English names are kept so each page and answer can pick its language.
 struct RegisteredCertificate: Sendable, Equatable {
+    /// A notary office's certificate, or a court's ruling confirming a mediation agreement: the
+    /// pages word them differently (office or court, applicant or parties).
+    enum Kind: Sendable, Equatable { case notarialCertificate, courtRuling }
+
+    var kind: Kind = .notarialCertificate
     var number: String
     var holder: String
     var officeZh: String

@@ -30,12 +30,12 @@ struct VerdictPresenter {
         let message: String
         switch verdict {
         case .genuine(let certificate):
-            message = texts.text("genuine_text", language, arguments(certificate))
+            message = texts.text(worded("genuine_text", certificate), language, arguments(certificate))
         case .revoked(let at, let reason, let certificate):
             var values = arguments(certificate)
             values["date"] = time(at, zone: certificate.officeZone)
             values["reason"] = reason
-            message = texts.text("revoked_text", language, values)
+            message = texts.text(worded("revoked_text", certificate), language, values)
         case .altered:
             message = texts.text(path == .qr ? "altered_qr_text" : "altered_text", language)
         case .unknown:
@@ -52,17 +52,22 @@ struct VerdictPresenter {
         }
         var rows = [
             row("number", certificate.number),
-            row("holder", certificate.holder),
-            row("office", office(certificate)),
+            row(worded("holder", certificate), certificate.holder),
+            row(worded("office", certificate), office(certificate)),
             row("matter", language == .zhHans ? certificate.matterZh : certificate.matterEn),
             row("issued", day(certificate.issuedOn, zone: certificate.officeZone)),
             row("sealed_by", certificate.sealedBy),
-            row("document_sha256", certificate.documentSHA256, code: true),
+            row(worded("document_sha256", certificate), certificate.documentSHA256, code: true),
         ]
         if case .revoked(let at, let reason, _) = verdict {
             rows += [row("revoked_on", time(at, zone: certificate.officeZone)), row("revoked_reason", reason)]
         }
         return rows
+    }
+
+    /// The text key for this kind of document: a ruling has its own wording where a certificate's would mislead.
+    private func worded(_ key: String, _ certificate: RegisteredCertificate) -> String {
+        certificate.kind == .courtRuling ? key + "_ruling" : key
     }
 
     func office(_ certificate: RegisteredCertificate) -> String {
