@@ -50,6 +50,7 @@ enum SiteURL: Sendable {
     case mediationNotes(id: String), mediationAgreement(id: String), mediationSignature(id: String)
     case mediationConfirmation(id: String), mediationJudicialRefusal(id: String), mediationRuling(id: String)
     case mediationUnpaid(id: String, position: String), mediationSession(id: String), mediationCaucus(id: String)
+    case mediationAgreementVersion(id: String)
     // Verifying a notarial certificate: public, no sign-in
     case verify, verifyFile, verifyNumber, verifyQR, verifyCertificates, verifyCertificateFile(name: String)
     case apiVerifyFile, apiVerifyNumber, apiVerifyQR, apiSealCertificates
@@ -169,6 +170,7 @@ enum SiteURL: Sendable {
         case .mediationUnpaid(let id, let position): "/mediations/\(id)/obligations/\(position)/unpaid"
         case .mediationSession(let id): "/mediations/\(id)/session"
         case .mediationCaucus(let id): "/mediations/\(id)/caucus"
+        case .mediationAgreementVersion(let id): "/mediations/\(id)/agreement/version"
         case .caseCertificateDelivery(let id): "/cases/\(id)/certificate/delivery"
         case .verify: "/verify"
         case .verifyFile: "/verify/file"

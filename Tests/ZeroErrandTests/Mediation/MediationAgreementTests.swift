@@ -50,6 +50,10 @@ struct MediationAgreementTests {
             #expect(first.sha256 == BilingualText.sha256(chinese: first.textChinese, english: first.textEnglish))
             let page = try await world.wenzhou.get(path)
             #expect(page.body.contains(first.sha256) && page.body.contains("Sign the agreement"))
+            // The page asks for the current version during the session; nobody else can.
+            let version = try await world.rome.get(path + "/agreement/version")
+            #expect(version.status == .ok && version.body.contains("\"version\":1") && version.body.contains("\"ended\":false"))
+            #expect(try await world.stranger.get(path + "/agreement/version").status == .notFound)
 
             // Madrid signs version 1 with a drawn signature (a code of a later step than the sign-in's); a
             // stale hash or a wrong code is refused and spends nothing.

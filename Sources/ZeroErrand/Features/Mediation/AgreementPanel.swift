@@ -31,6 +31,9 @@ struct AgreementPanel: Encodable {
     }
 
     let version: Int?
+    /// Asked by the page for newer versions while the mediation is open.
+    let versionPath: String?
+    let selfPath: String
     let versionText: String?
     let confirmedText: String?
     let chinese: String?
@@ -150,6 +153,8 @@ struct AgreementPanel: Encodable {
         }
         return AgreementPanel(
             version: current?.version,
+            versionPath: ended ? nil : SiteURL.mediationAgreementVersion(id: id).path,
+            selfPath: SiteURL.mediation(id: id).path + "#agreement",
             versionText: current.map { req.t("mediation.agreement.version", ["version": String($0.version), "saved": req.showTime($0.savedAt, in: zone)]) },
             confirmedText: loaded.ruling.map { req.t("mediation.agreement.confirmed", ["number": $0.number]) },
             chinese: current?.textChinese, english: current?.textEnglish, sha256: current?.sha256,

@@ -14,6 +14,19 @@ struct MediationAgreementController: RouteCollection {
         signedIn.post(SiteURL.mediationJudicialRefusal(id: ":id").route, use: refuse)
         signedIn.get(SiteURL.mediationRuling(id: ":id").route, use: ruling)
         signedIn.post(SiteURL.mediationUnpaid(id: ":id", position: ":position").route, use: reportUnpaid)
+        signedIn.get(SiteURL.mediationAgreementVersion(id: ":id").route, use: version)
+    }
+
+    struct VersionDTO: Content {
+        var version: Int?
+        var ended: Bool
+    }
+
+    /// What the mediation page asks every few seconds during the session, so each party sees a
+    /// new version as soon as the mediator saves it.
+    @Sendable func version(req: Request) async throws -> VersionDTO {
+        let entry = try await MediationAccess.entry(req)
+        return VersionDTO(version: entry.loaded.agreement?.version, ended: entry.loaded.mediation.ending != nil)
     }
 
     @Sendable func saveAgreement(req: Request) async throws -> Response {
