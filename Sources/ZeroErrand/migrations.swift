@@ -28,4 +28,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateMediation())
     // 010: the mediation agreement (versions, signatures), the judge's ruling, obligations, the session
     app.migrations.add(CreateMediationAgreement())
+    // 011: the mediation's papers for each audience; finding the mediations an agent acts in
+    app.migrations.add(CreateMediationDocuments())
 }

@@ -31,6 +31,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: NotarizationController())
     try app.register(collection: MediationController())
     try app.register(collection: MediationAgreementController())
+    try app.register(collection: MediationPapersController())
     try app.register(collection: VerificationController())
     try app.register(collection: VerificationAPIController())
 }

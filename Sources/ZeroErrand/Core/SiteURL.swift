@@ -50,7 +50,8 @@ enum SiteURL: Sendable {
     case mediationNotes(id: String), mediationAgreement(id: String), mediationSignature(id: String)
     case mediationConfirmation(id: String), mediationJudicialRefusal(id: String), mediationRuling(id: String)
     case mediationUnpaid(id: String, position: String), mediationSession(id: String), mediationCaucus(id: String)
-    case mediationAgreementVersion(id: String)
+    case mediationAgreementVersion(id: String), mediationDocuments(id: String), mediationDocument(id: String, document: String)
+    case mediationAgent(id: String)
     // Verifying a notarial certificate: public, no sign-in
     case verify, verifyFile, verifyNumber, verifyQR, verifyCertificates, verifyCertificateFile(name: String)
     case apiVerifyFile, apiVerifyNumber, apiVerifyQR, apiSealCertificates
@@ -171,6 +172,9 @@ enum SiteURL: Sendable {
         case .mediationSession(let id): "/mediations/\(id)/session"
         case .mediationCaucus(let id): "/mediations/\(id)/caucus"
         case .mediationAgreementVersion(let id): "/mediations/\(id)/agreement/version"
+        case .mediationDocuments(let id): "/mediations/\(id)/documents"
+        case .mediationDocument(let id, let document): "/mediations/\(id)/documents/\(document)"
+        case .mediationAgent(let id): "/mediations/\(id)/agent"
         case .caseCertificateDelivery(let id): "/cases/\(id)/certificate/delivery"
         case .verify: "/verify"
         case .verifyFile: "/verify/file"

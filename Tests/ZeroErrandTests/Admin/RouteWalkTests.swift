@@ -84,6 +84,20 @@ struct RouteWalkTests {
             filer.$account.id = try world.base.citizenAccount.requireID()
             filer.servedAt = clock.now
             try await filer.create(on: app.db)
+            // A paper of the filer's side, named like the case's document so a leak would show.
+            let blob = try await app.dependencies.documents.storeBytes(SampleFiles.pdf("the filer's side"))
+            let paper = MediationDocument()
+            paper.$mediation.id = try mediation.requireID()
+            paper.audience = .plaintiff
+            paper.$uploadedBy.id = try world.base.citizenAccount.requireID()
+            paper.originalName = document.originalName
+            paper.kind = .pdf
+            paper.size = blob.size
+            paper.sha256 = blob.sha256
+            paper.storageName = blob.storageName
+            paper.wrappedKey = blob.wrappedKey
+            paper.createdAt = clock.now
+            try await paper.create(on: app.db)
             let otherOffice = try #require(try await Department.query(on: app.db).filter(\.$id != officeID).first())
             let point = try #require(try await ServicePoint.query(on: app.db).first())
 
@@ -129,6 +143,7 @@ struct RouteWalkTests {
                 "mandate": try mandate.requireID().uuidString.lowercased(), "pass": try #require(mandate.passCode),
                 "entry": try journalEntry.requireID().uuidString.lowercased(),
                 "mediation": try mediation.requireID().uuidString.lowercased(),
+                "mediationDocument": try paper.requireID().uuidString.lowercased(),
             ]
             let number = try #require(try await Case.find(caseID, on: app.db)).number
             var walked = 0
@@ -161,7 +176,7 @@ struct RouteWalkTests {
             guard case .parameter(let parameter) = component else { parts.append(component.description); continue }
             let previous = index > 0 ? path[index - 1].description : ""
             let value: String? = switch parameter {
-            case "document": ids["document"]
+            case "document": root == "mediations" ? ids["mediationDocument"] : ids["document"]
             case "session": ids["session"]
             case "recording": ids["recording"]
             case "chunk": "0"

@@ -15,25 +15,8 @@ enum DocumentUpload {
         let name = fileName(req)
         let config = req.dependencies.config
         let caseID = try record.requireID()
-        let tooLarge = AppError(status: .payloadTooLarge, key: "upload.too_large", arguments: ["limit": String(config.uploadLimit / 1024 / 1024)])
-        // A declared size over the limit is refused before a byte of the body is read.
-        if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > config.uploadLimit { throw tooLarge }
-        let used = try await usedBytes(caseID, on: req.db)
-        let quotaLeft = config.caseQuota - Int(used)
-        let quotaFull = AppError(status: .payloadTooLarge, key: "upload.case_quota",
-                                 arguments: ["quota": String(config.caseQuota / 1024 / 1024), "left": String(max(0, quotaLeft) / 1024 / 1024)])
-        if let declared = req.headers.first(name: .contentLength).flatMap(Int.init), declared > quotaLeft { throw quotaFull }
-        guard quotaLeft > 0 else { throw quotaFull }
-        let stored: DocumentStore.Stored
-        do {
-            stored = try await req.dependencies.documents.store(req.body, limit: quotaLeft)
-        } catch is UploadTooLarge {
-            throw quotaLeft < config.uploadLimit ? quotaFull : tooLarge
-        } catch DocumentStore.StoreError.unsupportedType {
-            throw AppError(status: .unsupportedMediaType, key: "upload.unsupported_type")
-        } catch DocumentStore.StoreError.empty {
-            throw AppError(status: .badRequest, key: "upload.empty")
-        }
+        let quota = try await quotaLeft(used: usedBytes(caseID, on: req.db), config: config)
+        let stored = try await storeBody(req, quotaLeft: quota.left, quotaFull: quota.full)
         let uploaderID = try req.requireAccount().requireID()
         let now = req.now
         do {
@@ -42,18 +25,13 @@ enum DocumentUpload {
                     throw AppError(status: .conflict, key: "upload.not_now")
                 }
                 // Uploads running side by side each saw the quota before the others landed.
-                guard try await usedBytes(caseID, on: db) + stored.size <= Int64(config.caseQuota) else { throw quotaFull }
+                guard try await usedBytes(caseID, on: db) + stored.size <= Int64(config.caseQuota) else { throw quota.full }
                 let document = CaseDocument()
                 document.$caseRecord.id = caseID
                 document.$uploadedBy.id = uploaderID
                 document.purpose = purpose
                 document.materialIndex = materialIndex
-                document.originalName = name
-                document.kind = stored.kind
-                document.size = stored.size
-                document.sha256 = stored.sha256
-                document.storageName = stored.storageName
-                document.wrappedKey = stored.wrappedKey
+                document.describe(stored, name: name)
                 document.createdAt = now
                 try await document.create(on: db)
                 if let materialIndex, current.provisionalMissing.contains(materialIndex) {
@@ -74,12 +52,47 @@ enum DocumentUpload {
         }
     }
 
+    /// What is left of a quota of `config.caseQuota` bytes (a case's, a mediation's), and the error
+    /// that says so in the user's language.
+    static func quotaLeft(used: Int64, config: AppConfig) -> (left: Int, full: AppError) {
+        let left = config.caseQuota - Int(used)
+        return (left, AppError(status: .payloadTooLarge, key: "upload.case_quota",
+                               arguments: ["quota": String(config.caseQuota / 1024 / 1024), "left": String(max(0, left) / 1024 / 1024)]))
+    }
+
+    /// Streams the request body into the encrypted store, refusing a file over the upload limit or
+    /// over what is left of the quota (a declared size before a byte of the body is read), an empty
+    /// body, and a type that is not PDF, JPEG or PNG. The blob is not yet recorded anywhere: the
+    /// caller records it in a transaction, or removes it.
+    static func storeBody(_ req: Request, quotaLeft: Int, quotaFull: AppError) async throws -> DocumentStore.Stored {
+        let config = req.dependencies.config
+        let tooLarge = AppError(status: .payloadTooLarge, key: "upload.too_large", arguments: ["limit": String(config.uploadLimit / 1024 / 1024)])
+        let declared = req.headers.first(name: .contentLength).flatMap(Int.init)
+        if let declared, declared > config.uploadLimit { throw tooLarge }
+        if let declared, declared > quotaLeft { throw quotaFull }
+        guard quotaLeft > 0 else { throw quotaFull }
+        do {
+            return try await req.dependencies.documents.store(req.body, limit: quotaLeft)
+        } catch is UploadTooLarge {
+            throw quotaLeft < config.uploadLimit ? quotaFull : tooLarge
+        } catch DocumentStore.StoreError.unsupportedType {
+            throw AppError(status: .unsupportedMediaType, key: "upload.unsupported_type")
+        } catch DocumentStore.StoreError.empty {
+            throw AppError(status: .badRequest, key: "upload.empty")
+        }
+    }
+
     /// Bytes of files already stored on the case, counted against its quota.
     static func usedBytes(_ caseID: UUID, on db: any Database) async throws -> Int64 {
+        try await usedBytes(in: CaseDocument.schema, ownedBy: "case_id", caseID, on: db)
+    }
+
+    /// Bytes of the files in `table` whose `owner` column is `id` (a case's, a mediation's).
+    static func usedBytes(in table: String, ownedBy owner: String, _ id: UUID, on db: any Database) async throws -> Int64 {
         // PostgreSQL sums bigints into a numeric; the cast makes both databases answer an integer.
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError, reason: "quota needs an SQL database") }
         let row = try await sql.raw("""
-            SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS used FROM \(ident: CaseDocument.schema) WHERE case_id = \(bind: caseID)
+            SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) AS used FROM \(ident: table) WHERE \(ident: owner) = \(bind: id)
             """).first()
         return try row?.decode(column: "used", as: Int64.self) ?? 0
     }
@@ -99,7 +112,7 @@ enum DocumentUpload {
     /// frame) rather than downloaded. The framed document is sandboxed by its own response header:
     /// Chromium refuses to show a PDF in an `<iframe sandbox>`, but shows one served with
     /// `Content-Security-Policy: sandbox`, which gives it an opaque origin and no scripts of ours.
-    static func send(_ document: CaseDocument, for req: Request, inline: Bool = false) throws -> Response {
+    static func send(_ document: some StoredFile, for req: Request, inline: Bool = false) throws -> Response {
         let body = try req.dependencies.documents.responseBody(storageName: document.storageName, wrappedKey: document.wrappedKey,
                                                                expectedSHA256: document.sha256, size: Int(document.size), logger: req.logger)
         let response = Response(status: .ok, body: body)

@@ -94,3 +94,30 @@ final class MediationNote: Model, @unchecked Sendable {
 
     init() {}
 }
+
+/// A paper of the mediation (evidence, a draft, a receipt) for one audience, as notes are: shared
+/// with everyone, private to one side and the mediator, or the mediator's own. The bytes live
+/// encrypted in the document store, not on the filer's case: the case's own routes show the case's
+/// files to its filer, and a defendant's private paper must never be among them.
+final class MediationDocument: Model, StoredFile, KeyWrappedRow, @unchecked Sendable {
+    static let schema = "mediation_documents"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "mediation_id") var mediation: Mediation
+    @Field(key: "audience") var audience: RecordAccess.MediationAudience
+    @Parent(key: "uploaded_by") var uploadedBy: Account
+    @Field(key: "original_name") var originalName: String
+    @Field(key: "kind") var kind: FileKind
+    @Field(key: "size") var size: Int64
+    @Field(key: "sha256") var sha256: String
+    @Field(key: "storage_name") var storageName: String
+    @Field(key: "wrapped_key") var wrappedKey: WrappedKey
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    var dataKey: WrappedKey? {
+        get { wrappedKey }
+        set { if let newValue { wrappedKey = newValue } }
+    }
+}

@@ -24,10 +24,17 @@ struct MediationController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let account = try req.requireAccount()
         let accountID = try account.requireID()
-        let rows = try await MediationParty.query(on: req.db).filter(\.$account.$id == accountID).with(\.$mediation).limit(200).all()
+        var rows = try await MediationParty.query(on: req.db).filter(\.$account.$id == accountID).with(\.$mediation).limit(200).all()
+        // And those where the account is a party's agent under an accepted power of attorney.
+        let mandates = try await Mandate.query(on: req.db).filter(\.$proxyAccount.$id == accountID).filter(\.$status == .accepted).all().compactMap(\.id)
+        if !mandates.isEmpty {
+            rows += try await MediationParty.query(on: req.db).filter(\.$mandate.$id ~~ mandates).with(\.$mediation).limit(200).all()
+        }
         let items = rows.sorted { $0.mediation.createdAt > $1.mediation.createdAt }.map { party in
             MediationListPage.Item(path: SiteURL.mediation(id: party.$mediation.id.uuidString.lowercased()).path,
-                                   claim: party.mediation.claim, side: req.t("mediation.side.\(party.side.rawValue)"),
+                                   claim: party.mediation.claim,
+                                   side: party.$account.id == accountID ? req.t("mediation.side.\(party.side.rawValue)")
+                                       : req.t("mediation.agent.for", ["party": party.name]),
                                    filed: req.showTime(party.mediation.createdAt))
         }
         return try await req.page("mediation/list", MediationListPage(items: items, newPath: account.kind == .citizen ? SiteURL.mediationNew.path : nil),

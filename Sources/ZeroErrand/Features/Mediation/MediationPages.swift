@@ -130,6 +130,8 @@ struct MediationPage: Encodable {
     let zoneNote: String
     let agreement: AgreementPanel
     let session: SessionPanel
+    let papers: PapersPanel
+    let agent: AgentPanel
 
     static func make(_ req: Request, _ entry: MediationAccess.Entry, termsForm: AgreementTerms.Form? = nil,
                      errors: [String: String] = [:]) async throws -> MediationPage {
@@ -207,6 +209,8 @@ struct MediationPage: Encodable {
             audiences: RecordAccess.writableAudiences(viewer).map { Choice(value: $0.rawValue, label: req.t("mediation.audience.\($0.rawValue)"), selected: false) },
             zoneNote: req.t("case.times_in_zone", ["zone": zone.identifier]),
             agreement: try await AgreementPanel.make(req, entry, zone: zone, viewerParty: viewerParty, termsForm: termsForm, errors: errors),
-            session: try await SessionPanel.make(req, entry, zone: zone))
+            session: try await SessionPanel.make(req, entry, zone: zone),
+            papers: try await PapersPanel.make(req, entry, zone: zone),
+            agent: try await AgentPanel.make(req, entry, zone: zone))
     }
 }

@@ -24,10 +24,13 @@ struct MediationRecord: Sendable {
               let record = try await Case.find(mediation.$caseRecord.id, on: db) else { return nil }
         let parties = try await MediationParty.query(on: db).filter(\.$mediation.$id == id).with(\.$mandate).sort(\.$position).all()
         var speakers: [UUID: [UUID]] = [:]
+        let partyAccounts = Set(parties.compactMap { $0.$account.id })
         for party in parties {
             guard let partyID = party.id else { continue }
             var accounts = party.$account.id.map { [$0] } ?? []
+            // An agent who is a party too (served after being named) speaks only for their own party.
             if let mandate = party.mandate, let agent = mandate.$proxyAccount.id, mandate.$principal.id == party.$account.id,
+               !partyAccounts.contains(agent),
                MandateRules.refusal(mandate.facts, action: .view, matterCode: MediationCourts.mediationMatter, caseID: nil, today: today) == nil {
                 accounts.append(agent)
             }
