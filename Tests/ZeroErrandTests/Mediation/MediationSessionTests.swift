@@ -56,6 +56,13 @@ struct MediationSessionTests {
             let end = try await world.mediator.post("/office/video/\(try session.requireID().uuidString.lowercased())/outcome",
                                                     ["outcome": "identity_confirmed", "note": "seen"])
             #expect(end.status == .conflict)
+            // The room offers the mediator only what a mediation session can end in; "held" ends it.
+            let room = try await world.mediator.get("/video/\(try session.requireID().uuidString.lowercased())")
+            #expect(room.body.contains("value=\"held\"") && !room.body.contains("value=\"identity_confirmed\""))
+            let held = try await world.mediator.post("/office/video/\(try session.requireID().uuidString.lowercased())/outcome",
+                                                     ["outcome": "held", "note": "Two hours; the parties agreed on the terms."])
+            #expect(held.status == .seeOther)
+            #expect(try await VideoSession.find(session.requireID(), on: app.db)?.outcome == .held)
         }
     }
 }

@@ -159,8 +159,8 @@ struct VideoOfficeController: RouteCollection {
         guard session.status == .booked else { throw AppError(status: .conflict, key: "video.room.closed") }
         let now = req.now
         // A mediation session is not an identity check of the filer: ending it never confirms one.
-        if session.purpose == .mediation, outcome == .identityConfirmed || outcome == .identityNotConfirmed {
-            throw AppError(status: .conflict, key: "mediation.error.session_not_identity")
+        guard session.purpose.outcomes.contains(outcome) else {
+            throw AppError(status: .conflict, key: session.purpose == .mediation ? "mediation.error.session_not_identity" : "video.outcome.choose")
         }
         if outcome == .identityConfirmed {
             // A notarial act's session ends with its certification, which also needs the

@@ -18,6 +18,8 @@ final class VideoSession: Model, @unchecked Sendable {
         case identityNotConfirmed = "identity_not_confirmed"
         case applicantAbsent = "applicant_absent"
         case technicalFailure = "technical_failure"
+        /// A mediation session took place (it confirms nobody's identity).
+        case held
     }
 
     @ID(key: .id) var id: UUID?
@@ -93,5 +95,16 @@ final class VideoParticipant: Model, @unchecked Sendable {
         $session.id = sessionID
         $account.id = accountID
         self.role = role
+    }
+}
+
+extension VideoSession.Purpose {
+    /// The outcomes an official may end a session of this purpose with: an identity check ends in
+    /// a finding on the applicant's identity, a mediation session only in whether it was held.
+    var outcomes: [VideoSession.Outcome] {
+        switch self {
+        case .identity: [.identityConfirmed, .identityNotConfirmed, .applicantAbsent, .technicalFailure]
+        case .mediation: [.held, .applicantAbsent, .technicalFailure]
+        }
     }
 }

@@ -108,7 +108,7 @@ struct VideoRoomPage: Encodable {
                 Person(name: $0.role == .staff && !isStaff ? req.t("video.js.official") : $0.account.displayName,
                        role: req.t("video.role.\($0.role.rawValue)"), consented: $0.consentedAt != nil)
             },
-            outcomes: VideoSession.Outcome.allCases.map { Choice(value: $0.rawValue, label: req.t("video.outcome.\($0.rawValue)"), selected: false) },
+            outcomes: session.purpose.outcomes.map { Choice(value: $0.rawValue, label: req.t("video.outcome.\($0.rawValue)"), selected: false) },
             outcome: session.outcome.map { req.t("video.outcome.\($0.rawValue)") }, outcomeNote: session.outcomeNote,
             colleagues: colleagues, recordings: recordings)
     }
