@@ -54,8 +54,9 @@ struct MediationCaucusTests {
             #expect(madrid.count("offer") == 0 && mediator.count("offer") == 1)
 
             // One action brings everyone back; signals cross again.
+            let seen = wenzhou.messages.count
             #expect(try await world.mediator.json(.POST, path + "/caucus", ["side": ""]).status == .ok)
-            let back = try await wenzhou.next("caucus", after: wenzhou.messages.count - 1)
+            let back = try await wenzhou.next("caucus", after: seen)
             #expect((back?["data"] as? [String: Any])?["active"] as? Bool == false)
             try await madrid.send(offer(wenzhou))
             for _ in 0..<50 where wenzhou.count("offer") == offersBefore { try await Task.sleep(for: .milliseconds(20)) }

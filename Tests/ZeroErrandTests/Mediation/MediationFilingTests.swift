@@ -177,4 +177,27 @@ struct MediationFilingTests {
             #expect(try await Inbox.latest(app, to: world.romeEmail, subject: "mediation has ended").text.contains("repaid in cash"))
         }
     }
+
+    @Test("The filer withdrawing the request on the case ends the mediation; the filer declining on the mediation withdraws the case")
+    func withdrawal() async throws {
+        try await withTestApp { app, clock in
+            let world = try await MediationWorld.make(app, clock)
+            let (path, caseID) = try await world.submitted()
+            #expect(try await world.clerk.post(path + "/acceptance", ["mediator": world.mediatorID.uuidString, "judge": world.judgeID.uuidString]).status == .seeOther)
+            #expect(try await world.rome.get(path).status == .ok)
+            #expect(try await world.madrid.post("/cases/\(caseID)/actions/withdraw").status == .seeOther)
+            #expect(try await Case.find(caseID, on: app.db)?.status == .withdrawn)
+            let mediation = try #require(try await Mediation.query(on: app.db).filter(\.$caseRecord.$id == caseID).first())
+            #expect(mediation.ending == .declined && mediation.endingReason?.contains("withdrew") == true)
+            #expect(try await world.rome.get(path).body.contains("The filer withdrew the request"))
+            #expect(try await Inbox.latest(app, to: world.romeEmail, subject: "mediation has ended").text.contains("withdrew"))
+            #expect(try await world.rome.post(path + "/notes", ["audience": "shared", "body": "late"]).status == .conflict)
+
+            // A second request: the filer declines it on the mediation page; the case is withdrawn with it.
+            let (second, secondCase) = try await world.submitted()
+            #expect(try await world.madrid.post(second + "/refusal", ["reason": "We settled out of court."]).status == .seeOther)
+            #expect(try await Case.find(secondCase, on: app.db)?.status == .withdrawn)
+            #expect(try await world.madrid.get(second).body.contains("We settled out of court."))
+        }
+    }
 }

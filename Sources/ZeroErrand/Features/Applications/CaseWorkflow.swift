@@ -167,6 +167,14 @@ struct CaseWorkflow {
             try await audit.record("case.\(action.name)", "case", caseID.uuidString.lowercased(),
                                    ["number": record.number, "status": snapshot.status.rawValue])
             try await alongside?(db, audit, record)
+            if alongside == nil, action == .withdraw, record.matter.code == MediationCourts.mediationMatter {
+                // Withdrawing a mediation request ends the mediation with it; the other parties are told.
+                try await MediationService.endOnWithdrawal(of: caseID, by: actorID, request: request, on: db, audit: audit)
+            }
+            if alongside == nil, action == .withdraw, record.matter.code == MediationCourts.mediationMatter {
+                // Withdrawing a mediation request ends the mediation with it; the other parties are told.
+                try await MediationService.endOnWithdrawal(of: caseID, by: actorID, request: request, on: db, audit: audit)
+            }
             return record
         }
     }

@@ -124,6 +124,8 @@ struct MediationPage: Encodable {
     let mediators: [Choice]
     let judges: [Choice]
     let declinePath: String?
+    /// The filer's "decline" withdraws their request, and says so.
+    let declineByFiler: Bool
     let notes: [NoteLine]
     let notePath: String?
     let audiences: [Choice]
@@ -160,8 +162,9 @@ struct MediationPage: Encodable {
         }
         var ended: String?
         if mediation.ending == .declined {
-            let decliner = loaded.parties.first { $0.id == mediation.endingPartyID }?.name ?? ""
-            ended = req.t("mediation.ended.declined", ["party": decliner, "reason": mediation.endingReason ?? "",
+            let decliner = loaded.parties.first { $0.id == mediation.endingPartyID }
+            ended = req.t(decliner?.isFiler == true ? "mediation.ended.withdrawn" : "mediation.ended.declined",
+                          ["party": decliner?.name ?? "", "reason": mediation.endingReason ?? "",
                                                        "when": mediation.endedAt.map { req.showTime($0, in: zone) } ?? ""])
         }
         let status = ended != nil ? req.t("mediation.status.ended")
@@ -204,6 +207,7 @@ struct MediationPage: Encodable {
             submitHint: isFiler && loaded.record.submittedAt == nil ? req.t("mediation.show.submit_hint") : nil,
             acceptPath: canAccept ? SiteURL.mediationAcceptance(id: id).path : nil, mediators: mediators, judges: judges,
             declinePath: viewerParty != nil && ended == nil && viewerParty?.servedAt != nil ? SiteURL.mediationDecline(id: id).path : nil,
+            declineByFiler: isFiler,
             notes: noteLines,
             notePath: ended == nil ? SiteURL.mediationNotes(id: id).path : nil,
             audiences: RecordAccess.writableAudiences(viewer).map { Choice(value: $0.rawValue, label: req.t("mediation.audience.\($0.rawValue)"), selected: false) },

@@ -198,14 +198,44 @@ struct MediationService {
     }
 
     /// A party will not mediate: the mediation ends with the reason, on the case's timeline too.
+    /// The filer declining withdraws their request as well, in the same transaction.
     func decline(_ loaded: MediationRecord, party: MediationParty, reason: String?) async throws {
         let accountID = try request.requireAccount().requireID(), partyID = try party.requireID()
-        let code = try courtCode(loaded)
-        let now = request.now, today = today, mediationID = loaded.id
-        let outbox = request.application.outbox, config = request.dependencies.config
-        try await request.audited { db, audit in
-            guard let fresh = try await MediationRecord.load(mediationID, on: db, today: today) else { throw AppError.notFound }
-            let next = try Self.decide(.decline(reason: reason ?? ""), fresh, by: .party(partyID, account: accountID), courtCode: code, now: now)
+        let ending = Ending(mediationID: loaded.id, partyID: partyID, accountID: accountID, reason: reason ?? "", code: try courtCode(loaded),
+                            now: request.now, today: today, outbox: request.application.outbox, config: request.dependencies.config)
+        if party.isFiler, CaseLifecycle.target(of: .withdraw, from: loaded.record.status) != nil {
+            try await request.cases.perform(.withdraw, on: loaded.record.requireID(), as: .applicant) { db, audit, _ in
+                try await ending.record(on: db, audit: audit)
+            }
+        } else {
+            try await request.audited { db, audit in try await ending.record(on: db, audit: audit) }
+        }
+    }
+
+    /// The filer withdrew the request on the case's own page: the mediation ends as if they had
+    /// declined it, inside the withdrawal's transaction. Nothing when it had already ended.
+    static func endOnWithdrawal(of caseID: UUID, by accountID: UUID?, request: Request, on db: any Database, audit: AuditTrail) async throws {
+        guard let mediation = try await Mediation.query(on: db).filter(\.$caseRecord.$id == caseID).with(\.$court).first(), mediation.ending == nil,
+              let filer = try await MediationParty.query(on: db).filter(\.$mediation.$id == mediation.requireID()).filter(\.$isFiler == true).first(),
+              let code = request.dependencies.mediationCourts.code(of: mediation.court) else { return }
+        let service = request.mediations
+        let ending = Ending(mediationID: try mediation.requireID(), partyID: try filer.requireID(), accountID: accountID ?? filer.$account.id ?? UUID(),
+                            reason: "申请人撤回了申请 / The filer withdrew the request", code: code,
+                            now: request.now, today: service.today, outbox: request.application.outbox, config: request.dependencies.config)
+        try await ending.record(on: db, audit: audit)
+    }
+
+    /// A party's refusal to mediate, as the rules decide it and as it is stored, told to the other
+    /// parties who have been served.
+    struct Ending: Sendable {
+        let mediationID: UUID, partyID: UUID, accountID: UUID, reason: String
+        let code: CourtCode, now: Date, today: CivilDay
+        let outbox: Outbox, config: AppConfig
+
+        func record(on db: any Database, audit: AuditTrail) async throws {
+            guard let fresh = try await MediationRecord.load(mediationID, on: db, today: today),
+                  let party = fresh.parties.first(where: { $0.id == partyID }) else { throw AppError.notFound }
+            let next = try MediationService.decide(.decline(reason: reason), fresh, by: .party(partyID, account: accountID), courtCode: code, now: now)
             guard case .declined(_, let text, _)? = next.ending else { throw AppError.notFound }
             fresh.mediation.ending = .declined
             fresh.mediation.endingPartyID = partyID
