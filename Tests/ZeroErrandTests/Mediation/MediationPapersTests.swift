@@ -136,6 +136,42 @@ struct MediationPapersTests {
             #expect(try await world.wenzhou.post(path + "/agent", ["mandate": party.id!.uuidString]).status == .unprocessableEntity)
             #expect(try await lawyer.get(defendants).status == .notFound)
 
+            // Nor someone another party only invited so far: the invitation's address is who will accept it.
+            let invitedEmail = Inbox.uniqueAddress("double")
+            let invitedAccount = try await TestAccounts.make(app, email: invitedEmail, totpSecret: testSecret(80))
+            var invitations: [Mandate] = []
+            for principal in [romeAccount, wenzhouAccount] {
+                let invitation = try await MandateFixtures.accepted(app, clock, principal: principal, holder: invitedAccount, matters: [MediationCourts.mediationMatter])
+                invitation.status = .invited
+                invitation.$proxyAccount.id = nil
+                try await invitation.update(on: app.db)
+                invitations.append(invitation)
+            }
+            #expect(try await world.rome.post(path + "/agent", ["mandate": invitations[0].id!.uuidString]).status == .seeOther)
+            #expect(try await world.wenzhou.post(path + "/agent", ["mandate": invitations[1].id!.uuidString]).status == .unprocessableEntity)
+            // Named by both sides anyway (rows written around the check), once accepted they speak for neither.
+            let wenzhouParty = try #require(try await MediationParty.query(on: app.db).filter(\.$email == world.wenzhouEmail).first())
+            wenzhouParty.$mandate.id = invitations[1].id
+            try await wenzhouParty.update(on: app.db)
+            for invitation in invitations {
+                invitation.status = .accepted
+                invitation.$proxyAccount.id = try invitedAccount.requireID()
+                try await invitation.update(on: app.db)
+            }
+            let double = TestBrowser(app)
+            try await double.signIn(invitedEmail, totp: testSecret(80), clock: clock)
+            #expect(try await double.get(path).status == .notFound)
+            #expect(try await double.get(defendants).status == .notFound)
+
+            // Once Wenzhou's naming is gone they act for Rome alone, under a mandate that does not allow
+            // signing: reading, yes; ending the mediation for Rome, no.
+            wenzhouParty.$mandate.id = nil
+            try await wenzhouParty.update(on: app.db)
+            #expect(try await double.get(plaintiffs).status == .ok)
+            #expect(try await double.get(defendants).status == .notFound)
+            #expect(try await double.post(path + "/refusal", ["reason": "Rome will not mediate."]).status == .forbidden)
+            #expect(try await Mediation.query(on: app.db).filter(\.$ending == nil).count() == 1)
+
             // Revoking the mandate ends the agent's standing at once.
             mandate.status = .revoked
             mandate.revokedAt = clock.now
@@ -145,7 +181,7 @@ struct MediationPapersTests {
             #expect(try await world.madrid.get(path).body.contains("cannot act for you now"))
             // Madrid stops the agent.
             #expect(try await world.madrid.post(path + "/agent", ["mandate": ""]).status == .seeOther)
-            #expect(try await MediationParty.query(on: app.db).filter(\.$mandate.$id != nil).count() == 0)
+            #expect(try await MediationParty.query(on: app.db).filter(\.$mandate.$id == mandate.id).count() == 0)
         }
     }
 }

@@ -93,9 +93,13 @@ struct MediationController: RouteCollection {
 
     @Sendable func decline(req: Request) async throws -> Response {
         let entry = try await MediationAccess.entry(req)
-        guard case .party = entry.viewer, let party = entry.loaded.party(spokenForBy: try req.requireAccount().requireID()) else {
+        let accountID = try req.requireAccount().requireID()
+        guard case .party = entry.viewer, let party = entry.loaded.party(spokenForBy: accountID) else {
             throw AppError(status: .forbidden, key: "mediation.error.parties_only")
         }
+        // Ending the mediation for a party binds them as a signature would: an agent needs a
+        // mandate that allows signing.
+        try req.mediations.requireMayAct(entry.loaded, party: party, account: accountID, action: .sign)
         try await req.mediations.decline(entry.loaded, party: party, reason: try req.content.decode(ReasonForm.self).reason)
         return redirect(req, entry)
     }

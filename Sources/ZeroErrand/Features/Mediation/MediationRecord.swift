@@ -23,24 +23,37 @@ struct MediationRecord: Sendable {
         guard let mediation = try await Mediation.query(on: db).filter(\.$id == id).with(\.$court).first(),
               let record = try await Case.find(mediation.$caseRecord.id, on: db) else { return nil }
         let parties = try await MediationParty.query(on: db).filter(\.$mediation.$id == id).with(\.$mandate).sort(\.$position).all()
-        var speakers: [UUID: [UUID]] = [:]
-        let partyAccounts = Set(parties.compactMap { $0.$account.id })
-        for party in parties {
-            guard let partyID = party.id else { continue }
-            var accounts = party.$account.id.map { [$0] } ?? []
-            // An agent who is a party too (served after being named) speaks only for their own party.
-            if let mandate = party.mandate, let agent = mandate.$proxyAccount.id, mandate.$principal.id == party.$account.id,
-               !partyAccounts.contains(agent),
-               MandateRules.refusal(mandate.facts, action: .view, matterCode: MediationCourts.mediationMatter, caseID: nil, today: today) == nil {
-                accounts.append(agent)
-            }
-            speakers[partyID] = accounts
-        }
+        let speakers = speakersByParty(parties, today: today)
         let agreements = try await MediationAgreement.query(on: db).filter(\.$mediation.$id == id).sort(\.$version).all()
         let signatures = try await AgreementSignature.query(on: db).filter(\.$mediation.$id == id).with(\.$signature).sort(\.$signedAt).all()
         let ruling = try await CourtRuling.query(on: db).filter(\.$mediation.$id == id).first()
         return MediationRecord(mediation: mediation, parties: parties, record: record, court: mediation.court, speakers: speakers,
                                agreements: agreements, signatures: signatures, ruling: ruling)
+    }
+
+    /// Each party's own account and, under a live mandate that covers the mediation matter, its
+    /// agent. An agent speaks for one party only: one named by two parties (on either side, however
+    /// the mandates were invited and accepted) or who is a party themselves speaks for none, so
+    /// nobody ever reads both sides' private papers.
+    static func speakersByParty(_ parties: [MediationParty], today: CivilDay) -> [UUID: [UUID]] {
+        let partyAccounts = Set(parties.compactMap { $0.$account.id })
+        var agents: [UUID: UUID] = [:]
+        for party in parties {
+            guard let mandate = party.mandate, let agent = mandate.$proxyAccount.id, mandate.$principal.id == party.$account.id,
+                  MandateRules.refusal(mandate.facts, action: .view, matterCode: MediationCourts.mediationMatter, caseID: nil, today: today) == nil
+            else { continue }
+            agents[party.id!] = agent
+        }
+        var named: [UUID: Int] = [:]
+        for party in parties { if let mandate = party.mandate, let agent = mandate.$proxyAccount.id { named[agent, default: 0] += 1 } }
+        var speakers: [UUID: [UUID]] = [:]
+        for party in parties {
+            guard let partyID = party.id else { continue }
+            var accounts = party.$account.id.map { [$0] } ?? []
+            if let agent = agents[partyID], named[agent] == 1, !partyAccounts.contains(agent) { accounts.append(agent) }
+            speakers[partyID] = accounts
+        }
+        return speakers
     }
 
     var id: UUID { mediation.id! }

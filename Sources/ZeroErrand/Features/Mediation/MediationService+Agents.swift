@@ -29,11 +29,13 @@ extension MediationService {
             guard let mandate = try await nameableMandates(for: party, in: loaded).first(where: { $0.id == mandateID }) else {
                 throw AppError(status: .unprocessableEntity, key: "mandate.error.does_not_cover")
             }
-            let partyAccounts = Set(loaded.parties.compactMap { $0.$account.id })
-            let otherAgents = Set(loaded.parties.filter { $0.id != partyID }.flatMap { loaded.speakers[$0.id!] ?? [] })
-            let taken = partyAccounts.union(otherAgents)
-            if loaded.parties.contains(where: { $0.email == EmailAddress.normalize(mandate.proxyEmail) })
-                || mandate.$proxyAccount.id.map(taken.contains) == true {
+            // Taken: the parties, and whoever another party named (accepted or only invited: the
+            // invitation's address is who will accept it).
+            let others = loaded.parties.filter { $0.id != partyID }
+            let takenAccounts = Set(loaded.parties.compactMap { $0.$account.id } + others.compactMap { $0.mandate?.$proxyAccount.id })
+            let takenEmails = Set(loaded.parties.map(\.email) + others.compactMap { $0.mandate.flatMap { EmailAddress.normalize($0.proxyEmail) } })
+            if EmailAddress.normalize(mandate.proxyEmail).map(takenEmails.contains) == true
+                || mandate.$proxyAccount.id.map(takenAccounts.contains) == true {
                 throw AppError(status: .unprocessableEntity, key: "mediation.error.agent_is_party")
             }
             named = mandate
