@@ -92,6 +92,18 @@ struct MediationFilingTests {
             let sideless = world.filing().map { $0.0 == "parties[1][side]" ? ($0.0, "") : $0 }
             let unsided = try await world.madrid.post("/mediations", pairs: sideless)
             #expect(unsided.status == .unprocessableEntity && unsided.body.contains("Choose a side."))
+            // Zero is not an amount in dispute, XX is no country; plain UTC is a zone.
+            let odd = world.filing().map { pair -> (String, String) in
+                switch pair.0 {
+                case "amount": ("amount", "0.00")
+                case "parties[0][country]": (pair.0, "XX")
+                case "parties[1][timeZone]": (pair.0, "UTC")
+                default: pair
+                }
+            }
+            let refused = try await world.madrid.post("/mediations", pairs: odd)
+            #expect(refused.status == .unprocessableEntity && refused.body.contains("above zero") && refused.body.contains("two-letter ISO code"))
+            #expect(!refused.body.contains("Choose a time zone from the list"))
             // The generic application form is not a way around the mediation's own.
             #expect(try await world.madrid.post("/matters/JU-CT-001/apply", ["details": "x"]).location == "/mediations/new")
             #expect(try await Mediation.query(on: app.db).count() == 0)

@@ -78,14 +78,16 @@ struct MediationController: RouteCollection {
         return try await req.page("mediation/show", page, title: "mediation.show.title")
     }
 
-    struct AcceptForm: Content { var mediator: UUID?; var judge: UUID? }
+    /// Text, not UUIDs: an unreadable choice gets the form's own worded error, not a bare 400.
+    struct AcceptForm: Content { var mediator: String?; var judge: String? }
 
     @Sendable func accept(req: Request) async throws -> Response {
         let entry = try await MediationAccess.entry(req)
         guard entry.viewer == .court || entry.viewer == .mediator || entry.viewer == .judge,
               try req.requireAccount().roles.contains(.clerk) else { throw AppError(status: .forbidden, key: "mediation.error.clerk_only") }
         let form = try req.content.decode(AcceptForm.self)
-        try await req.mediations.accept(entry.loaded, mediator: form.mediator, judge: form.judge)
+        try await req.mediations.accept(entry.loaded, mediator: form.mediator.flatMap(UUID.init(uuidString:)),
+                                        judge: form.judge.flatMap(UUID.init(uuidString:)))
         return redirect(req, entry)
     }
 
@@ -114,14 +116,14 @@ struct MediationController: RouteCollection {
         return req.redirect(to: SiteURL.mediation(id: entry.loaded.id.uuidString.lowercased()).path + "#notes", redirectType: .normal)
     }
 
-    struct SessionForm: Content { var start: Int?; var minutes: Int?; var interpreter: String? }
+    struct SessionForm: Content { var start: String?; var minutes: String?; var interpreter: String? }
 
     @Sendable func fixSession(req: Request) async throws -> Response {
         let entry = try await MediationAccess.entry(req)
         guard entry.viewer == .mediator else { throw AppError(status: .forbidden, key: "mediation.error.mediator_only") }
         let form = try req.content.decode(SessionForm.self)
-        try await req.mediations.fixSession(entry.loaded, start: form.start.map { Date(timeIntervalSince1970: TimeInterval($0)) },
-                                            minutes: form.minutes, interpreterEmail: form.interpreter)
+        try await req.mediations.fixSession(entry.loaded, start: form.start.flatMap { Int($0) }.map { Date(timeIntervalSince1970: TimeInterval($0)) },
+                                            minutes: form.minutes.flatMap { Int($0) }, interpreterEmail: form.interpreter)
         return req.redirect(to: SiteURL.mediation(id: entry.loaded.id.uuidString.lowercased()).path + "#session", redirectType: .normal)
     }
 

@@ -64,7 +64,8 @@ struct MediationFiling: Sendable {
         if kind == nil { errors["kind"] = "mediation.error.kind" }
         let currency = currencies.first { $0.code == form.currency }
         if currency == nil { errors["currency"] = "mediation.error.currency" }
-        let amount = currency.flatMap { amountMinor(form.amount ?? "", digits: $0.digits) }
+        // A dispute is about something: zero is not an amount in dispute.
+        let amount = currency.flatMap { amountMinor(form.amount ?? "", digits: $0.digits) }.flatMap { $0 > 0 ? $0 : nil }
         if currency != nil, amount == nil { errors["amount"] = "mediation.error.amount" }
         let claim = CaseLifecycle.normalizedText(form.claim ?? ""), facts = CaseLifecycle.normalizedText(form.facts ?? "")
         for (field, text) in [("claim", claim), ("facts", facts)] {
@@ -128,13 +129,19 @@ struct MediationFiling: Sendable {
         return "\(minor / scale).\(fraction) \(currency)"
     }
 
-    /// Two ASCII letters, upper-cased (ISO 3166-1 alpha-2 as people type it).
+    /// The ISO 3166-1 alpha-2 codes (the two-letter ones of the regions Foundation knows).
+    static let countryCodes = Set(Locale.Region.isoRegions.map(\.identifier).filter { $0.count == 2 })
+
+    /// A country's two letters as people type them, upper-cased, when ISO 3166-1 has them.
     static func country(_ text: String?) -> String? {
         let country = (text ?? "").trimmingCharacters(in: .whitespaces).uppercased()
-        return country.count == 2 && country.allSatisfy({ $0.isASCII && $0.isLetter }) ? country : nil
+        return countryCodes.contains(country) ? country : nil
     }
 
-    static func isZone(_ identifier: String) -> Bool { TimeZone.knownTimeZoneIdentifiers.contains(identifier) }
+    /// A zone of the tz database by name (as the form's list offers them), or plain UTC.
+    static func isZone(_ identifier: String) -> Bool {
+        identifier == "UTC" || TimeZone.knownTimeZoneIdentifiers.contains(identifier)
+    }
 
     /// "HH:MM" to "HH:MM" within 08:00–22:00; both empty means the widest.
     static func waking(_ start: String?, _ end: String?) -> WakingHours? {

@@ -20,6 +20,8 @@ struct SessionPanel: Encodable {
     let windows: [Window]
     /// Why there is no hour, in plain words, when there is none.
     let noHour: String?
+    /// The day asked for was no date from today on.
+    let dayProblem: String?
     let fixPath: String?
     let starts: [Choice]
     let lengths: [Choice]
@@ -39,9 +41,15 @@ struct SessionPanel: Encodable {
         let isMediator = entry.viewer == .mediator && mediation.ending == nil && mediation.acceptedAt != nil
         let calendar = req.dependencies.workingCalendar
         let today = CivilDay(req.now, in: court)
-        var day = (try? req.query.get(String.self, at: "day")).flatMap(CivilDay.init) ?? today.adding(days: 1)
+        let asked = try? req.query.get(String.self, at: "day")
+        var day = asked.flatMap(CivilDay.init) ?? today.adding(days: 1)
+        var dayProblem: String?
+        if isMediator, asked != nil, asked.flatMap(CivilDay.init) == nil || day < today {
+            // Said, not silently replaced: the mediator asked for another day than the one shown.
+            dayProblem = req.t("mediation.hours.bad_day", ["day": today.adding(days: 1).description])
+        }
         if !isMediator || day < today { day = today.adding(days: 1) }
-        if (try? req.query.get(String.self, at: "day")) == nil {
+        if asked == nil {
             while !calendar.isWorkingDay(day) && day < today.adding(days: 14) { day = day.adding(days: 1) }
         }
         var windows: [Window] = [], starts: [Choice] = [], noHour: String?
@@ -76,6 +84,7 @@ struct SessionPanel: Encodable {
             when: booked.map { TimeDisplay.format($0.startsAt, in: zone) }, whenCourt: booked.map { TimeDisplay.format($0.startsAt, in: court) },
             roomPath: invited ? booked.map { SiteURL.videoRoom(id: $0.id!.uuidString.lowercased()).path } : nil,
             findPath: isMediator ? SiteURL.mediation(id: id).path : nil, day: day.description, windows: windows, noHour: noHour,
+            dayProblem: dayProblem,
             fixPath: isMediator && !starts.isEmpty && unserved.isEmpty ? SiteURL.mediationSession(id: id).path : nil,
             starts: starts,
             lengths: MediationService.sessionLengths.map { Choice(value: String($0), label: req.t("mediation.session.minutes", ["count": String($0)]), selected: $0 == 60) },
