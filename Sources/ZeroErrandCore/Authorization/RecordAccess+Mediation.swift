@@ -29,6 +29,9 @@ extension RecordAccess {
         case judge
         /// Other staff of the court (the clerk who accepts and serves).
         case court
+
+        /// The court's side of the table: the mediator, the judge, other staff.
+        public var isOfficial: Bool { if case .party = self { false } else { true } }
     }
 
     /// Who is bound to see what, by the audience it was written for.

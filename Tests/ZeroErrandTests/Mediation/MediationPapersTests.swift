@@ -66,9 +66,11 @@ struct MediationPapersTests {
                 let raw = try Data(contentsOf: URL(fileURLWithPath: store + "/" + name))
                 #expect(raw.range(of: Data("bank statements".utf8)) == nil)
             }
-            // Officials' reading is in the audit log.
+            // Officials' reading is in the audit log, and in the parties' access log.
             let audited = try await AuditEvent.query(on: app.db).filter(\.$action == "mediation.document_viewed").count()
             #expect(audited >= 4)
+            let accessLog = try await world.wenzhou.get("/account/access-log")
+            #expect(accessLog.body.contains("Opened a paper of the mediation") && accessLog.body.contains("Opened the mediation"))
 
             // After the mediation ends nothing is added, and nothing is left behind in the store.
             #expect(try await world.wenzhou.post(path + "/refusal", ["reason": "We will go to court."]).status == .seeOther)

@@ -85,7 +85,7 @@ struct MediationAgreementController: RouteCollection {
         guard let ruling = entry.loaded.ruling, let document = try await CaseDocument.find(ruling.$document.id, on: req.db) else {
             throw AppError.notFound
         }
-        if entry.viewer == .court || entry.viewer == .judge || entry.viewer == .mediator {
+        if entry.viewer.isOfficial {
             try await req.audited { _, trail in
                 try await trail.record("mediation.ruling_viewed", "mediation", entry.loaded.id.uuidString.lowercased(), ["number": ruling.number])
             }

@@ -74,6 +74,12 @@ struct MediationController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         let entry = try await MediationAccess.entry(req, openingPapers: true)
+        if entry.viewer.isOfficial {
+            // The parties see in their access log which officials opened their mediation.
+            try await req.audited { _, audit in
+                try await audit.record("mediation.viewed", "mediation", entry.loaded.id.uuidString.lowercased(), [:])
+            }
+        }
         let page = try await MediationPage.make(req, entry)
         return try await req.page("mediation/show", page, title: "mediation.show.title")
     }
@@ -83,7 +89,7 @@ struct MediationController: RouteCollection {
 
     @Sendable func accept(req: Request) async throws -> Response {
         let entry = try await MediationAccess.entry(req)
-        guard entry.viewer == .court || entry.viewer == .mediator || entry.viewer == .judge,
+        guard entry.viewer.isOfficial,
               try req.requireAccount().roles.contains(.clerk) else { throw AppError(status: .forbidden, key: "mediation.error.clerk_only") }
         let form = try req.content.decode(AcceptForm.self)
         try await req.mediations.accept(entry.loaded, mediator: form.mediator.flatMap(UUID.init(uuidString:)),

@@ -140,7 +140,7 @@ struct MediationPage: Encodable {
         let loaded = entry.loaded, viewer = entry.viewer, mediation = loaded.mediation
         let account = try req.requireAccount(), accountID = try account.requireID()
         let id = loaded.id.uuidString.lowercased()
-        let isOfficial = viewer == .court || viewer == .mediator || viewer == .judge
+        let isOfficial = viewer.isOfficial
         let viewerParty = loaded.party(spokenForBy: accountID)
         // A party reads times on the clock they gave for the mediation (an agent, on their own).
         let zone = isOfficial ? loaded.court.zone : (viewerParty?.$account.id == accountID ? viewerParty?.zone : nil) ?? account.zone

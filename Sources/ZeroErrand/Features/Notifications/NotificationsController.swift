@@ -62,8 +62,12 @@ struct NotificationsController: RouteCollection {
         let mandateNames = Dictionary(uniqueKeysWithValues: mandates.map {
             ($0.id!.uuidString.lowercased(), req.t("access.object.mandate", ["name": $0.proxyName]))
         })
+        // The mediations they are a party to, named by the mediation's case number.
+        let mediationParties = try await MediationParty.query(on: req.db).filter(\.$account.$id == accountID)
+            .with(\.$mediation) { $0.with(\.$caseRecord) }.all()
+        let mediationNumbers = Dictionary(mediationParties.map { ($0.$mediation.id.uuidString.lowercased(), $0.mediation.caseRecord.number) }) { first, _ in first }
         var events: [AuditEvent] = []
-        if !caseIDs.isEmpty || !mandates.isEmpty {
+        if !caseIDs.isEmpty || !mandates.isEmpty || !mediationNumbers.isEmpty {
             events = try await AuditEvent.query(on: req.db).group(.or) { group in
                 if !numbers.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "case").filter(\.$objectID ~~ Array(numbers.keys)) }
@@ -73,6 +77,9 @@ struct NotificationsController: RouteCollection {
                 }
                 if !documentCase.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "document").filter(\.$objectID ~~ Array(documentCase.keys)) }
+                }
+                if !mediationNumbers.isEmpty {
+                    group.group(.and) { $0.filter(\.$objectType == "mediation").filter(\.$objectID ~~ Array(mediationNumbers.keys)) }
                 }
                 if !recordingCase.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "video_recording").filter(\.$objectID ~~ Array(recordingCase.keys)) }
@@ -92,7 +99,7 @@ struct NotificationsController: RouteCollection {
             } ?? req.t("timeline.system")
             let caseKey = event.objectType == "case" ? event.objectID : (documentCase[event.objectID] ?? recordingCase[event.objectID] ?? "")
             return AccessLine(time: req.showTime(event.occurredAt), who: who, what: req.t("access.action.\(event.action)"),
-                              object: numbers[caseKey] ?? mandateNames[event.objectID] ?? "")
+                              object: numbers[caseKey] ?? mandateNames[event.objectID] ?? (event.objectType == "mediation" ? mediationNumbers[event.objectID] : nil) ?? "")
         }
         return try await req.page("notifications/access-log", lines, title: "access.title")
     }
