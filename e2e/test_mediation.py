@@ -139,6 +139,18 @@ def test_cross_border_mediation_from_filing_to_verified_ruling(server, server_da
         driver.get(mail_with(mail_dir, email, r"https?://\S+/mediations/[0-9a-f-]{36}").group(0))
         assert "温州某贸易有限公司" in driver.find_element(By.TAG_NAME, "main").text
 
+    # A paper for the plaintiffs' side only: uploaded from the page, listed for Rome, absent for Wenzhou.
+    madrid.get(mediation_url)
+    private = tmp_path / "settlement-limits.pdf"
+    private.write_bytes(b"%PDF-1.7\n% what the plaintiffs would accept\n%%EOF\n")
+    upload(madrid, madrid.find_element(By.ID, "paper-plaintiff"), private)
+    assert "settlement-limits.pdf" in madrid.find_element(By.ID, "papers").text
+    rome.get(mediation_url)
+    assert "settlement-limits.pdf" in rome.find_element(By.ID, "papers").text
+    wenzhou.get(mediation_url)
+    assert "settlement-limits.pdf" not in wenzhou.find_element(By.TAG_NAME, "main").text
+    assert wenzhou.find_elements(By.ID, "paper-plaintiff") == [] and wenzhou.find_elements(By.ID, "paper-defendant") != []
+
     # The plaintiffs' private note stays on their side.
     madrid.get(mediation_url)
     form = madrid.find_element(By.CSS_SELECTOR, "form[action$='/notes']")

@@ -58,6 +58,23 @@ struct MediationPapersTests {
                     #expect(page.body.contains(String(defendants.split(separator: "/").last!)) == readsDefendants)
                 }
             }
+            // The request's application and evidence are served on every party; the filer's identity
+            // document and contact sheet stay with the court.
+            let matter = try #require(try await Matter.query(on: app.db).filter(\.$code == MediationCourts.mediationMatter).first())
+            #expect(MediationCourts.servedMaterials.map { matter.materials[$0].nameEn }.sorted() == ["Application for mediation", "Evidence"])
+            let materials = try await CaseDocument.query(on: app.db).filter(\.$purpose == .material).all()
+            let mediationID = String(path.dropFirst("/mediations/".count))
+            for material in materials {
+                let url = "/mediations/\(mediationID)/request-papers/\(material.id!.uuidString.lowercased())"
+                let served = MediationCourts.servedMaterials.contains(material.materialIndex ?? -1)
+                for browser in [world.wenzhou, world.rome, world.mediator] {
+                    let answer = try await browser.get(url)
+                    #expect(answer.status == (served ? .ok : .notFound))
+                    if served { #expect(answer.bytes == SampleFiles.pdf("material \(material.materialIndex!)")) }
+                }
+                #expect(try await world.stranger.get(url).status == .notFound)
+                #expect(try await world.wenzhou.get(path).body.contains(url) == served)
+            }
             // A paper of another mediation's id under this path is the same 404.
             #expect(try await world.madrid.get(path + "/documents/" + UUID().uuidString).status == .notFound)
             // Stored encrypted: no file in the store holds the words.
@@ -116,7 +133,10 @@ struct MediationPapersTests {
 
             let lawyerPage = try await lawyer.get(path)
             #expect(lawyerPage.status == .ok)
-            #expect(lawyerPage.body.contains("You act for"))
+            #expect(lawyerPage.body.contains("You act for") && lawyerPage.body.contains("(represented by you)"))
+            // The case stays the filer's: no link to it for the agent. Everyone sees who the agent is.
+            #expect(!lawyerPage.body.contains("/cases/"))
+            #expect(try await world.wenzhou.get(path).body.contains("Agent: 李四"))
             #expect(try await lawyer.get(plaintiffs).status == .ok)
             #expect(try await lawyer.get(defendants).status == .notFound)
             #expect(try await lawyer.post(path + "/agent", ["mandate": ""]).status == .forbidden)

@@ -76,7 +76,7 @@ struct AgreementPanel: Encodable {
             let signed = current.flatMap { version in loaded.signatures.last { $0.$party.id == party.id && $0.version == version.version } }
             let signer = signed.flatMap { row in accounts.first { $0.id == row.signature.$account.id } }
             return SignatureLine(party: party.name, signed: signed != nil,
-                                 detail: signed.map { req.t("mediation.agreement.signed_by", ["who": signer?.displayName ?? "", "when": req.showTime($0.signedAt, in: zone)]) }
+                                 detail: signed.map { req.t("mediation.agreement.signed_by", ["who": signer.map { loaded.actorName($0, req) } ?? "", "when": req.showTime($0.signedAt, in: zone)]) }
                                     ?? req.t("mediation.agreement.not_signed"))
         }
         let history = loaded.agreements.dropLast().reversed().map { version in

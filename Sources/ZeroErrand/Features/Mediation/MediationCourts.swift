@@ -10,6 +10,10 @@ struct MediationCourts: Sendable {
     /// What a confirmation ruling is the result of, as the verification pages name it.
     static let confirmationMatter = "JU-CT-003"
     static let enforcementMatter = "JU-CT-004"
+    /// The request's materials served on every party with the papers (the application and the
+    /// evidence, by their place in the matter's list); the filer's identity document and the
+    /// contact sheet stay with the court. A test holds these to the catalogue's names.
+    static let servedMaterials: Set<Int> = [0, 2]
 
     /// Department code → the court's code.
     var codes: [String: CourtCode]

@@ -95,7 +95,10 @@ struct MediationPage: Encodable {
         /// Served at …, or not served (with when the papers went and whether reminded); for the court and mediator.
         let service: String?
         let notServed: Bool
-        let isViewer: Bool
+        /// "(you)", or "(represented by you)" to their agent; nil for everyone else.
+        let you: String?
+        /// "Agent: …" where the party acts through one today.
+        let agent: String?
     }
 
     struct NoteLine: Encodable {
@@ -146,6 +149,11 @@ struct MediationPage: Encodable {
         let zone = isOfficial ? loaded.court.zone : (viewerParty?.$account.id == accountID ? viewerParty?.zone : nil) ?? account.zone
         let names = try await Account.query(on: req.db).filter(\.$id ~~ [mediation.$mediator.id, mediation.$judge.id].compactMap { $0 }).all()
         let name = { (id: UUID?) in names.first { $0.id == id }?.displayName }
+        // Everyone sees who acts for a party through an agent (named on the mandate).
+        var agentNames: [UUID: String] = [:]
+        for party in loaded.parties where (loaded.speakers[party.id!] ?? []).contains(where: { $0 != party.$account.id }) {
+            agentNames[party.id!] = party.mandate?.proxyName
+        }
         let line = { (party: MediationParty) -> PartyLine in
             var service: String?
             if isOfficial {
@@ -158,7 +166,9 @@ struct MediationPage: Encodable {
             return PartyLine(side: req.t("mediation.side.\(party.side.rawValue)"), name: party.name,
                              kind: req.t("mediation.party_kind.\(party.kind.rawValue)"), country: party.country, zone: party.timeZone,
                              service: service, notServed: isOfficial && party.servedAt == nil && party.serviceSentAt != nil,
-                             isViewer: party.id == viewerParty?.id)
+                             you: party.id != viewerParty?.id ? nil
+                                : req.t(party.$account.id == accountID ? "mediation.show.you" : "mediation.show.represented"),
+                             agent: agentNames[party.id!].map { req.t("mediation.show.agent", ["name": $0]) })
         }
         var ended: String?
         if mediation.ending == .declined {
@@ -183,10 +193,11 @@ struct MediationPage: Encodable {
             .filter { RecordAccess.mayRead(viewer, $0.audience) }
         let noteLines = try notes.map { note in
             NoteLine(audience: req.t("mediation.audience.\(note.audience.rawValue)"),
-                     author: note.author.kind == .staff ? req.t("mediation.author.court", ["name": note.author.displayName]) : note.author.displayName,
+                     author: loaded.actorName(note.author, req),
                      when: req.showTime(note.createdAt, in: zone), body: try req.dependencies.secrets.openText(note.body))
         }
-        let isFiler = viewerParty?.isFiler ?? false
+        // The filer's own account: the case is theirs (their agent here acts in the mediation only).
+        let isFiler = viewerParty?.isFiler == true && viewerParty?.$account.id == accountID
         let viewerRole: String = switch viewer {
         case .party(let side): req.t("mediation.viewer.party", ["side": req.t("mediation.side.\(side.rawValue)")])
         case .mediator: req.t("mediation.viewer.mediator")
@@ -207,7 +218,7 @@ struct MediationPage: Encodable {
             submitHint: isFiler && loaded.record.submittedAt == nil ? req.t("mediation.show.submit_hint") : nil,
             acceptPath: canAccept ? SiteURL.mediationAcceptance(id: id).path : nil, mediators: mediators, judges: judges,
             declinePath: viewerParty != nil && ended == nil && viewerParty?.servedAt != nil ? SiteURL.mediationDecline(id: id).path : nil,
-            declineByFiler: isFiler,
+            declineByFiler: viewerParty?.isFiler ?? false,
             notes: noteLines,
             notePath: ended == nil ? SiteURL.mediationNotes(id: id).path : nil,
             audiences: RecordAccess.writableAudiences(viewer).map { Choice(value: $0.rawValue, label: req.t("mediation.audience.\($0.rawValue)"), selected: false) },
@@ -216,5 +227,15 @@ struct MediationPage: Encodable {
             session: try await SessionPanel.make(req, entry, zone: zone),
             papers: try await PapersPanel.make(req, entry, zone: zone),
             agent: try await AgentPanel.make(req, entry, zone: zone))
+    }
+}
+
+extension MediationRecord {
+    /// How someone who acted in the mediation is named to everyone: a party by the name on the
+    /// papers, an agent as acting for their party, an official as of the court.
+    func actorName(_ account: Account, _ req: Request) -> String {
+        if account.kind == .staff { return req.t("mediation.author.court", ["name": account.displayName]) }
+        guard let id = account.id, let party = party(spokenForBy: id) else { return account.displayName }
+        return party.$account.id == id ? party.name : req.t("mediation.agent.acting_for", ["agent": account.displayName, "party": party.name])
     }
 }

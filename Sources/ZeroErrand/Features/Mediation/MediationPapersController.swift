@@ -10,6 +10,7 @@ struct MediationPapersController: RouteCollection {
         let signedIn = routes.grouped(Require(.manageOwnAccount))
         signedIn.on(.PUT, SiteURL.mediationDocuments(id: ":id").route, body: .stream, use: upload)
         signedIn.get(SiteURL.mediationDocument(id: ":id", document: ":document").route, use: download)
+        signedIn.get(SiteURL.mediationRequestPaper(id: ":id", document: ":document").route, use: requestPaper)
         signedIn.post(SiteURL.mediationAgent(id: ":id").route, use: nameAgent)
     }
 
@@ -35,6 +36,11 @@ struct MediationPapersController: RouteCollection {
     @Sendable func download(req: Request) async throws -> Response {
         let entry = try await MediationAccess.entry(req)
         return try DocumentUpload.send(try await req.mediations.document(entry.loaded, viewer: entry.viewer), for: req)
+    }
+
+    @Sendable func requestPaper(req: Request) async throws -> Response {
+        let entry = try await MediationAccess.entry(req)
+        return try DocumentUpload.send(try await req.mediations.requestPaper(entry.loaded, viewer: entry.viewer), for: req)
     }
 
     struct AgentForm: Content { var mandate: String? }

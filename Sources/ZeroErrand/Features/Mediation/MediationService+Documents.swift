@@ -13,7 +13,7 @@ extension MediationService {
         guard loaded.mediation.ending == nil else { throw AppError(status: .conflict, key: MediationRefusal.ended.translationKey) }
         guard let audience = raw.flatMap(RecordAccess.MediationAudience.init(rawValue:)),
               RecordAccess.writableAudiences(viewer).contains(audience) else {
-            throw AppError(status: .unprocessableEntity, key: "mediation.error.audience")
+            throw AppError(status: .unprocessableEntity, key: "mediation.error.paper_audience")
         }
         let name = DocumentUpload.fileName(request)
         let config = request.dependencies.config
@@ -64,10 +64,32 @@ extension MediationService {
         guard let id = request.parameters.get("document", as: UUID.self),
               let document = try await MediationDocument.query(on: request.db).filter(\.$id == id).filter(\.$mediation.$id == loaded.id).first(),
               RecordAccess.mayRead(viewer, document.audience) else { throw AppError.notFound }
-        if case .party = viewer { return document }
+        guard viewer.isOfficial else { return document }
         try await request.audited { _, audit in
             try await audit.record("mediation.document_viewed", "mediation", loaded.id.uuidString.lowercased(),
                                    ["document": id.uuidString.lowercased()])
+        }
+        return document
+    }
+
+    /// The request's materials every party is served with (`MediationCourts.servedMaterials`),
+    /// as the filer uploaded them on their case, oldest first.
+    func requestPapers(_ loaded: MediationRecord) async throws -> [CaseDocument] {
+        try await CaseDocument.query(on: request.db).filter(\.$caseRecord.$id == loaded.record.requireID())
+            .filter(\.$purpose == .material).filter(\.$materialIndex ~~ Array(MediationCourts.servedMaterials))
+            .with(\.$uploadedBy).sort(\.$createdAt).all()
+    }
+
+    /// One of those, named by `:document`; anything else of the case is the same 404 here (the
+    /// case's own routes serve the filer and the court).
+    func requestPaper(_ loaded: MediationRecord, viewer: RecordAccess.MediationViewer) async throws -> CaseDocument {
+        guard let id = request.parameters.get("document", as: UUID.self),
+              let document = try await requestPapers(loaded).first(where: { $0.id == id }) else { throw AppError.notFound }
+        if viewer.isOfficial {
+            try await request.audited { _, audit in
+                try await audit.record("mediation.document_viewed", "mediation", loaded.id.uuidString.lowercased(),
+                                       ["document": id.uuidString.lowercased()])
+            }
         }
         return document
     }

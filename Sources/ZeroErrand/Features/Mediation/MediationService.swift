@@ -219,7 +219,9 @@ struct MediationService {
               let filer = try await MediationParty.query(on: db).filter(\.$mediation.$id == mediation.requireID()).filter(\.$isFiler == true).first(),
               let code = request.dependencies.mediationCourts.code(of: mediation.court) else { return }
         let service = request.mediations
-        let ending = Ending(mediationID: try mediation.requireID(), partyID: try filer.requireID(), accountID: accountID ?? filer.$account.id ?? UUID(),
+        // The filer's own request ends, whoever pressed the button (a relative under a mandate on
+        // the case too); the audit event names who did.
+        let ending = Ending(mediationID: try mediation.requireID(), partyID: try filer.requireID(), accountID: filer.$account.id ?? accountID ?? UUID(),
                             reason: "申请人撤回了申请 / The filer withdrew the request", code: code,
                             now: request.now, today: service.today, outbox: request.application.outbox, config: request.dependencies.config)
         try await ending.record(on: db, audit: audit)

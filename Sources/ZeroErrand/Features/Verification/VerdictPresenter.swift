@@ -54,7 +54,7 @@ struct VerdictPresenter {
             row("number", certificate.number),
             row(worded("holder", certificate), certificate.holder),
             row(worded("office", certificate), office(certificate)),
-            row("matter", language == .zhHans ? certificate.matterZh : certificate.matterEn),
+            row(worded("matter", certificate), language == .zhHans ? certificate.matterZh : certificate.matterEn),
             row("issued", day(certificate.issuedOn, zone: certificate.officeZone)),
             row("sealed_by", certificate.sealedBy),
             row(worded("document_sha256", certificate), certificate.documentSHA256, code: true),
