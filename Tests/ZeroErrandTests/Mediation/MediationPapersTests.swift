@@ -141,6 +141,9 @@ struct MediationPapersTests {
             #expect(try await lawyer.get(defendants).status == .notFound)
             #expect(try await lawyer.post(path + "/agent", ["mandate": ""]).status == .forbidden)
             #expect(try await lawyer.get("/mediations").body.contains(path))
+            // The mandate's page leads the agent to the mediation, not to a new request.
+            let mandatePage = try await lawyer.get("/mandates/\(mandate.id!.uuidString.lowercased())")
+            #expect(mandatePage.body.contains("href=\"\(path)\"") && !mandatePage.body.contains("/matters/JU-CT-001/apply"))
             // The mandate allows signing: the agent signs the agreement for Madrid, with their own second factor.
             #expect(try await world.mediator.post(path + "/agreement", pairs: MediationAgreementTests.terms()).status == .seeOther)
             let version = try #require(try await MediationAgreement.query(on: app.db).first())

@@ -204,7 +204,16 @@ struct MandatesController: RouteCollection {
                 return [Choice(value: SiteURL.caseDetail(id: caseID.uuidString).path, label: req.t("mandate.next.open_case"), selected: false)]
             }
             let matters = try await Matter.query(on: req.db).filter(\.$code ~~ mandate.scopeMatters).sort(\.$code).limit(4).all()
-            return matters.map { Choice(value: SiteURL.apply(code: $0.code).path, label: req.t(key, ["matter": $0.name(req.locale)]), selected: false) }
+            // A mediation is not applied for again: the agent is named on the mediation itself.
+            var links = matters.filter { $0.code != MediationCourts.mediationMatter }
+                .map { Choice(value: SiteURL.apply(code: $0.code).path, label: req.t(key, ["matter": $0.name(req.locale)]), selected: false) }
+            if mandate.scopeMatters.contains(MediationCourts.mediationMatter) {
+                let named = try await MediationParty.query(on: req.db).filter(\.$mandate.$id == mandate.requireID()).limit(4).all()
+                links += named.isEmpty ? [Choice(value: SiteURL.mediations.path, label: req.t("mandate.next.mediations"), selected: false)]
+                    : named.map { Choice(value: SiteURL.mediation(id: $0.$mediation.id.uuidString.lowercased()).path,
+                                         label: req.t("mandate.next.mediation", ["party": $0.name]), selected: false) }
+            }
+            return links
         }
         let arguments = ["name": mandate.proxyName, "email": mandate.proxyEmail, "principal": mandate.principal.displayName]
         switch (viewer, effective) {
