@@ -44,8 +44,14 @@ extension RecordAccess {
         case defendant
         /// The mediator alone.
         case mediator
+        /// The plaintiffs and the court (mediator, judge, staff): what the judge must see and the
+        /// other side must not, such as a party's identity document.
+        case plaintiffAndCourt = "plaintiff_court"
+        /// The defendants and the court.
+        case defendantAndCourt = "defendant_court"
 
         public static func side(_ side: MediationSide) -> MediationAudience { side == .plaintiff ? .plaintiff : .defendant }
+        public static func sideAndCourt(_ side: MediationSide) -> MediationAudience { side == .plaintiff ? .plaintiffAndCourt : .defendantAndCourt }
     }
 
     /// How the actor stands to the mediation, or nil: nobody else learns it exists. A party speaks
@@ -71,16 +77,18 @@ extension RecordAccess {
         switch (viewer, audience) {
         case (_, .shared): true
         case (.mediator, _): true
+        case (.judge, .plaintiffAndCourt), (.judge, .defendantAndCourt), (.court, .plaintiffAndCourt), (.court, .defendantAndCourt): true
         case (.party(let side), .plaintiff), (.party(let side), .defendant): audience == .side(side)
+        case (.party(let side), .plaintiffAndCourt), (.party(let side), .defendantAndCourt): audience == .sideAndCourt(side)
         default: false
         }
     }
 
-    /// The audiences a viewer may write for: a party for everyone or their own side; the mediator
-    /// for everyone, either side, or themselves; the judge and the court for everyone.
+    /// The audiences a viewer may write for: a party for everyone, their own side, or their own
+    /// side and the court; the mediator for anyone; the judge and the court for everyone.
     public static func writableAudiences(_ viewer: MediationViewer) -> [MediationAudience] {
         switch viewer {
-        case .party(let side): [.shared, .side(side)]
+        case .party(let side): [.shared, .side(side), .sideAndCourt(side)]
         case .mediator: MediationAudience.allCases
         case .judge, .court: [.shared]
         }

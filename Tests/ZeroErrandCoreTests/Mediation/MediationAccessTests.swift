@@ -14,14 +14,14 @@ struct MediationAccessTests {
     static func citizen(_ id: UUID) -> Actor { Actor(accountID: id, kind: .citizen, roles: [], departmentID: nil) }
     static func staff(_ id: UUID, _ department: UUID) -> Actor { Actor(accountID: id, kind: .staff, roles: [.clerk], departmentID: department) }
 
-    @Test("Each party reads the shared papers and their own side's; the mediator reads all; the judge and clerk the shared")
+    @Test("Each party reads the shared papers and their own side's; the mediator reads all; the judge and clerk the shared and what a side gave the court")
     func audiences() {
         let expected: [(Actor, RecordAccess.MediationViewer?, Set<RecordAccess.MediationAudience>)] = [
-            (Self.citizen(M.madridAccount), .party(.plaintiff), [.shared, .plaintiff]),
-            (Self.citizen(M.wenzhouAgent), .party(.defendant), [.shared, .defendant]),
+            (Self.citizen(M.madridAccount), .party(.plaintiff), [.shared, .plaintiff, .plaintiffAndCourt]),
+            (Self.citizen(M.wenzhouAgent), .party(.defendant), [.shared, .defendant, .defendantAndCourt]),
             (Self.staff(M.mediator, Self.court), .mediator, Set(RecordAccess.MediationAudience.allCases)),
-            (Self.staff(M.judge, Self.court), .judge, [.shared]),
-            (Self.staff(M.clerk, Self.court), .court, [.shared]),
+            (Self.staff(M.judge, Self.court), .judge, [.shared, .plaintiffAndCourt, .defendantAndCourt]),
+            (Self.staff(M.clerk, Self.court), .court, [.shared, .plaintiffAndCourt, .defendantAndCourt]),
             (Self.citizen(M.wenzhouAccount), nil, []),
             (Self.citizen(M.stranger), nil, []),
             (Self.staff(M.mediator, Self.otherCourt), nil, []),

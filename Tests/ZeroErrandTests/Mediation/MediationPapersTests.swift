@@ -75,6 +75,13 @@ struct MediationPapersTests {
                 #expect(try await world.stranger.get(url).status == .notFound)
                 #expect(try await world.wenzhou.get(path).body.contains(url) == served)
             }
+            // A paper for the court (an identity document): the own side and every official, never the other side.
+            let identity = try await Self.paper(world.wenzhou, path, audience: "defendant_court", "passport of the company's director")
+            for (browser, allowed) in [(world.wenzhou, true), (world.judge, true), (world.clerk, true), (world.mediator, true),
+                                       (world.madrid, false), (world.rome, false), (world.stranger, false)] {
+                #expect(try await browser.get(identity).status == (allowed ? .ok : .notFound))
+            }
+            #expect(try await world.madrid.upload(path + "/documents?audience=defendant_court", bytes: SampleFiles.pdf("x"), fileName: "x.pdf").status == .unprocessableEntity)
             // A paper of another mediation's id under this path is the same 404.
             #expect(try await world.madrid.get(path + "/documents/" + UUID().uuidString).status == .notFound)
             // Stored encrypted: no file in the store holds the words.
