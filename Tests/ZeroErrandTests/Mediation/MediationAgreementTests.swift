@@ -59,8 +59,13 @@ struct MediationAgreementTests {
             // stale hash or a wrong code is refused and spends nothing.
             clock.advance(by: 31)
             #expect(try await Self.sign(world.madrid, path, secret: 71, sha256: String(repeating: "0", count: 64), clock: clock).status == .conflict)
-            let wrongCode = try await world.madrid.post(path + "/signature", ["sha256": first.sha256, "code": "000000"])
+            let store = app.dependencies.documents.directory
+            let filesBefore = try FileManager.default.contentsOfDirectory(atPath: store).count
+            let drawing = "data:image/png;base64," + Data(try NotarizationWorld.drawnSignature()).base64EncodedString()
+            let wrongCode = try await world.madrid.post(path + "/signature", ["sha256": first.sha256, "code": "000000", "drawing": drawing])
             #expect(wrongCode.status == .unprocessableEntity)
+            // The drawing sent with the refused signature is not kept anywhere.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: store).count == filesBefore)
             let drawn = try await Self.sign(world.madrid, path, secret: 71, sha256: first.sha256, clock: clock, drawing: try NotarizationWorld.drawnSignature())
             #expect(drawn.status == .seeOther, "\(drawn.status) \(drawn.body.prefix(3000))")
             #expect(try await SignatureDrawing.query(on: app.db).count() == 1)

@@ -68,32 +68,33 @@ extension MediationService {
         // Asked before the second factor, so a refused signature spends no code.
         _ = try Self.decide(.sign(shown: shown), loaded, by: .party(partyID, account: account), courtCode: courtCode, now: request.now)
         let picture = try drawing.nonEmpty.map(DrawnSignature.parse)
-        var stored: DocumentStore.Blob?
-        if let picture { stored = try await request.dependencies.documents.storeBytes(picture.bytes) }
         let now = request.now, today = today, mediationID = loaded.id
         let outbox = request.application.outbox, config = request.dependencies.config
-        try await request.signing.sign(try Self.signable(agreement), shownSHA256: shownSHA256, code: code) { [stored] db, audit, signature in
-            guard let fresh = try await MediationRecord.load(mediationID, on: db, today: today) else { throw AppError.notFound }
-            let next = try Self.decide(.sign(shown: shown), fresh, by: .party(partyID, account: account), courtCode: courtCode, now: now)
-            guard let signed = next.signatures.last else { throw AppError.notFound }
-            let row = AgreementSignature()
-            row.$mediation.id = mediationID
-            row.$party.id = partyID
-            row.$signature.id = try signature.requireID()
-            row.version = signed.version
-            row.sha256 = signed.sha256.hex
-            row.signedAt = now
-            try await row.create(on: db)
-            if let stored { try await DrawnSignature.keep(stored, for: signature, now: now, on: db) }
-            try await audit.record("mediation.signed", "mediation", mediationID.uuidString.lowercased(),
-                                   ["party": partyID.uuidString.lowercased(), "version": String(signed.version), "sha256": signed.sha256.hex])
-            try await CaseEvent(caseID: fresh.record.requireID(), at: now, actorID: account, kind: .action, name: "mediation_signed",
-                                statusAfter: nil, note: fresh.parties.first { $0.id == partyID }?.name ?? "").create(on: db)
-            // The last signature: the judge is told the agreement waits for them.
-            if next.unsignedParties.isEmpty, let judgeID = fresh.mediation.$judge.id, let judge = try await Account.find(judgeID, on: db) {
-                try await outbox.enqueue(to: judge, subjectKey: "mail.mediation.all_signed.subject", bodyKey: "mail.mediation.all_signed.body",
-                                         arguments: ["number": fresh.record.number, "version": String(signed.version),
-                                                     "link": SiteURL.mediation(id: mediationID.uuidString.lowercased()).absolute(config)], on: db)
+        let signable = try Self.signable(agreement)
+        try await DrawnSignature.signing(with: picture, store: request.dependencies.documents) { stored in
+            try await request.signing.sign(signable, shownSHA256: shownSHA256, code: code) { [stored] db, audit, signature in
+                guard let fresh = try await MediationRecord.load(mediationID, on: db, today: today) else { throw AppError.notFound }
+                let next = try Self.decide(.sign(shown: shown), fresh, by: .party(partyID, account: account), courtCode: courtCode, now: now)
+                guard let signed = next.signatures.last else { throw AppError.notFound }
+                let row = AgreementSignature()
+                row.$mediation.id = mediationID
+                row.$party.id = partyID
+                row.$signature.id = try signature.requireID()
+                row.version = signed.version
+                row.sha256 = signed.sha256.hex
+                row.signedAt = now
+                try await row.create(on: db)
+                if let stored { try await DrawnSignature.keep(stored, for: signature, now: now, on: db) }
+                try await audit.record("mediation.signed", "mediation", mediationID.uuidString.lowercased(),
+                                       ["party": partyID.uuidString.lowercased(), "version": String(signed.version), "sha256": signed.sha256.hex])
+                try await CaseEvent(caseID: fresh.record.requireID(), at: now, actorID: account, kind: .action, name: "mediation_signed",
+                                    statusAfter: nil, note: fresh.parties.first { $0.id == partyID }?.name ?? "").create(on: db)
+                // The last signature: the judge is told the agreement waits for them.
+                if next.unsignedParties.isEmpty, let judgeID = fresh.mediation.$judge.id, let judge = try await Account.find(judgeID, on: db) {
+                    try await outbox.enqueue(to: judge, subjectKey: "mail.mediation.all_signed.subject", bodyKey: "mail.mediation.all_signed.body",
+                                             arguments: ["number": fresh.record.number, "version": String(signed.version),
+                                                         "link": SiteURL.mediation(id: mediationID.uuidString.lowercased()).absolute(config)], on: db)
+                }
             }
         }
     }

@@ -126,13 +126,13 @@ struct NotarizationService {
         }
         try await requireInRoom(sessionID, account: signer)
         let picture = try drawing.nonEmpty.map(DrawnSignature.parse)
-        var stored: DocumentStore.Blob?
-        if let picture { stored = try await request.dependencies.documents.storeBytes(picture.bytes) }
         let now = request.now
-        try await request.signing.sign(document, shownSHA256: shownSHA256, code: code, videoSessionID: sessionID) { [self, stored] db, audit, signature in
-            try await recheckSignature(on: db, audit: audit, record: record, office: office, signer: signer, shown: shown, session: sessionID,
-                           signature: try signature.requireID())
-            if let stored { try await DrawnSignature.keep(stored, for: signature, now: now, on: db) }
+        try await DrawnSignature.signing(with: picture, store: request.dependencies.documents) { stored in
+            try await request.signing.sign(document, shownSHA256: shownSHA256, code: code, videoSessionID: sessionID) { [self, stored] db, audit, signature in
+                try await recheckSignature(on: db, audit: audit, record: record, office: office, signer: signer, shown: shown, session: sessionID,
+                                           signature: try signature.requireID())
+                if let stored { try await DrawnSignature.keep(stored, for: signature, now: now, on: db) }
+            }
         }
     }
 

@@ -27,6 +27,19 @@ enum DrawnSignature {
         }
     }
 
+    /// Stores the drawing (if any), then signs with it; when the signing fails (a wrong code, a
+    /// changed text) the stored bytes are removed again, so no drawing is kept without its signature.
+    static func signing(with picture: PNGImage?, store: DocumentStore, _ sign: (DocumentStore.Blob?) async throws -> Void) async throws {
+        var stored: DocumentStore.Blob?
+        if let picture { stored = try await store.storeBytes(picture.bytes) }
+        do {
+            try await sign(stored)
+        } catch {
+            if let stored { store.remove(storageName: stored.storageName) }
+            throw error
+        }
+    }
+
     /// Keeps the stored drawing with the signature it belongs to, in the signing transaction.
     static func keep(_ stored: DocumentStore.Blob, for signature: Signature, now: Date, on db: any Database) async throws {
         let row = SignatureDrawing()
