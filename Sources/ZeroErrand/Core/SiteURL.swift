@@ -51,7 +51,7 @@ enum SiteURL: Sendable {
     case mediationConfirmation(id: String), mediationJudicialRefusal(id: String), mediationRuling(id: String)
     case mediationUnpaid(id: String, position: String), mediationSession(id: String), mediationCaucus(id: String)
     case mediationAgreementVersion(id: String), mediationDocuments(id: String), mediationDocument(id: String, document: String)
-    case mediationAgent(id: String), mediationRequestPaper(id: String, document: String)
+    case mediationAgent(id: String), mediationRequestPaper(id: String, document: String), mediationCaseClosure(id: String)
     // Verifying a notarial certificate: public, no sign-in
     case verify, verifyFile, verifyNumber, verifyQR, verifyCertificates, verifyCertificateFile(name: String)
     case apiVerifyFile, apiVerifyNumber, apiVerifyQR, apiSealCertificates
@@ -175,6 +175,7 @@ enum SiteURL: Sendable {
         case .mediationDocuments(let id): "/mediations/\(id)/documents"
         case .mediationDocument(let id, let document): "/mediations/\(id)/documents/\(document)"
         case .mediationAgent(let id): "/mediations/\(id)/agent"
+        case .mediationCaseClosure(let id): "/mediations/\(id)/case-closure"
         case .mediationRequestPaper(let id, let document): "/mediations/\(id)/request-papers/\(document)"
         case .caseCertificateDelivery(let id): "/cases/\(id)/certificate/delivery"
         case .verify: "/verify"

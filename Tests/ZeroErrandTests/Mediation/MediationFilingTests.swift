@@ -187,6 +187,16 @@ struct MediationFilingTests {
             #expect(!(try await world.wenzhou.get(path)).body.contains("/matters/JU-CT-002"))
             #expect(try await world.madrid.post(path + "/notes", ["audience": "shared", "body": "late"]).status == .conflict)
             #expect(try await Inbox.latest(app, to: world.romeEmail, subject: "mediation has ended").text.contains("repaid in cash"))
+            // The filer's request is still open with the court: the named judge, told by mail, closes it.
+            let judgeEmail = try #require(try await Account.find(world.judgeID, on: app.db)).email
+            #expect(try await Inbox.latest(app, to: judgeEmail, subject: "Mediation declined").text.contains(path))
+            #expect(try await world.madrid.post(path + "/case-closure").status == .forbidden)
+            #expect(try await world.clerk.post(path + "/case-closure").status == .forbidden)
+            #expect(try await world.judge.get(path).body.contains("Close the request"))
+            #expect(try await world.judge.post(path + "/case-closure").status == .seeOther)
+            let mediation = try #require(try await Mediation.query(on: app.db).with(\.$caseRecord).first())
+            #expect(mediation.caseRecord.status == .refused && mediation.caseRecord.decidedAt != nil)
+            #expect(try await world.judge.post(path + "/case-closure").status == .conflict)
         }
     }
 

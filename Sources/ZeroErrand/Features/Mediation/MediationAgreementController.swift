@@ -12,6 +12,7 @@ struct MediationAgreementController: RouteCollection {
         signedIn.post(SiteURL.mediationSignature(id: ":id").route, use: sign)
         signedIn.post(SiteURL.mediationConfirmation(id: ":id").route, use: confirm)
         signedIn.post(SiteURL.mediationJudicialRefusal(id: ":id").route, use: refuse)
+        signedIn.post(SiteURL.mediationCaseClosure(id: ":id").route, use: closeDeclined)
         signedIn.get(SiteURL.mediationRuling(id: ":id").route, use: ruling)
         signedIn.post(SiteURL.mediationUnpaid(id: ":id", position: ":position").route, use: reportUnpaid)
         signedIn.get(SiteURL.mediationAgreementVersion(id: ":id").route, use: version)
@@ -76,6 +77,13 @@ struct MediationAgreementController: RouteCollection {
         guard entry.viewer == .judge else { throw AppError(status: .forbidden, key: "mediation.error.judge_only") }
         try await req.mediations.refuse(entry.loaded, reason: try req.content.decode(ReasonForm.self).reason)
         return redirect(req, entry, to: "agreement")
+    }
+
+    @Sendable func closeDeclined(req: Request) async throws -> Response {
+        let entry = try await MediationAccess.entry(req)
+        guard entry.viewer == .judge else { throw AppError(status: .forbidden, key: "mediation.error.judge_only") }
+        try await req.mediations.closeDeclined(entry.loaded)
+        return redirect(req, entry, to: "closure")
     }
 
     /// The sealed ruling, for everyone with standing in the mediation (not only the filer, whose

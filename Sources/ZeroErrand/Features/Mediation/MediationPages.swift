@@ -129,6 +129,8 @@ struct MediationPage: Encodable {
     let declinePath: String?
     /// The filer's "decline" withdraws their request, and says so.
     let declineByFiler: Bool
+    /// For the judge, once a party other than the filer declined: close the request still open.
+    let closurePath: String?
     let notes: [NoteLine]
     let notePath: String?
     let audiences: [Choice]
@@ -219,6 +221,8 @@ struct MediationPage: Encodable {
             acceptPath: canAccept ? SiteURL.mediationAcceptance(id: id).path : nil, mediators: mediators, judges: judges,
             declinePath: viewerParty != nil && ended == nil && viewerParty?.servedAt != nil ? SiteURL.mediationDecline(id: id).path : nil,
             declineByFiler: viewerParty?.isFiler ?? false,
+            closurePath: viewer == .judge && mediation.ending == .declined && MediationService.closableStatuses.contains(loaded.record.status)
+                ? SiteURL.mediationCaseClosure(id: id).path : nil,
             notes: noteLines,
             notePath: ended == nil ? SiteURL.mediationNotes(id: id).path : nil,
             audiences: RecordAccess.writableAudiences(viewer).map { Choice(value: $0.rawValue, label: req.t("mediation.audience.\($0.rawValue)"), selected: false) },

@@ -137,6 +137,26 @@ extension MediationService {
         }
     }
 
+    /// After a party other than the filer declined, the filer's request is still open on the
+    /// court's queue (the filer's own declining withdrew it). The named judge closes it with the
+    /// decision that no mediation took place: the case's clock stops and the filer may go to court.
+    func closeDeclined(_ loaded: MediationRecord) async throws {
+        let judgeID = try request.requireAccount().requireID()
+        guard loaded.mediation.$judge.id == judgeID else { throw AppError(status: .forbidden, key: "mediation.error.judge_only") }
+        guard loaded.mediation.ending == .declined, Self.closableStatuses.contains(loaded.record.status) else {
+            throw AppError(status: .conflict, key: "mediation.error.nothing_to_close")
+        }
+        try await moveCaseToDecision(loaded)
+        let note = "调解未能进行：一方当事人拒绝调解 / No mediation took place: a party declined it"
+        let mediationID = loaded.id
+        try await request.cases.perform(.refuse(reason: note), on: loaded.record.requireID(), as: .office) { _, audit, _ in
+            try await audit.record("mediation.case_closed", "mediation", mediationID.uuidString.lowercased(), [:])
+        }
+    }
+
+    /// Where a declined mediation's request still waits for the court.
+    static let closableStatuses: Set<CaseStatus> = [.accepted, .inReview, .resubmitted]
+
     /// A decision is taken on a case under review: an accepted case is put under review first.
     private func moveCaseToDecision(_ loaded: MediationRecord) async throws {
         if loaded.record.status == .accepted {

@@ -255,6 +255,12 @@ struct MediationService {
                 try await outbox.enqueueBilingual(to: other.email, subjectKey: "mail.mediation.declined.subject", bodyKey: "mail.mediation.declined.body",
                                                   arguments: ["name": other.name, "party": party.name, "reason": text, "link": link], on: db)
             }
+            // The court's officials too: the judge closes a request a defendant would not mediate.
+            let officials = [fresh.mediation.$mediator.id, fresh.mediation.$judge.id].compactMap { $0 }
+            for official in try await Account.query(on: db).filter(\.$id ~~ officials).all() {
+                try await outbox.enqueue(to: official, subjectKey: "mail.mediation.declined_court.subject", bodyKey: "mail.mediation.declined_court.body",
+                                         arguments: ["number": fresh.record.number, "party": party.name, "reason": text, "link": link], on: db)
+            }
         }
     }
 
