@@ -14,7 +14,7 @@ struct AgentPanel: Encodable {
 
     static let none = AgentPanel(current: nil, acting: nil, formPath: nil, mandates: [], mayRemove: false, writePath: nil)
 
-    static func make(_ req: Request, _ entry: MediationAccess.Entry, zone: TimeZone) async throws -> AgentPanel {
+    static func make(_ req: Request, _ entry: MediationAccess.Entry) async throws -> AgentPanel {
         let loaded = entry.loaded, accountID = try req.requireAccount().requireID()
         guard case .party = entry.viewer, let party = loaded.party(spokenForBy: accountID) else { return .none }
         let agents = (loaded.speakers[party.id!] ?? []).filter { $0 != party.$account.id }

@@ -230,7 +230,7 @@ struct MediationPage: Encodable {
             agreement: try await AgreementPanel.make(req, entry, zone: zone, viewerParty: viewerParty, termsForm: termsForm, errors: errors),
             session: try await SessionPanel.make(req, entry, zone: zone),
             papers: try await PapersPanel.make(req, entry, zone: zone),
-            agent: try await AgentPanel.make(req, entry, zone: zone))
+            agent: try await AgentPanel.make(req, entry))
     }
 }
 
