@@ -212,7 +212,7 @@ struct MediationFilingTests {
             let mediation = try #require(try await Mediation.query(on: app.db).filter(\.$caseRecord.$id == caseID).first())
             #expect(mediation.ending == .declined && mediation.endingReason?.contains("withdrew") == true)
             #expect(try await world.rome.get(path).body.contains("The filer withdrew the request"))
-            #expect(try await Inbox.latest(app, to: world.romeEmail, subject: "mediation has ended").text.contains("withdrew"))
+            #expect(try await Inbox.latest(app, to: world.romeEmail, subject: "request was withdrawn").text.contains("withdrew"))
             #expect(try await world.rome.post(path + "/notes", ["audience": "shared", "body": "late"]).status == .conflict)
 
             // A second request: the filer declines it on the mediation page; the case is withdrawn with it.

@@ -147,6 +147,9 @@ struct MediationPapersTests {
             #expect(try await lawyer.get(plaintiffs).status == .ok)
             #expect(try await lawyer.get(defendants).status == .notFound)
             #expect(try await lawyer.post(path + "/agent", ["mandate": ""]).status == .forbidden)
+            // Even under a mandate that allows signing, withdrawing the filer's own request is the filer's alone.
+            #expect(try await lawyer.post(path + "/refusal", ["reason": "Withdrawn by the agent."]).status == .forbidden)
+            #expect(!lawyerPage.body.contains("/refusal"))
             #expect(try await lawyer.get("/mediations").body.contains(path))
             // The mandate's page leads the agent to the mediation, not to a new request.
             let mandatePage = try await lawyer.get("/mandates/\(mandate.id!.uuidString.lowercased())")

@@ -247,8 +247,12 @@ struct CasePresenter {
         guard let account else { return request.t("timeline.system") }
         if role == .applicant && account.id == request.currentAccount?.id { return request.t("timeline.you") }
         if account.kind == .citizen {
-            // The applicant, or the relative acting under the case's mandate.
-            return account.id == record.$applicant.id ? account.displayName : request.t("timeline.proxy", ["name": account.displayName])
+            if account.id == record.$applicant.id { return account.displayName }
+            // On a mediation, another party (or their agent) acted; the line's note names the party
+            // as on the papers, never by their private account name.
+            if record.matter.code == MediationCourts.mediationMatter { return request.t("timeline.mediation_party") }
+            // The relative acting under the case's mandate.
+            return request.t("timeline.proxy", ["name": account.displayName])
         }
         if role == .office { return account.displayName }
         let roles = account.roles.map { request.t("role.\($0.rawValue)") }.joined(separator: ", ")

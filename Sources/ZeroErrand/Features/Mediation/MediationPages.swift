@@ -219,7 +219,8 @@ struct MediationPage: Encodable {
             lawsuitPath: ended != nil && viewerParty?.side == .plaintiff ? SiteURL.matter(code: MediationCourts.lawsuitMatter).path : nil,
             submitHint: isFiler && loaded.record.submittedAt == nil ? req.t("mediation.show.submit_hint") : nil,
             acceptPath: canAccept ? SiteURL.mediationAcceptance(id: id).path : nil, mediators: mediators, judges: judges,
-            declinePath: viewerParty != nil && ended == nil && viewerParty?.servedAt != nil ? SiteURL.mediationDecline(id: id).path : nil,
+            declinePath: viewerParty != nil && ended == nil && viewerParty?.servedAt != nil && (viewerParty?.isFiler == false || isFiler)
+                ? SiteURL.mediationDecline(id: id).path : nil,
             declineByFiler: viewerParty?.isFiler ?? false,
             closurePath: viewer == .judge && mediation.ending == .declined && MediationService.closableStatuses.contains(loaded.record.status)
                 ? SiteURL.mediationCaseClosure(id: id).path : nil,

@@ -248,17 +248,19 @@ struct MediationService {
             try await fresh.mediation.update(on: db)
             try await audit.record("mediation.declined", "mediation", mediationID.uuidString.lowercased(),
                                    ["party": partyID.uuidString.lowercased()])
-            try await CaseEvent(caseID: fresh.record.requireID(), at: now, actorID: accountID, kind: .action, name: "mediation_declined",
+            // The filer's declining is their request withdrawn, and is worded so everywhere.
+            let word = party.isFiler ? "withdrawn" : "declined"
+            try await CaseEvent(caseID: fresh.record.requireID(), at: now, actorID: accountID, kind: .action, name: "mediation_\(word)",
                                 statusAfter: nil, note: text).create(on: db)
             let link = SiteURL.mediation(id: mediationID.uuidString.lowercased()).absolute(config)
             for other in fresh.parties where other.id != partyID && other.servedAt != nil {
-                try await outbox.enqueueBilingual(to: other.email, subjectKey: "mail.mediation.declined.subject", bodyKey: "mail.mediation.declined.body",
+                try await outbox.enqueueBilingual(to: other.email, subjectKey: "mail.mediation.\(word).subject", bodyKey: "mail.mediation.\(word).body",
                                                   arguments: ["name": other.name, "party": party.name, "reason": text, "link": link], on: db)
             }
             // The court's officials too: the judge closes a request a defendant would not mediate.
             let officials = [fresh.mediation.$mediator.id, fresh.mediation.$judge.id].compactMap { $0 }
             for official in try await Account.query(on: db).filter(\.$id ~~ officials).all() {
-                try await outbox.enqueue(to: official, subjectKey: "mail.mediation.declined_court.subject", bodyKey: "mail.mediation.declined_court.body",
+                try await outbox.enqueue(to: official, subjectKey: "mail.mediation.\(word)_court.subject", bodyKey: "mail.mediation.\(word)_court.body",
                                          arguments: ["number": fresh.record.number, "party": party.name, "reason": text, "link": link], on: db)
             }
         }

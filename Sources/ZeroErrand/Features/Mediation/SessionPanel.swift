@@ -46,7 +46,9 @@ struct SessionPanel: Encodable {
         var dayProblem: String?
         if isMediator, asked != nil, asked.flatMap(CivilDay.init) == nil || day < today {
             // Said, not silently replaced: the mediator asked for another day than the one shown.
-            dayProblem = req.t("mediation.hours.bad_day", ["day": today.adding(days: 1).description])
+            dayProblem = asked.flatMap(CivilDay.init) == nil
+                ? req.t("mediation.hours.not_a_date", ["given": String((asked ?? "").prefix(20)), "day": today.adding(days: 1).description])
+                : req.t("mediation.hours.bad_day", ["day": today.adding(days: 1).description])
         }
         if !isMediator || day < today { day = today.adding(days: 1) }
         if asked == nil {

@@ -209,7 +209,9 @@ struct MandatesController: RouteCollection {
                 .map { Choice(value: SiteURL.apply(code: $0.code).path, label: req.t(key, ["matter": $0.name(req.locale)]), selected: false) }
             if mandate.scopeMatters.contains(MediationCourts.mediationMatter) {
                 let named = try await MediationParty.query(on: req.db).filter(\.$mandate.$id == mandate.requireID()).limit(4).all()
-                links += named.isEmpty ? [Choice(value: SiteURL.mediations.path, label: req.t("mandate.next.mediations"), selected: false)]
+                // Until the principal names them on a mediation, the holder has nowhere to go yet.
+                let principal = key == "mandate.next.apply_naming"
+                links += named.isEmpty ? (principal ? [Choice(value: SiteURL.mediations.path, label: req.t("mandate.next.mediations"), selected: false)] : [])
                     : named.map { Choice(value: SiteURL.mediation(id: $0.$mediation.id.uuidString.lowercased()).path,
                                          label: req.t("mandate.next.mediation", ["party": $0.name]), selected: false) }
             }
