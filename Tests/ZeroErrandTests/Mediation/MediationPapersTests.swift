@@ -205,6 +205,7 @@ struct MediationPapersTests {
             #expect(try await double.get(plaintiffs).status == .ok)
             #expect(try await double.get(defendants).status == .notFound)
             #expect(try await double.post(path + "/refusal", ["reason": "Rome will not mediate."]).status == .forbidden)
+            #expect(!(try await double.get(path)).body.contains(path + "/refusal"), "the page offers no form the server refuses")
             #expect(try await Mediation.query(on: app.db).filter(\.$ending == nil).count() == 1)
 
             // Revoking the mandate ends the agent's standing at once.

@@ -171,10 +171,6 @@ struct CaseWorkflow {
                 // Withdrawing a mediation request ends the mediation with it; the other parties are told.
                 try await MediationService.endOnWithdrawal(of: caseID, by: actorID, request: request, on: db, audit: audit)
             }
-            if alongside == nil, action == .withdraw, record.matter.code == MediationCourts.mediationMatter {
-                // Withdrawing a mediation request ends the mediation with it; the other parties are told.
-                try await MediationService.endOnWithdrawal(of: caseID, by: actorID, request: request, on: db, audit: audit)
-            }
             return record
         }
     }

@@ -2,11 +2,15 @@ import Fluent
 import Foundation
 import ZeroErrandCore
 
+/// A row that holds the wrapped data key of one file in the document store.
+protocol HasWrappedKey: AnyObject {
+    var wrappedKey: WrappedKey { get set }
+}
+
 /// A file kept encrypted in the document store, as the row that records it describes it: enough to
 /// send it back (`DocumentUpload.send`) and to check its bytes on the way.
-protocol StoredFile: AnyObject {
+protocol StoredFile: HasWrappedKey {
     var storageName: String { get set }
-    var wrappedKey: WrappedKey { get set }
     /// Hex SHA-256 of the plaintext.
     var sha256: String { get set }
     var size: Int64 { get set }
@@ -27,40 +31,28 @@ extension StoredFile {
     }
 }
 
-extension CaseDocument: StoredFile {}
-
-/// A row holding the wrapped data key of a file in the document store. Every such table is listed
-/// in `DocumentKeyRotation.tables`, so a new master key reaches every file before the old one is
-/// retired.
+/// A table whose rows hold wrapped data keys. Every such table is listed in
+/// `DocumentKeyRotation.tables`, so a new master key reaches every file before the old one is retired.
 protocol KeyWrappedRow: Model where IDValue == UUID {
     /// The wrapped key, nil where the row has no file (yet, or any more).
     var dataKey: WrappedKey? { get set }
 }
 
-extension CaseDocument: KeyWrappedRow {
+extension KeyWrappedRow where Self: HasWrappedKey {
     var dataKey: WrappedKey? {
         get { wrappedKey }
         set { if let newValue { wrappedKey = newValue } }
     }
 }
 
+extension CaseDocument: StoredFile, KeyWrappedRow {}
+extension VideoRecordingChunk: HasWrappedKey, KeyWrappedRow {}
+extension SignatureDrawing: HasWrappedKey, KeyWrappedRow {}
+
+/// A recording has its key only once its chunks are joined into one file.
 extension VideoRecording: KeyWrappedRow {
     var dataKey: WrappedKey? {
         get { wrappedKey }
         set { wrappedKey = newValue }
-    }
-}
-
-extension VideoRecordingChunk: KeyWrappedRow {
-    var dataKey: WrappedKey? {
-        get { wrappedKey }
-        set { if let newValue { wrappedKey = newValue } }
-    }
-}
-
-extension SignatureDrawing: KeyWrappedRow {
-    var dataKey: WrappedKey? {
-        get { wrappedKey }
-        set { if let newValue { wrappedKey = newValue } }
     }
 }

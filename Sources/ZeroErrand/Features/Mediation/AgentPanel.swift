@@ -17,9 +17,8 @@ struct AgentPanel: Encodable {
     static func make(_ req: Request, _ entry: MediationAccess.Entry) async throws -> AgentPanel {
         let loaded = entry.loaded, accountID = try req.requireAccount().requireID()
         guard case .party = entry.viewer, let party = loaded.party(spokenForBy: accountID) else { return .none }
-        let agents = (loaded.speakers[party.id!] ?? []).filter { $0 != party.$account.id }
         let mandate = party.mandate
-        let agentName = agents.isEmpty ? nil : mandate?.proxyName
+        let agentName = loaded.agent(of: party) == nil ? nil : mandate?.proxyName
         guard party.$account.id == accountID else {
             return AgentPanel(current: nil, acting: req.t("mediation.agent.acting", ["party": party.name]), formPath: nil, mandates: [],
                               mayRemove: false, writePath: nil)

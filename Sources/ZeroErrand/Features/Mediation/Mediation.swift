@@ -115,9 +115,4 @@ final class MediationDocument: Model, StoredFile, KeyWrappedRow, @unchecked Send
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
-
-    var dataKey: WrappedKey? {
-        get { wrappedKey }
-        set { if let newValue { wrappedKey = newValue } }
-    }
 }

@@ -105,10 +105,7 @@ struct MediationController: RouteCollection {
         guard case .party = entry.viewer, let party = entry.loaded.party(spokenForBy: accountID) else {
             throw AppError(status: .forbidden, key: "mediation.error.parties_only")
         }
-        // Ending the mediation for a party binds them as a signature would: an agent needs a
-        // mandate that allows signing. The filer's declining withdraws their own case: theirs alone.
-        if party.isFiler, party.$account.id != accountID { throw AppError(status: .forbidden, key: "mediation.error.withdraw_filer_only") }
-        try req.mediations.requireMayAct(entry.loaded, party: party, account: accountID, action: .sign)
+        if let refusal = req.mediations.declineRefusal(entry.loaded, party: party, account: accountID) { throw refusal }
         try await req.mediations.decline(entry.loaded, party: party, reason: try req.content.decode(ReasonForm.self).reason)
         return redirect(req, entry)
     }

@@ -151,11 +151,6 @@ struct MediationPage: Encodable {
         let zone = isOfficial ? loaded.court.zone : (viewerParty?.$account.id == accountID ? viewerParty?.zone : nil) ?? account.zone
         let names = try await Account.query(on: req.db).filter(\.$id ~~ [mediation.$mediator.id, mediation.$judge.id].compactMap { $0 }).all()
         let name = { (id: UUID?) in names.first { $0.id == id }?.displayName }
-        // Everyone sees who acts for a party through an agent (named on the mandate).
-        var agentNames: [UUID: String] = [:]
-        for party in loaded.parties where (loaded.speakers[party.id!] ?? []).contains(where: { $0 != party.$account.id }) {
-            agentNames[party.id!] = party.mandate?.proxyName
-        }
         let line = { (party: MediationParty) -> PartyLine in
             var service: String?
             if isOfficial {
@@ -170,7 +165,8 @@ struct MediationPage: Encodable {
                              service: service, notServed: isOfficial && party.servedAt == nil && party.serviceSentAt != nil,
                              you: party.id != viewerParty?.id ? nil
                                 : req.t(party.$account.id == accountID ? "mediation.show.you" : "mediation.show.represented"),
-                             agent: agentNames[party.id!].map { req.t("mediation.show.agent", ["name": $0]) })
+                             // Everyone sees who acts for a party through an agent (named on the mandate).
+                             agent: loaded.agent(of: party) == nil ? nil : party.mandate.map { req.t("mediation.show.agent", ["name": $0.proxyName]) })
         }
         var ended: String?
         if mediation.ending == .declined {
@@ -219,9 +215,10 @@ struct MediationPage: Encodable {
             lawsuitPath: ended != nil && viewerParty?.side == .plaintiff ? SiteURL.matter(code: MediationCourts.lawsuitMatter).path : nil,
             submitHint: isFiler && loaded.record.submittedAt == nil ? req.t("mediation.show.submit_hint") : nil,
             acceptPath: canAccept ? SiteURL.mediationAcceptance(id: id).path : nil, mediators: mediators, judges: judges,
-            declinePath: viewerParty != nil && ended == nil && viewerParty?.servedAt != nil && (viewerParty?.isFiler == false || isFiler)
+            declinePath: ended == nil && viewerParty?.servedAt != nil
+                && viewerParty.map { req.mediations.declineRefusal(loaded, party: $0, account: accountID) == nil } == true
                 ? SiteURL.mediationDecline(id: id).path : nil,
-            declineByFiler: viewerParty?.isFiler ?? false,
+            declineByFiler: isFiler,
             closurePath: viewer == .judge && mediation.ending == .declined && MediationService.closableStatuses.contains(loaded.record.status)
                 ? SiteURL.mediationCaseClosure(id: id).path : nil,
             notes: noteLines,

@@ -58,6 +58,11 @@ struct MediationRecord: Sendable {
 
     var id: UUID { mediation.id! }
 
+    /// The agent speaking for `party` today, if any (see `speakersByParty`).
+    func agent(of party: MediationParty) -> UUID? {
+        (speakers[party.id!] ?? []).first { $0 != party.$account.id }
+    }
+
     /// The party `account` speaks for, if any (an account speaks for one party of a mediation).
     func party(spokenForBy account: UUID) -> MediationParty? {
         parties.first { party in speakers[party.id!]?.contains(account) ?? false }

@@ -64,33 +64,37 @@ extension MediationService {
         guard let id = request.parameters.get("document", as: UUID.self),
               let document = try await MediationDocument.query(on: request.db).filter(\.$id == id).filter(\.$mediation.$id == loaded.id).first(),
               RecordAccess.mayRead(viewer, document.audience) else { throw AppError.notFound }
-        guard viewer.isOfficial else { return document }
+        try await auditReading(id, of: loaded, by: viewer)
+        return document
+    }
+
+    /// Officials' reading of a paper goes to the audit log (and so to the parties' access log).
+    private func auditReading(_ document: UUID, of loaded: MediationRecord, by viewer: RecordAccess.MediationViewer) async throws {
+        guard viewer.isOfficial else { return }
         try await request.audited { _, audit in
             try await audit.record("mediation.document_viewed", "mediation", loaded.id.uuidString.lowercased(),
-                                   ["document": id.uuidString.lowercased()])
+                                   ["document": document.uuidString.lowercased()])
         }
-        return document
     }
 
     /// The request's materials every party is served with (`MediationCourts.servedMaterials`),
     /// as the filer uploaded them on their case, oldest first.
     func requestPapers(_ loaded: MediationRecord) async throws -> [CaseDocument] {
-        try await CaseDocument.query(on: request.db).filter(\.$caseRecord.$id == loaded.record.requireID())
+        try await requestPapersQuery(loaded).with(\.$uploadedBy).sort(\.$createdAt).all()
+    }
+
+    private func requestPapersQuery(_ loaded: MediationRecord) throws -> QueryBuilder<CaseDocument> {
+        let caseID = try loaded.record.requireID()
+        return CaseDocument.query(on: request.db).filter(\.$caseRecord.$id == caseID)
             .filter(\.$purpose == .material).filter(\.$materialIndex ~~ Array(MediationCourts.servedMaterials))
-            .with(\.$uploadedBy).sort(\.$createdAt).all()
     }
 
     /// One of those, named by `:document`; anything else of the case is the same 404 here (the
     /// case's own routes serve the filer and the court).
     func requestPaper(_ loaded: MediationRecord, viewer: RecordAccess.MediationViewer) async throws -> CaseDocument {
         guard let id = request.parameters.get("document", as: UUID.self),
-              let document = try await requestPapers(loaded).first(where: { $0.id == id }) else { throw AppError.notFound }
-        if viewer.isOfficial {
-            try await request.audited { _, audit in
-                try await audit.record("mediation.document_viewed", "mediation", loaded.id.uuidString.lowercased(),
-                                       ["document": id.uuidString.lowercased()])
-            }
-        }
+              let document = try await requestPapersQuery(loaded).filter(\.$id == id).first() else { throw AppError.notFound }
+        try await auditReading(id, of: loaded, by: viewer)
         return document
     }
 }

@@ -197,6 +197,21 @@ struct MediationService {
         return try await load(mediationID)
     }
 
+    /// Why `account` may not decline for `party`, or nil. Ending the mediation for a party binds
+    /// them as a signature would: an agent needs a mandate that allows signing. The filer's
+    /// declining withdraws their own case: theirs alone.
+    func declineRefusal(_ loaded: MediationRecord, party: MediationParty, account: UUID) -> AppError? {
+        if party.isFiler, party.$account.id != account { return AppError(status: .forbidden, key: "mediation.error.withdraw_filer_only") }
+        do {
+            try requireMayAct(loaded, party: party, account: account, action: .sign)
+            return nil
+        } catch let error as AppError {
+            return error
+        } catch {
+            return AppError.forbidden
+        }
+    }
+
     /// A party will not mediate: the mediation ends with the reason, on the case's timeline too.
     /// The filer declining withdraws their request as well, in the same transaction.
     func decline(_ loaded: MediationRecord, party: MediationParty, reason: String?) async throws {
@@ -218,12 +233,11 @@ struct MediationService {
         guard let mediation = try await Mediation.query(on: db).filter(\.$caseRecord.$id == caseID).with(\.$court).first(), mediation.ending == nil,
               let filer = try await MediationParty.query(on: db).filter(\.$mediation.$id == mediation.requireID()).filter(\.$isFiler == true).first(),
               let code = request.dependencies.mediationCourts.code(of: mediation.court) else { return }
-        let service = request.mediations
         // The filer's own request ends, whoever pressed the button (a relative under a mandate on
         // the case too); the audit event names who did.
         let ending = Ending(mediationID: try mediation.requireID(), partyID: try filer.requireID(), accountID: filer.$account.id ?? accountID ?? UUID(),
                             reason: "申请人撤回了申请 / The filer withdrew the request", code: code,
-                            now: request.now, today: service.today, outbox: request.application.outbox, config: request.dependencies.config)
+                            now: request.now, today: request.mediations.today, outbox: request.application.outbox, config: request.dependencies.config)
         try await ending.record(on: db, audit: audit)
     }
 

@@ -41,14 +41,14 @@ struct SessionPanel: Encodable {
         let isMediator = entry.viewer == .mediator && mediation.ending == nil && mediation.acceptedAt != nil
         let calendar = req.dependencies.workingCalendar
         let today = CivilDay(req.now, in: court)
-        let asked = try? req.query.get(String.self, at: "day")
-        var day = asked.flatMap(CivilDay.init) ?? today.adding(days: 1)
+        let asked = try? req.query.get(String.self, at: "day"), askedDay = asked.flatMap(CivilDay.init)
+        var day = askedDay ?? today.adding(days: 1)
         var dayProblem: String?
-        if isMediator, asked != nil, asked.flatMap(CivilDay.init) == nil || day < today {
-            // Said, not silently replaced: the mediator asked for another day than the one shown.
-            dayProblem = asked.flatMap(CivilDay.init) == nil
-                ? req.t("mediation.hours.not_a_date", ["given": String((asked ?? "").prefix(20)), "day": today.adding(days: 1).description])
-                : req.t("mediation.hours.bad_day", ["day": today.adding(days: 1).description])
+        // Said, not silently replaced: the mediator asked for another day than the one shown.
+        if isMediator, let asked {
+            let shown = today.adding(days: 1).description
+            if askedDay == nil { dayProblem = req.t("mediation.hours.not_a_date", ["given": String(asked.prefix(20)), "day": shown]) }
+            else if day < today { dayProblem = req.t("mediation.hours.bad_day", ["day": shown]) }
         }
         if !isMediator || day < today { day = today.adding(days: 1) }
         if asked == nil {
