@@ -30,4 +30,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateMediationAgreement())
     // 011: the mediation's papers for each audience; finding the mediations an agent acts in
     app.migrations.add(CreateMediationDocuments())
+    // 012: letters and visits (petitions named or anonymous, their history across offices, evidence, opinions)
+    app.migrations.add(CreatePetitions())
 }

@@ -8,7 +8,7 @@ import ZeroErrandCore
 /// moved still open with the older key, which stays configured until this has finished).
 enum DocumentKeyRotation {
     static let tables: [any KeyWrappedRow.Type] = [
-        CaseDocument.self, MediationDocument.self, VideoRecording.self, VideoRecordingChunk.self, SignatureDrawing.self,
+        CaseDocument.self, MediationDocument.self, PetitionDocument.self, VideoRecording.self, VideoRecordingChunk.self, SignatureDrawing.self,
     ]
 
     static func rewrapAll(on database: any Database, keys: DocumentKeys, pageSize: Int = 500) async throws -> Int {
