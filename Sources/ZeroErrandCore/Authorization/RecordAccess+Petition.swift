@@ -13,8 +13,6 @@ extension RecordAccess {
         case registrar
         /// Staff of an office whose opinion is under review: they read what became of it.
         case earlierAnswerer
-
-        public var isOffice: Bool { self == .holder || self == .registrar || self == .earlierAnswerer }
     }
 
     public struct PetitionParties: Sendable {

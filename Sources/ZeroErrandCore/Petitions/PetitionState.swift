@@ -33,9 +33,6 @@ public enum PetitionStage: String, Sendable, Codable, CaseIterable {
     /// The same facts as a petition already closed after re-review: answered with that result.
     case repeated
 
-    /// The office holding the petition must act, on a clock.
-    public var officeMustAct: Bool { [.received, .handling, .reviewing, .reReviewing].contains(self) }
-
     /// 0 for the first opinion, 1 for the review, 2 for the re-review.
     public var level: Int {
         switch self {

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// The code an anonymous reporter gets instead of an account: 80 random bits as 16 Crockford
@@ -44,6 +43,6 @@ public enum ReceiptCode {
     /// What is stored: hex SHA-256 of the canonical form.
     public static func digest(_ typed: String) -> String? {
         guard let canonical = normalized(typed) else { return nil }
-        return SHA256.hash(data: Array(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return SHA256Hash.of(Array(canonical.utf8)).description
     }
 }

@@ -128,6 +128,8 @@ struct PetitionCodeTests {
         let code = ReceiptCode.make(from: [0x00, 0x44, 0x32, 0x14, 0xC7, 0x42, 0x54, 0xB6, 0x35, 0xCF])
         #expect(code == "0123-4567-89AB-CDEF")
         let digest = try #require(ReceiptCode.digest(code))
+        // The SHA-256 of the canonical form, as `sha256sum` gives it for "0123456789ABCDEF".
+        #expect(digest == "2125b2c332b1113aae9bfc5e9f7e3b4c91d828cb942c2df1eeb02502eccae9e9")
         #expect(ReceiptCode.digest("o123 4567 89ab cdef") == digest)
         #expect(ReceiptCode.digest("0l2345678 9ABCDEF") == digest)
         #expect(ReceiptCode.digest("0123-4567-89AB-CDE") == nil)
@@ -143,5 +145,34 @@ struct PetitionCodeTests {
         let english = "The compensation for my father's house in Yuhu was never paid although the village committee promised it."
         #expect(SameFacts.isSame(english, "the compensation for my father's house in Yuhu was never paid, although the village committee promised it"))
         #expect(!SameFacts.isSame(english, "I would like to suggest longer opening hours for the service point in Milan."))
+    }
+}
+
+@Suite("Who sees a petition")
+struct PetitionAccessTests {
+    private let petitioner = UUID(), registrar = UUID(), holder = UUID(), answerer = UUID(), passedThrough = UUID()
+
+    private func viewer(_ actor: Actor?) -> RecordAccess.PetitionViewer? {
+        RecordAccess.petitionViewer(actor, .init(petitioner: petitioner, holder: holder, registrar: registrar, answeredBy: [answerer]))
+    }
+
+    private func staff(of office: UUID) -> Actor { Actor(accountID: UUID(), kind: .staff, roles: [.clerk], departmentID: office) }
+
+    @Test("The petitioner, the holding office, the registrar and an office whose opinion is under review; nobody else")
+    func viewers() {
+        #expect(viewer(Actor(accountID: petitioner, kind: .citizen)) == .petitioner)
+        #expect(viewer(staff(of: holder)) == .holder)
+        #expect(viewer(staff(of: registrar)) == .registrar)
+        #expect(viewer(staff(of: answerer)) == .earlierAnswerer)
+        // An office it was only transferred through has no case for it any more.
+        #expect(viewer(staff(of: passedThrough)) == nil)
+        #expect(viewer(Actor(accountID: UUID(), kind: .citizen)) == nil)
+        #expect(viewer(Actor(accountID: petitioner, kind: .admin)) == nil)
+        #expect(viewer(Actor(accountID: UUID(), kind: .assistant, servicePointID: UUID())) == nil)
+        #expect(viewer(nil) == nil)
+        // Staff without an office, and an anonymous report's (absent) petitioner, match nobody.
+        #expect(viewer(Actor(accountID: UUID(), kind: .staff)) == nil)
+        #expect(RecordAccess.petitionViewer(Actor(accountID: UUID(), kind: .citizen),
+                                            .init(petitioner: nil, holder: holder, registrar: registrar, answeredBy: [])) == nil)
     }
 }

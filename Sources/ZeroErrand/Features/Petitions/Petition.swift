@@ -59,10 +59,6 @@ final class Petition: Model, @unchecked Sendable {
 
     init() {}
 
-    static let zone = TimeZone(identifier: "Asia/Shanghai")!
-
-    var pathID: String { id!.uuidString.lowercased() }
-
     var state: PetitionFacts {
         get {
             PetitionFacts(stage: stage, anonymous: $petitioner.id == nil, holder: $holder.id, heldSince: CivilDay(heldSince)!,
