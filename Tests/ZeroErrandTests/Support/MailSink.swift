@@ -102,7 +102,7 @@ enum MailSink {
     static func waitForMessages(
         to address: String,
         count: Int = 1,
-        timeout: Duration = .seconds(30)
+        timeout: Duration = .seconds(300)
     ) async throws -> [ReceivedMail] {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
@@ -115,7 +115,7 @@ enum MailSink {
     }
 
     /// The newest message for `address`, waiting for it if needed.
-    static func latestMessage(to address: String, timeout: Duration = .seconds(30)) async throws -> ReceivedMail {
+    static func latestMessage(to address: String, timeout: Duration = .seconds(300)) async throws -> ReceivedMail {
         let mails = try await waitForMessages(to: address, count: 1, timeout: timeout)
         return mails[mails.count - 1]
     }

@@ -33,7 +33,7 @@ enum TestEnvironment {
             ?? .sqlite(path: dataDirectory + "/zeroerrand.sqlite")
         let smtp = smtpPort.map {
             SMTPConfiguration(host: "127.0.0.1", port: $0, security: .plain, username: nil, password: nil,
-                              heloName: "tests.zeroerrand.local", timeout: .seconds(30))
+                              heloName: "tests.zeroerrand.local", timeout: SMTPTestEnvironment.hangGuard)
         }
         return AppConfig(mode: .testing, database: database, publicURL: "http://127.0.0.1:8080",
                          secretKey: SymmetricKey(data: Data(repeating: 7, count: 32)), smtp: smtp,
