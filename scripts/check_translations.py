@@ -51,8 +51,28 @@ DYNAMIC_FAMILIES = {
     "timeline.certificate_delivery_": ["requested", "sent", "delivered"],
     "mail.event.certificate_": ["revoked", "delivery_sent", "delivery_delivered"],
     "mail.event.notarial_": ["document_ready", "document_revised", "certified"],
+    # Letters and visits: Core's petition enums and the steps built from them.
+    "petition.kind.": ["suggestion", "complaint", "request"],
+    "petition.stage.": ["received", "handling", "answered", "reviewing", "reviewed", "re_reviewing", "closed", "declined", "repeated"],
+    "petition.satisfaction.": ["satisfied", "partly", "dissatisfied"],
+    "petition.route.": ["litigation", "administrative_review", "arbitration", "other"],
+    "petition.other_route.": ["none", "litigation", "administrative_review", "arbitration"],
+    "petition.level.": ["0", "1", "2"],
+    "petition.paper.opinion.": ["0", "1", "2"],
+    "petition.answer.heading.": ["0", "1", "2"],
+    "petition.ask.": ["review", "re_review"],
+    "petition.clock.": ["decide", "handle", "request_review", "answer_review", "request_re_review", "answer_re_review"],
+    "petition.event.": ["received", "repeated", "accepted", "transferred", "declined", "extended", "answered", "rated",
+                        "review_requested", "evidence"],
+    "petition.refusal.": ["not_holder", "not_petitioner", "wrong_stage", "same_office", "missing_reason", "reason_too_long",
+                          "extension_used", "extension_too_long", "extension_too_late", "already_rated", "anonymous_no_review",
+                          "review_window_closed"],
 }
-DYNAMIC_EXTRA = [f"area.{a}.summary" for a in DYNAMIC_FAMILIES["area."]]
+# The arguments the code hands to every key of a family (the rest get none).
+DYNAMIC_ARGUMENTS = {"petition.clock.": {"due"}, "petition.event.": {"office", "to", "level"}, "petition.refusal.": {"max"},
+                     "mail.petition.": {"number", "note", "link"}}
+DYNAMIC_EXTRA = [f"area.{a}.summary" for a in DYNAMIC_FAMILIES["area."]] + [
+    f"mail.petition.{m}.{part}" for m in ["accepted", "transferred", "declined", "extended", "answered"] for part in ["subject", "body"]]
 
 KEY = r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+"
 TEMPLATE_KEY = re.compile(r'#t\(\s*"([^"]+)"\s*\)')
@@ -206,7 +226,8 @@ def main():
 
     # A placeholder nobody fills would reach the reader as "{name}".
     supplied = {key: set() for key in template_keys()}
-    supplied.update({key: set() for key in dynamic_keys()})
+    supplied.update({key: next((names for prefix, names in DYNAMIC_ARGUMENTS.items() if key.startswith(prefix)), set())
+                     for key in dynamic_keys()})
     for key, names in swift_arguments().items():
         supplied[key] = supplied.get(key, names) & names
     for language, table in tables.items():

@@ -52,6 +52,9 @@ enum SiteURL: Sendable {
     case mediationUnpaid(id: String, position: String), mediationSession(id: String), mediationCaucus(id: String)
     case mediationAgreementVersion(id: String), mediationDocuments(id: String), mediationDocument(id: String, document: String)
     case mediationAgent(id: String), mediationRequestPaper(id: String, document: String), mediationCaseClosure(id: String)
+    // Letters and visits
+    case petitions, petitionNew, petitionReport, petitionLookup, petitionLookupOpinion, petitionStatistics, officePetitions
+    case petition(id: String), petitionStep(id: String, step: String), petitionDocument(id: String, document: String)
     // Verifying a notarial certificate: public, no sign-in
     case verify, verifyFile, verifyNumber, verifyQR, verifyCertificates, verifyCertificateFile(name: String)
     case apiVerifyFile, apiVerifyNumber, apiVerifyQR, apiSealCertificates
@@ -178,6 +181,16 @@ enum SiteURL: Sendable {
         case .mediationCaseClosure(let id): "/mediations/\(id)/case-closure"
         case .mediationRequestPaper(let id, let document): "/mediations/\(id)/request-papers/\(document)"
         case .caseCertificateDelivery(let id): "/cases/\(id)/certificate/delivery"
+        case .petitions: "/petitions"
+        case .petitionNew: "/petitions/new"
+        case .petitionReport: "/petitions/report"
+        case .petitionLookup: "/petitions/lookup"
+        case .petitionLookupOpinion: "/petitions/lookup/opinion"
+        case .petitionStatistics: "/petitions/statistics"
+        case .officePetitions: "/office/petitions"
+        case .petition(let id): "/petitions/\(id)"
+        case .petitionStep(let id, let step): "/petitions/\(id)/\(step)"
+        case .petitionDocument(let id, let document): "/petitions/\(id)/documents/\(document)"
         case .verify: "/verify"
         case .verifyFile: "/verify/file"
         case .verifyNumber: "/verify/number"

@@ -98,6 +98,38 @@ struct RouteWalkTests {
             paper.wrappedKey = blob.wrappedKey
             paper.createdAt = clock.now
             try await paper.create(on: app.db)
+            // The citizen's petition, registered and held by the same office, with a piece of evidence.
+            let petition = Petition()
+            petition.number = "XF-2026-000001"
+            petition.year = 2026
+            petition.sequence = 1
+            petition.kind = .request
+            petition.$petitioner.id = try world.base.citizenAccount.requireID()
+            petition.title = "Deposit"
+            petition.facts = "Facts"
+            petition.request = "Request"
+            petition.mayContact = false
+            petition.$registrar.id = officeID
+            petition.$holder.id = officeID
+            petition.heldSince = "2026-11-30"
+            petition.stage = .received
+            petition.receivedOn = "2026-11-30"
+            petition.extensionDays = 0
+            petition.createdAt = clock.now
+            petition.updatedAt = clock.now
+            try await petition.create(on: app.db)
+            let evidence = PetitionDocument()
+            evidence.$petition.id = try petition.requireID()
+            evidence.purpose = .evidence
+            evidence.level = 0
+            evidence.originalName = document.originalName
+            evidence.kind = document.kind
+            evidence.size = document.size
+            evidence.sha256 = document.sha256
+            evidence.storageName = document.storageName
+            evidence.wrappedKey = document.wrappedKey
+            evidence.createdAt = clock.now
+            try await evidence.create(on: app.db)
             let otherOffice = try #require(try await Department.query(on: app.db).filter(\.$id != officeID).first())
             let point = try #require(try await ServicePoint.query(on: app.db).first())
 
@@ -144,6 +176,8 @@ struct RouteWalkTests {
                 "entry": try journalEntry.requireID().uuidString.lowercased(),
                 "mediation": try mediation.requireID().uuidString.lowercased(),
                 "mediationDocument": try paper.requireID().uuidString.lowercased(),
+                "petition": try petition.requireID().uuidString.lowercased(),
+                "petitionDocument": try evidence.requireID().uuidString.lowercased(),
             ]
             let number = try #require(try await Case.find(caseID, on: app.db)).number
             var walked = 0
@@ -176,7 +210,7 @@ struct RouteWalkTests {
             guard case .parameter(let parameter) = component else { parts.append(component.description); continue }
             let previous = index > 0 ? path[index - 1].description : ""
             let value: String? = switch parameter {
-            case "document": root == "mediations" ? ids["mediationDocument"] : ids["document"]
+            case "document": root == "mediations" ? ids["mediationDocument"] : root == "petitions" ? ids["petitionDocument"] : ids["document"]
             case "session": ids["session"]
             case "recording": ids["recording"]
             case "chunk": "0"
@@ -191,6 +225,7 @@ struct RouteWalkTests {
                 case ("cases", _, _), ("office", "cases", _), ("api", _, "cases"): ids["case"]
                 case ("mandates", _, _): ids["mandate"]
                 case ("mediations", _, _): ids["mediation"]
+                case ("petitions", _, _): ids["petition"]
                 case ("office", "video", "availability"): ids["availability"]
                 case ("office", "video", _), ("video", _, _): ids["session"]
                 case ("admin", "departments", _): ids["department"]

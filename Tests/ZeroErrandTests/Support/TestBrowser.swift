@@ -80,6 +80,28 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(.POST, path, rawBody: body, extraHeaders: headers)
     }
 
+    /// A form with fields and file inputs, posted multipart as a browser does without script.
+    /// A file with an empty name and no bytes is what a browser sends for an input left empty.
+    @discardableResult
+    func multipartForm(_ path: String, fields: [(String, String)], files: [(field: String, name: String, bytes: [UInt8])]) async throws -> Page {
+        if cookies[CSRFMiddleware.cookieName] == nil { try await get("/") }
+        let boundary = "----zeroerrand-test-\(UUID().uuidString)"
+        var body = ByteBuffer()
+        for (name, value) in fields + [(CSRFMiddleware.fieldName, cookies[CSRFMiddleware.cookieName] ?? "")] {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for file in files {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\n")
+            body.writeString("Content-Type: application/octet-stream\r\n\r\n")
+            body.writeBytes(file.bytes)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary])
+        return try await send(.POST, path, rawBody: body, extraHeaders: headers)
+    }
+
     /// A PDF as the API takes it: the bytes as the body, declared application/pdf.
     @discardableResult
     func pdf(_ path: String, _ bytes: [UInt8]) async throws -> Page {

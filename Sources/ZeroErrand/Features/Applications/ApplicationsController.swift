@@ -53,8 +53,8 @@ struct ApplicationsController: RouteCollection {
 
     @Sendable func applyForm(req: Request) async throws -> Response {
         let matter = try await CatalogueController.find(req)
-        // A mediation names every party and the dispute: it has a form of its own.
-        if matter.code == MediationCourts.mediationMatter { return req.redirect(to: SiteURL.mediationNew.path, redirectType: .normal) }
+        // A mediation names every party, a petition may be anonymous: each has a form of its own.
+        if let path = DedicatedForm.path(for: matter) { return req.redirect(to: path, redirectType: .normal) }
         return try await req.page("cases/apply", try applyPage(req, matter, mandates: try await req.usableMandates(for: matter)), title: "apply.title")
     }
 
@@ -101,7 +101,7 @@ struct ApplicationsController: RouteCollection {
 
     @Sendable func apply(req: Request) async throws -> Response {
         let matter = try await CatalogueController.find(req)
-        if matter.code == MediationCourts.mediationMatter { return req.redirect(to: SiteURL.mediationNew.path, redirectType: .normal) }
+        if let path = DedicatedForm.path(for: matter) { return req.redirect(to: path, redirectType: .normal) }
         let account = try req.requireAccount()
         let form = try req.content.decode(ApplyForm.self)
         let details = (form.details ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

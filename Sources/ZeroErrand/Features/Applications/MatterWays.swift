@@ -27,7 +27,7 @@ extension Request {
     /// no matter page leads to a form that then says it cannot be done.
     func ways(for matter: Matter) async throws -> [WayView] {
         let start = ApplicationStart(matter.channels)
-        let applyPath = matter.code == MediationCourts.mediationMatter ? SiteURL.mediationNew.path : SiteURL.apply(code: matter.code).path
+        let applyPath = DedicatedForm.path(for: matter) ?? SiteURL.apply(code: matter.code).path
         let citizen = currentAccount.flatMap { $0.kind == .citizen ? $0 : nil }
         let (own, held) = citizen == nil ? ([], []) : try await usableMandates(for: matter)
         var ways: [WayView] = []

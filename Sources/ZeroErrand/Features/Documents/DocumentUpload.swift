@@ -99,7 +99,11 @@ enum DocumentUpload {
 
     /// The user's file name, kept only as data: no path, no control characters, bounded length.
     static func fileName(_ req: Request) -> String {
-        let raw = req.headers.first(name: "X-File-Name").flatMap { $0.removingPercentEncoding } ?? ""
+        cleanName(req.headers.first(name: "X-File-Name").flatMap { $0.removingPercentEncoding } ?? "")
+    }
+
+    /// A name as the uploader's device gave it, reduced to its last part and to printable characters.
+    static func cleanName(_ raw: String) -> String {
         let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         let clean = String(last.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.prefix(200))
             .trimmingCharacters(in: .whitespaces)

@@ -1,0 +1,119 @@
+import Fluent
+import Vapor
+import ZeroErrandCore
+
+struct FieldErrorLine: Encodable {
+    let field: String
+    let message: String
+
+    /// The form's errors in the order its fields come, for the summary at the top.
+    static func list(_ errors: [String: String], order: [String]) -> [FieldErrorLine] {
+        errors.sorted { (order.firstIndex(of: $0.key) ?? 99, $0.key) < (order.firstIndex(of: $1.key) ?? 99, $1.key) }
+            .map { FieldErrorLine(field: $0.key, message: $0.value) }
+    }
+}
+
+struct LinkLine: Encodable {
+    let path: String
+    let label: String
+}
+
+/// The petition form, named or anonymous.
+struct PetitionFormPage: Encodable {
+    let action: String
+    let anonymous: Bool
+    let matter: String
+    let kinds: [Choice]
+    let routes: [Choice]
+    let offices: [Choice]
+    let title: String
+    let facts: String
+    let request: String
+    let mayContact: Bool
+    let errors: [String: String]
+    let errorList: [FieldErrorLine]
+    /// The lawful route's catalogue matter, when the answer says the matter belongs there.
+    let routeLink: LinkLine?
+    let evidenceLimit: Int
+    let uploadLimitMB: Int
+    let reportPath: String
+    let titleLimit: Int
+    let factsLimit: Int
+    let requestLimit: Int
+
+    static func make(_ req: Request, form: PetitionForm, anonymous: Bool, errors: [String: String], route: Petition.Route?) async throws -> PetitionFormPage {
+        let locale = req.locale
+        let offices = try await Department.query(on: req.db).sort(\.$code).all()
+        let kind = form.kind ?? form.matter.flatMap(DedicatedForm.petitionKind(matterCode:))?.rawValue
+        var routeLink: LinkLine?
+        if let route, let code = PetitionForm.routeMatters[route],
+           let matter = try await Matter.query(on: req.db).filter(\.$code == code).first() {
+            routeLink = LinkLine(path: SiteURL.matter(code: code).path, label: matter.name(locale))
+        }
+        let translated = errors.mapValues { req.t($0, ["max": String(PetitionService.evidenceLimit)]) }
+        return PetitionFormPage(
+            action: anonymous ? SiteURL.petitionReport.path : SiteURL.petitions.path, anonymous: anonymous, matter: form.matter ?? "",
+            kinds: PetitionKind.allCases.map { Choice(value: $0.rawValue, label: req.t("petition.kind.\($0.rawValue)"), selected: $0.rawValue == kind) },
+            routes: (["none"] + Petition.Route.allCases.filter { $0 != .other }.map(\.rawValue)).map {
+                Choice(value: $0, label: req.t("petition.other_route.\($0)"), selected: $0 == form.otherRoute)
+            },
+            offices: offices.map { Choice(value: $0.id!.uuidString, label: $0.name(locale), selected: $0.id?.uuidString == form.concerned) },
+            title: form.title ?? "", facts: form.facts ?? "", request: form.request ?? "", mayContact: form.mayContact == "on",
+            errors: translated, errorList: FieldErrorLine.list(translated, order: ["kind", "otherRoute", "title", "facts", "request", "concerned", "evidence"]),
+            routeLink: routeLink, evidenceLimit: PetitionService.evidenceLimit, uploadLimitMB: req.dependencies.config.uploadLimit / 1024 / 1024,
+            reportPath: SiteURL.petitionReport.path, titleLimit: PetitionForm.titleLimit, factsLimit: PetitionForm.factsLimit,
+            requestLimit: PetitionForm.requestLimit)
+    }
+}
+
+struct PetitionListPage: Encodable {
+    struct Item: Encodable {
+        let path: String
+        let number: String
+        let title: String
+        let stage: String
+        let received: String
+    }
+
+    let items: [Item]
+    let newPath: String
+    let lookupPath: String
+}
+
+struct PetitionReceiptPage: Encodable {
+    let number: String
+    let code: String
+    let lookupPath: String
+}
+
+/// One petition's page; `result` as on the lookup page, so both render `petitions/record`.
+struct PetitionShowPage: Encodable {
+    let result: PetitionPage
+}
+
+struct PetitionLookupPage: Encodable {
+    let action: String
+    let code: String
+    let error: String?
+    let result: PetitionPage?
+}
+
+/// The office's list: what it holds (by due day), and for a letters-and-visits office what it
+/// registered and others hold, overdue first.
+struct OfficePetitionsPage: Encodable {
+    struct Row: Encodable {
+        let path: String
+        let number: String
+        let title: String
+        let stage: String
+        let holder: String
+        let due: String
+        let overdue: Bool
+    }
+
+    let held: [Row]
+    let registered: [Row]
+    let isRegistrar: Bool
+    let overdueOnly: Bool
+    let statisticsPath: String
+}
