@@ -14,6 +14,7 @@ struct PetitionWorld {
     let citizenEmail: String
     let stranger: TestBrowser
     let bureau: TestBrowser
+    let bureauEmail: String
     let police: TestBrowser
     let station: TestBrowser
     let tax: TestBrowser
@@ -31,11 +32,11 @@ struct PetitionWorld {
         }
         let (citizen, citizenEmail) = try await person("petitioner", 41)
         let (stranger, _) = try await person("stranger", 42)
-        let (bureau, _) = try await person("bureau", 43, department: "wz-xfj")
+        let (bureau, bureauEmail) = try await person("bureau", 43, department: "wz-xfj")
         let (police, _) = try await person("police", 44, department: "wz-psb")
         let (station, _) = try await person("station", 45, department: "wz-psb-wuma")
         let (tax, _) = try await person("tax", 46, department: "wz-tax")
-        return PetitionWorld(app: app, clock: clock, citizen: citizen, citizenEmail: citizenEmail, stranger: stranger, bureau: bureau,
+        return PetitionWorld(app: app, clock: clock, citizen: citizen, citizenEmail: citizenEmail, stranger: stranger, bureau: bureau, bureauEmail: bureauEmail,
                              police: police, station: station, tax: tax)
     }
 
@@ -186,6 +187,25 @@ struct PetitionJourneyTests {
             #expect(try await reporter.post("/petitions/lookup/opinion", ["code": "0000-0000-0000-0000", "document": opinion.id!.uuidString]).status == .notFound)
             // The page itself needs an account: the code is the only key, and it never rides in a URL.
             #expect(try await reporter.get(path).status != .ok)
+        }
+    }
+
+    @Test("A petition not decided within 15 working days rises to the office's start page and its overdue list; the petitioner's access log names who opened it")
+    func overdueAndAccessLog() async throws {
+        try await withTestApp { app, clock in
+            let world = try await PetitionWorld.make(app, clock)
+            let submitted = try await world.citizen.multipartForm("/petitions", fields: PetitionWorld.fields(facts: Self.facts), files: [])
+            let path = try #require(submitted.location)
+            #expect(try await world.bureau.get(path).status == .ok)
+            #expect(!(try await world.bureau.get("/office").body.contains("Overdue petitions")))
+            clock.advance(by: 30 * 24 * 3600)
+            try await world.bureau.signIn(world.bureauEmail, totp: testSecret(43), clock: clock)
+            #expect(try await world.bureau.get("/office").body.contains("Overdue petitions: 1"))
+            let overdue = try await world.bureau.get("/office/petitions?overdue=true")
+            #expect(overdue.body.contains("XF-") && overdue.body.contains("badge-overdue"))
+            try await world.citizen.signIn(world.citizenEmail, totp: testSecret(41), clock: clock)
+            let log = try await world.citizen.get("/account/access-log")
+            #expect(log.status == .ok && log.body.contains("Opened your petition"))
         }
     }
 }

@@ -20,6 +20,8 @@ struct OfficeController: RouteCollection {
         let colleagues: [Colleague]?
         /// A notary office keeps a notarial journal.
         let journalPath: String?
+        /// Petitions overdue in this office's hands, or (for a letters-and-visits office) anywhere it registered them.
+        let petitionsOverdue: Int
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -38,12 +40,16 @@ struct OfficeController: RouteCollection {
                           secondFactor: $0.hasSecondFactor, suspended: $0.suspendedAt != nil)
             }
         }
+        let today = req.petitions.today.description
+        let petitionsOverdue = try await Petition.query(on: req.db).filter(\.$dueOn < today)
+            .group(.or) { $0.filter(\.$holder.$id == departmentID).filter(\.$registrar.$id == departmentID) }.count()
         let zone = TimeZone(identifier: department.timeZone) ?? req.viewerTimeZone
         let page = OfficePage(department: department.name(req.locale), timeZone: department.timeZone,
                               localTime: TimeDisplay.format(req.now, in: zone),
                               myRoles: account.roles.map { req.t("role.\($0.rawValue)") }.joined(separator: ", "),
                               matters: matters.map(req.summary(of:)), colleagues: colleagues,
-                              journalPath: req.dependencies.notarial.offices[department.code] == nil ? nil : SiteURL.officeNotaryJournal.path)
+                              journalPath: req.dependencies.notarial.offices[department.code] == nil ? nil : SiteURL.officeNotaryJournal.path,
+                              petitionsOverdue: petitionsOverdue)
         return try await req.page("office/home", page, title: "office.title")
     }
 }

@@ -66,8 +66,11 @@ struct NotificationsController: RouteCollection {
         let mediationParties = try await MediationParty.query(on: req.db).filter(\.$account.$id == accountID)
             .with(\.$mediation) { $0.with(\.$caseRecord) }.all()
         let mediationNumbers = Dictionary(mediationParties.map { ($0.$mediation.id.uuidString.lowercased(), $0.mediation.caseRecord.number) }) { first, _ in first }
+        // Their named petitions: which offices opened them, read their evidence, took a step.
+        let petitions = try await Petition.query(on: req.db).filter(\.$petitioner.$id == accountID).all()
+        let petitionNumbers = Dictionary(uniqueKeysWithValues: petitions.map { ($0.id!.uuidString.lowercased(), $0.number) })
         var events: [AuditEvent] = []
-        if !caseIDs.isEmpty || !mandates.isEmpty || !mediationNumbers.isEmpty {
+        if !caseIDs.isEmpty || !mandates.isEmpty || !mediationNumbers.isEmpty || !petitionNumbers.isEmpty {
             events = try await AuditEvent.query(on: req.db).group(.or) { group in
                 if !numbers.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "case").filter(\.$objectID ~~ Array(numbers.keys)) }
@@ -80,6 +83,9 @@ struct NotificationsController: RouteCollection {
                 }
                 if !mediationNumbers.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "mediation").filter(\.$objectID ~~ Array(mediationNumbers.keys)) }
+                }
+                if !petitionNumbers.isEmpty {
+                    group.group(.and) { $0.filter(\.$objectType == "petition").filter(\.$objectID ~~ Array(petitionNumbers.keys)) }
                 }
                 if !recordingCase.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "video_recording").filter(\.$objectID ~~ Array(recordingCase.keys)) }
@@ -99,7 +105,8 @@ struct NotificationsController: RouteCollection {
             } ?? req.t("timeline.system")
             let caseKey = event.objectType == "case" ? event.objectID : (documentCase[event.objectID] ?? recordingCase[event.objectID] ?? "")
             return AccessLine(time: req.showTime(event.occurredAt), who: who, what: req.t("access.action.\(event.action)"),
-                              object: numbers[caseKey] ?? mandateNames[event.objectID] ?? (event.objectType == "mediation" ? mediationNumbers[event.objectID] : nil) ?? "")
+                              object: numbers[caseKey] ?? mandateNames[event.objectID] ?? (event.objectType == "mediation" ? mediationNumbers[event.objectID] : nil)
+                                  ?? (event.objectType == "petition" ? petitionNumbers[event.objectID] : nil) ?? "")
         }
         return try await req.page("notifications/access-log", lines, title: "access.title")
     }
