@@ -75,21 +75,25 @@ def check_pages(driver, base, who, paths, language, problems):
     """Visits each path and notes, in `problems`, every page that does not fit the phone."""
     for path in paths:
         driver.get(base + path)
-        found = driver.execute_script(MEASURE)
-        assert found["view"] == WIDTH, f"the window is {found['view']}px wide, not a phone's {WIDTH}px"
-        label = f"{who} {path} [{language}]"
-        if found["lang"] != language:
-            problems.append(f"{label}: the page is in {found['lang']!r}")
-        if found["error"]:
-            problems.append(f"{label}: an error page: {driver.find_element(By.TAG_NAME, 'main').text[:200]}")
-        if found["page"] > found["view"]:
-            problems.append(f"{label} scrolls sideways ({found['page']}px > {found['view']}px); widest: {found['worst']}")
-        for cell in found["unlabelled"]:
-            problems.append(f"{label}: a table cell does not name its column (data-label) for the phone layout: {cell}")
-        if found["outside"]:
-            problems.append(f"{label}: sticks out past the page's margin: {found['outside']}")
-        for scroller in found["scrollers"]:
-            problems.append(f"{label}: a box scrolls sideways inside the page: {scroller}")
+        check_this_page(driver, f"{who} {path} [{language}]", language, problems)
+
+
+def check_this_page(driver, label, language, problems):
+    """The page the browser shows now (one a form's answer led to, say), measured the same way."""
+    found = driver.execute_script(MEASURE)
+    assert found["view"] == WIDTH, f"the window is {found['view']}px wide, not a phone's {WIDTH}px"
+    if found["lang"] != language:
+        problems.append(f"{label}: the page is in {found['lang']!r}")
+    if found["error"]:
+        problems.append(f"{label}: an error page: {driver.find_element(By.TAG_NAME, 'main').text[:200]}")
+    if found["page"] > found["view"]:
+        problems.append(f"{label} scrolls sideways ({found['page']}px > {found['view']}px); widest: {found['worst']}")
+    for cell in found["unlabelled"]:
+        problems.append(f"{label}: a table cell does not name its column (data-label) for the phone layout: {cell}")
+    if found["outside"]:
+        problems.append(f"{label}: sticks out past the page's margin: {found['outside']}")
+    for scroller in found["scrollers"]:
+        problems.append(f"{label}: a box scrolls sideways inside the page: {scroller}")
 
 
 def switch_language(driver, language):
