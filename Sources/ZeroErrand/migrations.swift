@@ -32,4 +32,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateMediationDocuments())
     // 012: letters and visits (petitions named or anonymous, their history across offices, evidence, opinions)
     app.migrations.add(CreatePetitions())
+    // 013: materials taken from the document wallet name the issued document they copy
+    app.migrations.add(AddIssuedFrom())
 }

@@ -52,6 +52,8 @@ enum SiteURL: Sendable {
     case mediationUnpaid(id: String, position: String), mediationSession(id: String), mediationCaucus(id: String)
     case mediationAgreementVersion(id: String), mediationDocuments(id: String), mediationDocument(id: String, document: String)
     case mediationAgent(id: String), mediationRequestPaper(id: String, document: String), mediationCaseClosure(id: String)
+    // The document wallet
+    case wallet, caseWalletMaterial(id: String)
     // Letters and visits
     case petitions, petitionNew, petitionReport, petitionLookup, petitionLookupOpinion, petitionStatistics, officePetitions
     case petition(id: String), petitionStep(id: String, step: String), petitionDocument(id: String, document: String)
@@ -181,6 +183,8 @@ enum SiteURL: Sendable {
         case .mediationCaseClosure(let id): "/mediations/\(id)/case-closure"
         case .mediationRequestPaper(let id, let document): "/mediations/\(id)/request-papers/\(document)"
         case .caseCertificateDelivery(let id): "/cases/\(id)/certificate/delivery"
+        case .wallet: "/wallet"
+        case .caseWalletMaterial(let id): "/cases/\(id)/wallet-materials"
         case .petitions: "/petitions"
         case .petitionNew: "/petitions/new"
         case .petitionReport: "/petitions/report"

@@ -45,11 +45,13 @@ struct CasePresenter {
             role == .office ? SiteURL.officeCaseDocument(id: id, document: document.id!.uuidString).path
                 : SiteURL.caseDocument(id: id, document: document.id!.uuidString).path
         }
+        let provenance = try await request.wallet.provenance(of: documents)
         let line = { (document: CaseDocument) in
             DocumentLine(name: document.originalName, path: documentPath(document), kind: document.kind.rawValue.uppercased(),
                          size: Self.size(document.size),
                          uploaded: request.showTime(document.createdAt, in: zone), sha256: document.sha256,
-                         previewPath: role == .office ? documentPath(document) + "?inline=1" : nil)
+                         previewPath: role == .office ? documentPath(document) + "?inline=1" : nil,
+                         provenance: document.id.flatMap { provenance[$0] })
         }
         // Only the materials that apply to this application (its answers and its mandate).
         let plan = record.materialPlan
@@ -117,7 +119,20 @@ struct CasePresenter {
             video: try await videoPanel(id: id),
             mandate: try await mandatePanel(id: id),
             notarization: try await NotarizationPanel.make(self, id: id),
+            wallet: try await walletPicker(id: id, materials: materials),
             errors: errors)
+    }
+
+    /// The applicant's own issued documents, offered where a material can still be given. Only to
+    /// the applicant: sharing from the wallet is their consent, not a relative's.
+    private func walletPicker(id: String, materials: [MaterialSlot]) async throws -> WalletPicker? {
+        guard role == .applicant, let account = request.currentAccount, account.id == record.$applicant.id,
+              materials.contains(where: \.canUpload) else { return nil }
+        let items = try await request.wallet.items(of: account).filter { !$0.revoked && $0.document.$caseRecord.id != record.id }
+        guard !items.isEmpty else { return nil }
+        return WalletPicker(path: SiteURL.caseWalletMaterial(id: id).path, choices: items.map {
+            Choice(value: $0.document.id!.uuidString, label: "\($0.document.originalName) · \($0.issuer) · \($0.caseNumber)", selected: false)
+        })
     }
 
     /// What an official needs to know of the applicant: contact, identity level and how it was

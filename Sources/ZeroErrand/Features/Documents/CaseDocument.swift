@@ -25,6 +25,9 @@ final class CaseDocument: Model, @unchecked Sendable {
     @Field(key: "storage_name") var storageName: String
     @Field(key: "wrapped_key") var wrappedKey: WrappedKey
     @Field(key: "created_at") var createdAt: Date
+    /// A material taken from the applicant's document wallet: the result document of another case
+    /// it copies (same bytes, same hash), which the receiving office checks it against.
+    @OptionalField(key: "issued_from_id") var issuedFrom: UUID?
 
     init() {}
 }

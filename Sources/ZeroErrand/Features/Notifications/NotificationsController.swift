@@ -90,7 +90,10 @@ struct NotificationsController: RouteCollection {
                 if !recordingCase.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "video_recording").filter(\.$objectID ~~ Array(recordingCase.keys)) }
                 }
-            }.filter(\.$actor != AuditContext.account(accountID)).sort(\.$id, .descending).limit(200).all()
+            }
+            // Others' access; of their own steps only what they consented to share from the wallet.
+            .group(.or) { $0.filter(\.$actor != AuditContext.account(accountID)).filter(\.$action == "wallet.shared") }
+            .sort(\.$id, .descending).limit(200).all()
         }
         let actorIDs = Set(events.compactMap { UUID(uuidString: String($0.actor.dropFirst("account:".count))) })
         let actors = actorIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Account.query(on: req.db)

@@ -71,6 +71,14 @@ struct DocumentLine: Encodable {
     let sha256: String
     /// For the office: the same document shown in the page (image, or PDF in a sandboxed frame).
     let previewPath: String?
+    /// A material from the applicant's wallet: who issued it and whether it matches their record.
+    var provenance: String? = nil
+}
+
+/// The applicant's issued documents that can stand for a material on this case.
+struct WalletPicker: Encodable {
+    let path: String
+    let choices: [Choice]
 }
 
 struct MaterialSlot: Encodable {
@@ -145,6 +153,7 @@ struct CasePage: Encodable {
     let mandate: MandatePanel?
     /// The notarial act, for notarization matters.
     let notarization: NotarizationPanel?
+    var wallet: WalletPicker? = nil
     var errors: [String: String] = [:]
 }
 
