@@ -70,9 +70,10 @@ DYNAMIC_FAMILIES = {
 }
 # The arguments the code hands to every key of a family (the rest get none).
 DYNAMIC_ARGUMENTS = {"petition.clock.": {"due"}, "petition.event.": {"office", "to", "level"}, "petition.refusal.": {"max"},
-                     "mail.petition.": {"number", "note", "link"}}
+                     "mail.petition.": {"number", "note", "link", "office", "due"}}
 DYNAMIC_EXTRA = [f"area.{a}.summary" for a in DYNAMIC_FAMILIES["area."]] + [
-    f"mail.petition.{m}.{part}" for m in ["accepted", "transferred", "declined", "extended", "answered"] for part in ["subject", "body"]]
+    f"mail.petition.{m}.{part}" for m in ["accepted", "transferred", "declined", "extended", "answered_0", "answered_1", "answered_2"]
+    for part in ["subject", "body"]]
 
 KEY = r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+"
 TEMPLATE_KEY = re.compile(r'#t\(\s*"([^"]+)"\s*\)')

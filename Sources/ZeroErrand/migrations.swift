@@ -34,4 +34,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreatePetitions())
     // 013: materials taken from the document wallet name the issued document they copy
     app.migrations.add(AddIssuedFrom())
+    app.migrations.add(AddPetitionFormNonce())
 }

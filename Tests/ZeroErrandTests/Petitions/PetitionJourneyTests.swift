@@ -150,9 +150,25 @@ struct PetitionJourneyTests {
             #expect(wrongType.status == .unsupportedMediaType)
             #expect(try await Petition.query(on: app.db).count() == 0)
             #expect(try await PetitionDocument.query(on: app.db).count() == 0)
-            // An office cannot decline without naming the route.
             let form = try await world.citizen.get("/petitions/new?matter=LV-XF-002")
             #expect(form.body.contains("value=\"complaint\" required checked"))
+
+            // The same form sent twice (a reload, a double click) makes one report; the code is not shown again.
+            let report: [(String, String)] = [("otherRoute", "none"), ("title", "Gifts"), ("facts", "A clerk asked for gifts."),
+                                              ("request", "Look into it."), ("nonce", "5f0c2a")]
+            #expect(try await chinese.multipartForm("/petitions/report", fields: report, files: []).status == .created)
+            let again = try await chinese.multipartForm("/petitions/report", fields: report, files: [])
+            #expect(again.status == .ok && again.body.contains("此前已收到") && !again.body.contains("receipt-code"))
+            #expect(try await Petition.query(on: app.db).count() == 1)
+
+            // A complaint about the police is never passed to the police.
+            let police = try await world.office("wz-psb")
+            var fields = PetitionWorld.fields(kind: "complaint", facts: "派出所民警办理户籍时索要好处费。")
+            fields = fields.map { $0.0 == "concerned" ? ("concerned", police.uuidString) : $0 }
+            let complaint = try await world.citizen.multipartForm("/petitions", fields: fields, files: [])
+            let path = try #require(complaint.location)
+            let refusedTransfer = try await world.bureau.post(path + "/transfer", ["office": police.uuidString, "reason": "职责范围"])
+            #expect(refusedTransfer.status == .conflict && refusedTransfer.body.contains("never passed to the office it is about"))
         }
     }
 

@@ -3,8 +3,10 @@ import ZeroErrandCore
 /// Matters started on a form of their own rather than the general application form: a mediation
 /// names every party; a petition may be anonymous and follows the letters-and-visits rules.
 enum DedicatedForm {
-    /// Asked for on a petition's own page (review, re-review, progress), not by a new petition.
-    static let onThePetitionsPage: Set<String> = ["LV-XF-005", "LV-XF-006", "LV-XF-007"]
+    /// Asked for on a petition's own page (review, re-review), not by a new petition.
+    static let onThePetitionsPage: Set<String> = ["LV-XF-005", "LV-XF-006"]
+    /// Progress: a named petition's page shows it; an anonymous report is looked up by its code.
+    static let progressInquiry = "LV-XF-007"
     /// A letters-and-visits matter that is an ordinary appointment, not a petition.
     static let ordinaryApplications: Set<String> = ["LV-XF-015"]
 
@@ -12,6 +14,7 @@ enum DedicatedForm {
         if matter.code == MediationCourts.mediationMatter { return SiteURL.mediationNew.path }
         guard matter.area == .petitions, !ordinaryApplications.contains(matter.code) else { return nil }
         if onThePetitionsPage.contains(matter.code) { return SiteURL.petitions.path }
+        if matter.code == progressInquiry { return SiteURL.petitionLookup.path }
         return SiteURL.petitionNew.path + "?matter=" + matter.code.queryEncoded
     }
 

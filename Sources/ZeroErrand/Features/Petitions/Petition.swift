@@ -56,6 +56,8 @@ final class Petition: Model, @unchecked Sendable {
     @OptionalParent(key: "repeat_of_id") var repeatOf: Petition?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
+    /// SHA-256 of the one-time value in the form it came from (a resend finds this petition).
+    @OptionalField(key: "form_digest") var formDigest: String?
 
     init() {}
 

@@ -47,23 +47,31 @@ struct PetitionController: RouteCollection {
 
     @Sendable func newForm(req: Request) async throws -> Response {
         let matter = try? req.query.get(String.self, at: "matter")
-        try await refuseUnlessAllowed(req, matter: matter)
-        return try await formPage(req, form: PetitionForm(matter: matter), anonymous: false, errors: [:], route: nil)
+        // Said before anyone types the whole form: the level of the matter they came from, or
+        // the least any kind of petition needs.
+        let kind = matter.flatMap(DedicatedForm.petitionKind(matterCode:))
+        if let refusal = try await identityRefusal(req, kinds: kind.map { [$0] } ?? PetitionKind.allCases) { throw refusal }
+        return try await formPage(req, form: PetitionForm(matter: matter, nonce: Self.newNonce(req)), anonymous: false, errors: [:], route: nil)
     }
 
     @Sendable func submit(req: Request) async throws -> Response {
-        let form = try await decodeForm(req)
-        try await refuseUnlessAllowed(req, matter: form.matter)
-        return try await receive(req, form, anonymous: false)
+        _ = try req.requireAccount()
+        return try await receive(req, try await decodeForm(req), anonymous: false)
     }
 
-    /// Named petitions need the identity level of the catalogue matter they come from (or of the
-    /// general petition matter), said before anyone types the whole form.
-    private func refuseUnlessAllowed(_ req: Request, matter code: String?) async throws {
+    /// The catalogue matter whose identity level each kind of named petition needs.
+    static let kindMatters: [PetitionKind: String] = [.suggestion: "LV-XF-003", .complaint: "LV-XF-002", .request: "LV-XF-004"]
+
+    /// Why the signed-in person may not submit any of `kinds` by name (nil when one of them is open to them).
+    private func identityRefusal(_ req: Request, kinds: [PetitionKind]) async throws -> AppError? {
         let account = try req.requireAccount()
-        let wanted = code.flatMap { DedicatedForm.petitionKind(matterCode: $0) != nil || $0 == "LV-XF-001" ? $0 : nil } ?? "LV-XF-001"
-        guard let matter = try await Matter.query(on: req.db).filter(\.$code == wanted).first() else { throw AppError.notFound }
-        if let refusal = req.cases.applyRefusal(for: account, to: matter) { throw refusal.error }
+        var first: AppError?
+        for kind in kinds {
+            guard let code = Self.kindMatters[kind], let matter = try await Matter.query(on: req.db).filter(\.$code == code).first() else { continue }
+            guard let refusal = req.cases.applyRefusal(for: account, to: matter) else { return nil }
+            first = first ?? refusal.error
+        }
+        return first
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -107,22 +115,50 @@ struct PetitionController: RouteCollection {
     // MARK: Anonymous reports
 
     @Sendable func reportForm(req: Request) async throws -> Response {
-        try await formPage(req, form: PetitionForm(), anonymous: true, errors: [:], route: nil)
+        try await formPage(req, form: PetitionForm(nonce: Self.newNonce(req)), anonymous: true, errors: [:], route: nil)
     }
 
     @Sendable func report(req: Request) async throws -> Response {
-        let key = ThrottleKey("petition-report", req.throttleClient, secrets: req.dependencies.secrets)
-        if let until = try await req.throttles.attempt(key, .anonymousReport) { throw Self.throttled(req, until: until) }
-        return try await receive(req, try await decodeForm(req), anonymous: true)
+        try await receive(req, try await decodeForm(req), anonymous: true)
     }
 
+    /// Identifies one filling-in of the form, so a second send of it (a reload, a double click)
+    /// finds the petition the first one made instead of making another.
+    static func newNonce(_ req: Request) -> String {
+        req.dependencies.random.bytes(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Any refusal after the form was read comes back on the form, with what was typed.
     private func receive(_ req: Request, _ form: PetitionForm, anonymous: Bool) async throws -> Response {
+        do {
+            return try await receiveChecked(req, form, anonymous: anonymous)
+        } catch let error as AppError where [.payloadTooLarge, .unsupportedMediaType, .tooManyRequests, .forbidden].contains(error.status) {
+            let field = [.payloadTooLarge, .unsupportedMediaType].contains(error.status) ? "evidence" : error.status == .forbidden ? "kind" : "submit"
+            var form = form
+            form.nonce = Self.newNonce(req)
+            let page = try await formPage(req, form: form, anonymous: anonymous, errors: [field: req.t(error.key, error.arguments)], route: nil,
+                                          status: error.status)
+            if let seconds = error.retryAfter { page.headers.replaceOrAdd(name: .retryAfter, value: String(seconds)) }
+            return page
+        }
+    }
+
+    private func receiveChecked(_ req: Request, _ form: PetitionForm, anonymous: Bool) async throws -> Response {
+        if let nonce = form.nonce, !nonce.isEmpty, let earlier = try await req.petitions.submitted(nonce: nonce) {
+            return try await alreadyReceived(req, earlier, anonymous: anonymous)
+        }
         let offices = Set(try await Department.query(on: req.db).all().compactMap(\.id))
         switch form.check(anonymous: anonymous, offices: offices) {
         case .refused(let problems, let route):
             return try await formPage(req, form: form, anonymous: anonymous, errors: problems, route: route, status: .unprocessableEntity)
         case .accepted(let submission):
-            let received = try await req.petitions.submit(submission, petitioner: anonymous ? nil : try req.requireAccount())
+            if anonymous {
+                let key = ThrottleKey("petition-report", req.throttleClient, secrets: req.dependencies.secrets)
+                if let until = try await req.throttles.attempt(key, .anonymousReport) { throw Self.throttled(req, until: until) }
+            } else if let refusal = try await identityRefusal(req, kinds: [submission.kind]) {
+                throw refusal
+            }
+            let received = try await req.petitions.submit(submission, petitioner: anonymous ? nil : try req.requireAccount(), nonce: form.nonce)
             guard let code = received.receiptCode else {
                 return req.redirect(to: SiteURL.petition(id: received.petition.id!.uuidString.lowercased()).path, redirectType: .normal)
             }
@@ -133,6 +169,14 @@ struct PetitionController: RouteCollection {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
             return response
         }
+    }
+
+    /// The same form sent again: the petition its first send made. The receipt code is not shown
+    /// again (it is not kept); the reporter is told to use the one they were shown.
+    private func alreadyReceived(_ req: Request, _ petition: Petition, anonymous: Bool) async throws -> Response {
+        guard anonymous else { return req.redirect(to: SiteURL.petition(id: petition.id!.uuidString.lowercased()).path, redirectType: .normal) }
+        return try await req.page("petitions/receipt", PetitionReceiptPage(number: petition.number, code: nil, lookupPath: SiteURL.petitionLookup.path),
+                                  title: "petition.receipt.title")
     }
 
     private func formPage(_ req: Request, form: PetitionForm, anonymous: Bool, errors: [String: String], route: Petition.Route?,
@@ -153,7 +197,9 @@ struct PetitionController: RouteCollection {
     }
 
     static func throttled(_ req: Request, until: Date) -> AppError {
-        AppError(status: .tooManyRequests, key: "petition.error.throttled", arguments: ["time": req.showTime(until)])
+        let seconds = max(1, Int(until.timeIntervalSince(req.now).rounded(.up)))
+        return AppError(status: .tooManyRequests, key: "petition.error.throttled", arguments: ["count": String((seconds + 59) / 60)],
+                        retryAfter: seconds)
     }
 
     // MARK: Looking a report up by its code

@@ -16,6 +16,8 @@ struct PetitionForm: Content {
     var concerned: String?
     var mayContact: String?
     var evidence: [File]?
+    /// One-time value of this filling-in of the form (see `PetitionController.newNonce`).
+    var nonce: String?
 
     static let titleLimit = 200
     static let factsLimit = 5000

@@ -17,6 +17,8 @@ struct PetitionPage: Encodable {
         let name: String
         let label: String
         let path: String?
+        /// For the reporter: an opinion comes by posting the code back; evidence is only named.
+        let downloadable: Bool
     }
 
     let id: String
@@ -64,7 +66,7 @@ struct PetitionPage: Encodable {
         let petitionID = try petition.requireID()
         let id = petitionID.uuidString.lowercased()
         let service = req.petitions
-        let offices = try await Department.query(on: req.db).sort(\.$code).all()
+        let offices = try await Department.query(on: req.db).all().sorted { $0.name(locale).localizedStandardCompare($1.name(locale)) == .orderedAscending }
         let officeName = { (id: UUID?) in id.flatMap { id in offices.first { $0.id == id } }?.name(locale) ?? "" }
         let isOffice = [.holder, .registrar, .earlierAnswerer].contains(viewer)
         let events = try await PetitionEvent.query(on: req.db).filter(\.$petition.$id == petitionID).sort(\.$at).with(\.$actor).all()
@@ -77,10 +79,11 @@ struct PetitionPage: Encodable {
                  actor: isOffice ? event.actor?.displayName : nil)
         }
         let documents = try await PetitionDocument.query(on: req.db).filter(\.$petition.$id == petitionID).sort(\.$createdAt).all()
-        let papers = documents.filter { viewer != .reporter || $0.purpose == .opinion }.map { document in
+        let papers = documents.map { document in
             Paper(id: document.id!.uuidString.lowercased(), name: document.originalName,
                   label: document.purpose == .opinion ? req.t("petition.paper.opinion.\(document.level)") : req.t("petition.paper.evidence"),
-                  path: viewer == .reporter ? nil : SiteURL.petitionDocument(id: id, document: document.id!.uuidString.lowercased()).path)
+                  path: viewer == .reporter ? nil : SiteURL.petitionDocument(id: id, document: document.id!.uuidString.lowercased()).path,
+                  downloadable: document.purpose == .opinion)
         }
         let facts = petition.state
         let today = service.today
@@ -90,7 +93,9 @@ struct PetitionPage: Encodable {
             let left = today <= clock.dueDay ? calendar.workingDays(after: today, through: clock.dueDay)
                 : -max(1, calendar.workingDays(after: clock.dueDay, through: today))
             let key = left < 0 ? "petition.clock.overdue" : "petition.clock.left"
-            return req.t("petition.clock.\(clock.purpose.rawValue)", ["due": clock.dueDay.description]) + " " + req.t(key, ["count": String(abs(left))])
+            // Chinese sentences follow each other without a space.
+            return req.t("petition.clock.\(clock.purpose.rawValue)", ["due": clock.dueDay.description]) + (locale == .zhHans ? "" : " ")
+                + req.t(key, ["count": String(abs(left))])
         }
         let account = req.currentAccount
         let acts = viewer == .holder && (account?.roles.contains(where: { $0 == .clerk || $0 == .supervisor }) ?? false)

@@ -37,20 +37,22 @@ struct PetitionFormPage: Encodable {
     let evidenceLimit: Int
     let uploadLimitMB: Int
     let reportPath: String
+    let nonce: String
     let titleLimit: Int
     let factsLimit: Int
     let requestLimit: Int
 
     static func make(_ req: Request, form: PetitionForm, anonymous: Bool, errors: [String: String], route: Petition.Route?) async throws -> PetitionFormPage {
         let locale = req.locale
-        let offices = try await Department.query(on: req.db).sort(\.$code).all()
+        let offices = try await Department.query(on: req.db).all().sorted { $0.name(locale).localizedStandardCompare($1.name(locale)) == .orderedAscending }
         let kind = form.kind ?? form.matter.flatMap(DedicatedForm.petitionKind(matterCode:))?.rawValue
         var routeLink: LinkLine?
         if let route, let code = PetitionForm.routeMatters[route],
            let matter = try await Matter.query(on: req.db).filter(\.$code == code).first() {
             routeLink = LinkLine(path: SiteURL.matter(code: code).path, label: matter.name(locale))
         }
-        let translated = errors.mapValues { req.t($0, ["max": String(PetitionService.evidenceLimit)]) }
+        // Keys from the form's checks; texts already translated (refusals the server gave later) pass through.
+        let translated = errors.mapValues { $0.hasPrefix("petition.error.") ? req.t($0, ["max": String(PetitionService.evidenceLimit)]) : $0 }
         return PetitionFormPage(
             action: anonymous ? SiteURL.petitionReport.path : SiteURL.petitions.path, anonymous: anonymous, matter: form.matter ?? "",
             kinds: PetitionKind.allCases.map { Choice(value: $0.rawValue, label: req.t("petition.kind.\($0.rawValue)"), selected: $0.rawValue == kind) },
@@ -59,9 +61,9 @@ struct PetitionFormPage: Encodable {
             },
             offices: offices.map { Choice(value: $0.id!.uuidString, label: $0.name(locale), selected: $0.id?.uuidString == form.concerned) },
             title: form.title ?? "", facts: form.facts ?? "", request: form.request ?? "", mayContact: form.mayContact == "on",
-            errors: translated, errorList: FieldErrorLine.list(translated, order: ["kind", "otherRoute", "title", "facts", "request", "concerned", "evidence"]),
+            errors: translated, errorList: FieldErrorLine.list(translated, order: ["kind", "otherRoute", "title", "facts", "request", "concerned", "evidence", "submit"]),
             routeLink: routeLink, evidenceLimit: PetitionService.evidenceLimit, uploadLimitMB: req.dependencies.config.uploadLimit / 1024 / 1024,
-            reportPath: SiteURL.petitionReport.path, titleLimit: PetitionForm.titleLimit, factsLimit: PetitionForm.factsLimit,
+            reportPath: SiteURL.petitionReport.path, nonce: form.nonce ?? "", titleLimit: PetitionForm.titleLimit, factsLimit: PetitionForm.factsLimit,
             requestLimit: PetitionForm.requestLimit)
     }
 }
@@ -82,7 +84,8 @@ struct PetitionListPage: Encodable {
 
 struct PetitionReceiptPage: Encodable {
     let number: String
-    let code: String
+    /// Nil when the same form came again: the code was shown the first time only.
+    let code: String?
     let lookupPath: String
 }
 

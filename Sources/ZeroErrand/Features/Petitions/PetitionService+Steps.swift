@@ -16,6 +16,10 @@ extension PetitionService {
         guard let office, try await Department.find(office, on: request.db) != nil else {
             throw AppError(status: .unprocessableEntity, key: "petition.error.choose_office")
         }
+        // A complaint or report is never passed to the office it is about.
+        if entry.petition.kind == .complaint, office == entry.petition.$concerned.id {
+            throw AppError(status: .conflict, key: "petition.error.transfer_to_accused")
+        }
         try await take(entry, .transfer(to: office, reason: reason), by: try officeActor(entry), event: .transferred, note: reason, to: office,
                        mail: "transferred")
     }
@@ -55,7 +59,7 @@ extension PetitionService {
         let blob = try await request.dependencies.documents.storeBytes(pdf)
         let now = request.now, today = today, limits = limits, calendar = calendar
         do {
-            try await take(entry, .answer, by: actor, event: .answered, note: opinion, mail: "answered") { [blob] petition, before, db in
+            try await take(entry, .answer, by: actor, event: .answered, note: opinion, mail: "answered_\(level)") { [blob] petition, before, db in
                 let document = PetitionDocument()
                 document.$petition.id = try petition.requireID()
                 document.purpose = .opinion
@@ -145,8 +149,10 @@ extension PetitionService {
             try await audit.record("petition.\(event.rawValue)", "petition", petitionID.uuidString.lowercased(),
                                    ["number": petition.number, "stage": petition.stage.rawValue])
             if let mail, let petitioner = try await petition.$petitioner.get(on: db) {
+                // Where it went now, and by when the office must act, in the petitioner's language.
+                let office = try await Department.find(petition.$holder.id, on: db)?.name(petitioner.appLocale) ?? ""
                 try await outbox.enqueue(to: petitioner, subjectKey: "mail.petition.\(mail).subject", bodyKey: "mail.petition.\(mail).body",
-                                         arguments: ["number": petition.number, "note": note,
+                                         arguments: ["number": petition.number, "note": note, "office": office, "due": petition.dueOn ?? "",
                                                      "link": SiteURL.petition(id: petitionID.uuidString.lowercased()).absolute(config)],
                                          on: db)
             }

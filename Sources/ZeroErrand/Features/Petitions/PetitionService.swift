@@ -43,7 +43,7 @@ struct PetitionService {
     /// Registers the petition with the letters-and-visits office, its evidence in the document
     /// store. A named petition on the same facts as one of the petitioner's petitions closed after
     /// re-review is recognised and answered with that result instead of being handled again.
-    func submit(_ submission: Submission, petitioner: Account?) async throws -> Received {
+    func submit(_ submission: Submission, petitioner: Account?, nonce: String? = nil) async throws -> Received {
         guard let registrar = try await Department.query(on: request.db).filter(\.$code == Self.registrarCode).first() else {
             throw AppError.notFound
         }
@@ -85,6 +85,7 @@ struct PetitionService {
                 petition.dueOn = PetitionClock.current(petition.state, limits: limits, calendar: calendar).map(\.dueDay.description)
                 petition.createdAt = now
                 petition.updatedAt = now
+                petition.formDigest = nonce.flatMap { $0.isEmpty ? nil : Self.formDigest($0) }
                 try await petition.create(on: db)
                 let petitionID = try petition.requireID()
                 try await PetitionEvent(petitionID: petitionID, at: now, kind: .received, department: registrarID, actor: nil, level: 0)
@@ -149,6 +150,13 @@ struct PetitionService {
     }
 
     // MARK: Finding
+
+    static func formDigest(_ nonce: String) -> String { SHA256Hash.of(Array("petition-form:\(nonce)".utf8)).description }
+
+    /// The petition a form with this one-time value already made, if any.
+    func submitted(nonce: String) async throws -> Petition? {
+        try await Petition.query(on: request.db).filter(\.$formDigest == Self.formDigest(nonce)).first()
+    }
 
     /// The anonymous report whose receipt code this is, or nil (a wrong code and a mistyped one alike).
     func report(code: String) async throws -> Petition? {

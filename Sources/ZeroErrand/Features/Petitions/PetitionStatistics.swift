@@ -55,13 +55,15 @@ struct PetitionStatisticsController: RouteCollection {
         let figures: Figures
     }
 
+    /// One month as a horizontal bar: rows stack down the page, so a phone's width is enough.
     struct Bar: Encodable {
         let label: String
-        let x: Int
-        let receivedY: Int
-        let receivedHeight: Int
-        let acceptedY: Int
-        let acceptedHeight: Int
+        let y: Int
+        let textY: Int
+        let receivedWidth: Int
+        let acceptedWidth: Int
+        let valueX: Int
+        let received: Int
         let title: String
     }
 
@@ -72,13 +74,13 @@ struct PetitionStatisticsController: RouteCollection {
         let bars: [Bar]
         let chartWidth: Int
         let chartHeight: Int
-        let baseline: Int
-        let maximum: Int
+        let plotLeft: Int
     }
 
     static let monthsShown = 12
-    static let barSlot = 44
-    static let plotHeight = 160
+    static let rowHeight = 22
+    static let plotLeft = 62
+    static let plotWidth = 210
 
     @Sendable func show(req: Request) async throws -> Response {
         let today = req.petitions.today
@@ -106,16 +108,16 @@ struct PetitionStatisticsController: RouteCollection {
         }
         let officeRows = offices.compactMap { office in office.id.flatMap { byOffice[$0] }.map { Row(label: office.name(req.locale), figures: $0) } }
         let maximum = max(1, monthRows.map(\.figures.received).max() ?? 0)
-        let baseline = Self.plotHeight + 10
         let bars = monthRows.enumerated().map { index, row in
-            let received = row.figures.received * Self.plotHeight / maximum, accepted = row.figures.accepted * Self.plotHeight / maximum
-            return Bar(label: String(row.label.suffix(2)), x: 30 + index * Self.barSlot, receivedY: baseline - received, receivedHeight: received,
-                       acceptedY: baseline - accepted, acceptedHeight: accepted,
+            let received = row.figures.received * Self.plotWidth / maximum, accepted = row.figures.accepted * Self.plotWidth / maximum
+            return Bar(label: row.label, y: index * Self.rowHeight + 4, textY: index * Self.rowHeight + 18, receivedWidth: received,
+                       acceptedWidth: accepted, valueX: Self.plotLeft + received + 4, received: row.figures.received,
                        title: req.t("petition.stats.bar", ["month": row.label, "received": String(row.figures.received),
                                                            "accepted": String(row.figures.accepted)]))
         }
-        let page = Page(months: monthRows, offices: officeRows, total: total, bars: bars, chartWidth: 30 + Self.monthsShown * Self.barSlot,
-                        chartHeight: baseline + 24, baseline: baseline, maximum: maximum)
+        // The tables list only months with petitions; the chart shows all twelve.
+        let page = Page(months: monthRows.filter { $0.figures.received > 0 }, offices: officeRows, total: total, bars: bars,
+                        chartWidth: Self.plotLeft + Self.plotWidth + 30, chartHeight: Self.monthsShown * Self.rowHeight + 8, plotLeft: Self.plotLeft)
         return try await req.page("petitions/statistics", page, title: "petition.stats.title")
     }
 }
