@@ -34,7 +34,7 @@ DYNAMIC_FAMILIES = {
     "channel.": ["exempt", "proxy", "online", "video", "overseas_point"],
     "identity.": ["level1", "level2", "level3", "none"],
     "department_kind.": ["public_security", "police_station", "notary_office", "court", "overseas_chinese_affairs",
-                         "letters_and_visits", "real_estate_registry", "vehicle_administration", "civil_affairs",
+                         "letters_and_visits", "real_estate_registry", "vehicle_administration", "civil_affairs", "people_government",
                          "social_security", "medical_insurance", "tax", "justice_bureau"],
     "staff.": ["active", "invited", "suspended"],
     "password.": ["too_short", "too_long", "common", "contains_email"],

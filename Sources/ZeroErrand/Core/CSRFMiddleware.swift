@@ -21,6 +21,8 @@ struct CSRFMiddleware: AsyncMiddleware {
 
         if ![.GET, .HEAD, .OPTIONS].contains(request.method) && !request.url.path.hasPrefix("/api/") {
             try Self.checkOrigin(of: request)
+            // Without our cookie no token can match: refused before a byte of a large form is read.
+            guard existing != nil else { throw AppError.csrf }
             let submitted = try await submittedToken(in: request)
             guard let existing, let submitted, constantTimeEquals(submitted, existing) else { throw AppError.csrf }
         }

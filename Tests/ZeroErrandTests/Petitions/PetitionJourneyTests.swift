@@ -18,6 +18,7 @@ struct PetitionWorld {
     let police: TestBrowser
     let station: TestBrowser
     let tax: TestBrowser
+    let government: TestBrowser
 
     static let evidence = Array("%PDF-1.4\n% receipt of the deposit\n%%EOF\n".utf8)
 
@@ -36,8 +37,9 @@ struct PetitionWorld {
         let (police, _) = try await person("police", 44, department: "wz-psb")
         let (station, _) = try await person("station", 45, department: "wz-psb-wuma")
         let (tax, _) = try await person("tax", 46, department: "wz-tax")
+        let (government, _) = try await person("government", 47, department: "wz-gov")
         return PetitionWorld(app: app, clock: clock, citizen: citizen, citizenEmail: citizenEmail, stranger: stranger, bureau: bureau, bureauEmail: bureauEmail,
-                             police: police, station: station, tax: tax)
+                             police: police, station: station, tax: tax, government: government)
     }
 
     static func fields(kind: String = "request", otherRoute: String = "none", facts: String) -> [(String, String)] {
@@ -78,6 +80,7 @@ struct PetitionJourneyTests {
             let atPolice = try await world.police.get(path)
             #expect(atPolice.status == .ok && atPolice.body.contains("公安机关职责范围") && atPolice.body.contains("Accept it for handling here"))
             #expect(try await world.police.post(path + "/transfer", ["office": "\(try await world.office("wz-psb-wuma"))", "reason": "辖区派出所处理"]).status == .seeOther)
+            #expect(try await world.station.post(path + "/transfer", ["office": "\(try await world.office("wz-psb"))", "reason": "退回"]).status == .conflict)
             // The police only passed it on: it no longer sees it. The bureau oversees it wherever it goes.
             #expect(try await world.police.get(path).status == .notFound)
             let oversight = try await world.bureau.get("/office/petitions")
@@ -116,12 +119,14 @@ struct PetitionJourneyTests {
             #expect(try await world.station.get(path).status == .ok)  // it answered: it reads what became of it
             #expect(try await world.police.post(path + "/opinion", ["opinion": "复查认为处理意见并无不当，维持。"]).status == .seeOther)
 
-            // Re-review: the police have no office above, so the bureau that registered it decides; then it is closed.
+            // Re-review: the police have no office above them on the platform, so the city government decides; then it is closed.
             #expect(try await world.citizen.post(path + "/review", ["reason": "仍不服"]).status == .seeOther)
-            #expect(try await world.bureau.post(path + "/opinion", ["opinion": "复核维持复查意见，信访事项终结。"]).status == .seeOther)
+            #expect(try await world.bureau.post(path + "/opinion", ["opinion": "信访局不能复核"]).status == .forbidden)
+            #expect(try await world.government.post(path + "/opinion", ["opinion": "复核维持复查意见，信访事项终结。"]).status == .seeOther)
             let closed = try #require(try await Petition.find(petition.id, on: app.db))
             #expect(closed.stage == .closed && closed.dueOn == nil)
-            #expect(try await world.citizen.post(path + "/review", ["reason": "还是不服"]).status == .conflict)
+            let noMore = try await world.citizen.post(path + "/review", ["reason": "还是不服"])
+            #expect(noMore.status == .conflict && noMore.body.contains("does not fit where the petition is now") && noMore.body.contains("This is final"))
             let events = try await PetitionEvent.query(on: app.db).filter(\.$petition.$id == closed.id!).all().map(\.kind)
             #expect(events.filter { $0 == .transferred }.count == 2 && events.filter { $0 == .answered }.count == 3)
 
@@ -147,7 +152,9 @@ struct PetitionJourneyTests {
             #expect(blank.status == .unprocessableEntity && blank.body.contains("请填写事实经过"))
             let wrongType = try await world.citizen.multipartForm("/petitions", fields: PetitionWorld.fields(facts: Self.facts),
                                                                    files: [("evidence[]", "notes.txt", Array("plain text".utf8))])
-            #expect(wrongType.status == .unsupportedMediaType)
+            #expect(wrongType.status == .unsupportedMediaType && wrongType.body.contains("Deposit on my flat"), "the form comes back with what was typed")
+            let twoLines = PetitionWorld.fields(facts: Self.facts).map { $0.0 == "title" ? ("title", "Deposit\r\nSubject: forged") : $0 }
+            #expect(try await world.citizen.multipartForm("/petitions", fields: twoLines, files: []).body.contains("one line"))
             #expect(try await Petition.query(on: app.db).count() == 0)
             #expect(try await PetitionDocument.query(on: app.db).count() == 0)
             let form = try await world.citizen.get("/petitions/new?matter=LV-XF-002")

@@ -12,8 +12,14 @@ enum PDFTools {
     /// The QR codes in an inline `<svg>` as a browser would draw it: rendered by rsvg-convert, read by zbarimg.
     static func qrCodes(svg: String) throws -> [String] {
         let image = try write(Array(svg.utf8), "svg")
-        _ = try run("rsvg-convert", ["--width", "400", "--background-color", "white", "-o", image + ".png", image])
-        return try run("zbarimg", ["--raw", "-q", image + ".png"]).split(separator: "\n").map(String.init)
+        // Once in a full parallel run zbarimg read nothing from a code it reads every other time:
+        // a second reading of the same image tells a tool's hiccup from a code that does not scan.
+        for _ in 0..<2 {
+            _ = try run("rsvg-convert", ["--width", "400", "--background-color", "white", "-o", image + ".png", image])
+            let codes = try run("zbarimg", ["--raw", "-q", image + ".png"]).split(separator: "\n").map(String.init)
+            if !codes.isEmpty { return codes }
+        }
+        return []
     }
 
     static func text(_ pdf: [UInt8]) throws -> String {
@@ -59,7 +65,8 @@ enum PDFTools {
         process.arguments = [tool] + arguments
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = Pipe()
+        // Not read: a pipe nobody drains could fill and stall the tool.
+        process.standardError = FileHandle.nullDevice
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

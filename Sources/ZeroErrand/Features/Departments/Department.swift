@@ -7,7 +7,7 @@ final class Department: Model, @unchecked Sendable {
     static let schema = "departments"
 
     static let kinds = ["public_security", "police_station", "notary_office", "court", "overseas_chinese_affairs",
-                        "letters_and_visits", "real_estate_registry", "vehicle_administration", "civil_affairs",
+                        "letters_and_visits", "real_estate_registry", "people_government", "people_government", "vehicle_administration", "civil_affairs",
                         "social_security", "medical_insurance", "tax", "justice_bureau"]
 
     @ID(key: .id) var id: UUID?

@@ -59,36 +59,47 @@ struct OfficePetitionsController: RouteCollection {
 
     @Sendable func accept(req: Request) async throws -> Response {
         let entry = try await PetitionAccess.entry(req)
-        try await req.petitions.accept(entry)
-        return done(req, entry)
+        return try await PetitionShowPage.refusing(req, entry) {
+            try await req.petitions.accept(entry)
+            return done(req, entry)
+        }
     }
 
     @Sendable func transfer(req: Request) async throws -> Response {
         let entry = try await PetitionAccess.entry(req)
         let form = try req.content.decode(StepForm.self)
-        try await req.petitions.transfer(entry, to: form.office.flatMap(UUID.init(uuidString:)), reason: form.reason ?? "")
-        // Passed on: the office that sent it no longer holds it, and its list is the next page.
-        return req.redirect(to: SiteURL.officePetitions.path, redirectType: .normal)
+        return try await PetitionShowPage.refusing(req, entry) {
+            try await req.petitions.transfer(entry, to: form.office.flatMap(UUID.init(uuidString:)), reason: form.reason ?? "")
+            // Passed on: the office that sent it no longer holds it, and its list is the next page.
+            return req.redirect(to: SiteURL.officePetitions.path, redirectType: .normal)
+        }
     }
 
     @Sendable func decline(req: Request) async throws -> Response {
         let entry = try await PetitionAccess.entry(req)
         let form = try req.content.decode(StepForm.self)
-        try await req.petitions.decline(entry, route: form.route.flatMap(Petition.Route.init(rawValue:)), reason: form.reason ?? "")
-        return done(req, entry)
+        return try await PetitionShowPage.refusing(req, entry) {
+            try await req.petitions.decline(entry, route: form.route.flatMap(Petition.Route.init(rawValue:)), reason: form.reason ?? "")
+            return done(req, entry)
+        }
     }
 
     @Sendable func extend(req: Request) async throws -> Response {
         let entry = try await PetitionAccess.entry(req)
         let form = try req.content.decode(StepForm.self)
-        try await req.petitions.extend(entry, days: form.days.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }, reason: form.reason ?? "")
-        return done(req, entry)
+        return try await PetitionShowPage.refusing(req, entry) {
+            try await req.petitions.extend(entry, days: form.days.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }, reason: form.reason ?? "")
+            return done(req, entry)
+        }
     }
 
     @Sendable func answer(req: Request) async throws -> Response {
         let entry = try await PetitionAccess.entry(req)
-        try await req.petitions.answer(entry, opinion: try req.content.decode(StepForm.self).opinion ?? "")
-        return done(req, entry)
+        let opinion = try req.content.decode(StepForm.self).opinion ?? ""
+        return try await PetitionShowPage.refusing(req, entry) {
+            try await req.petitions.answer(entry, opinion: opinion)
+            return done(req, entry)
+        }
     }
 
     private func done(_ req: Request, _ entry: PetitionAccess.Entry) -> Response {

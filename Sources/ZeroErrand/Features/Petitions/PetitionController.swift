@@ -29,8 +29,9 @@ struct PetitionController: RouteCollection {
         signedIn.post(SiteURL.petitionStep(id: ":id", step: "review").route, use: askReview)
     }
 
-    /// A form with its evidence: the declared size is refused before a byte is read.
-    static func formLimit(_ config: AppConfig) -> Int { config.uploadLimit * 2 + 64 * 1024 }
+    /// A form with its evidence (every file together within one upload's limit): the declared
+    /// size is refused before a byte is read.
+    static func formLimit(_ config: AppConfig) -> Int { config.uploadLimit + 64 * 1024 }
 
     // MARK: Named petitions
 
@@ -102,14 +103,20 @@ struct PetitionController: RouteCollection {
 
     @Sendable func rate(req: Request) async throws -> Response {
         let entry = try await PetitionAccess.entry(req)
-        try await req.petitions.rate(entry, try req.content.decode(RateForm.self).satisfaction.flatMap(PetitionSatisfaction.init(rawValue:)))
-        return req.redirect(to: entry.path + "#next", redirectType: .normal)
+        let satisfaction = try req.content.decode(RateForm.self).satisfaction.flatMap(PetitionSatisfaction.init(rawValue:))
+        return try await PetitionShowPage.refusing(req, entry) {
+            try await req.petitions.rate(entry, satisfaction)
+            return req.redirect(to: entry.path + "#next", redirectType: .normal)
+        }
     }
 
     @Sendable func askReview(req: Request) async throws -> Response {
         let entry = try await PetitionAccess.entry(req)
-        try await req.petitions.requestReview(entry, reason: try req.content.decode(ReasonForm.self).reason ?? "")
-        return req.redirect(to: entry.path, redirectType: .normal)
+        let reason = try req.content.decode(ReasonForm.self).reason ?? ""
+        return try await PetitionShowPage.refusing(req, entry) {
+            try await req.petitions.requestReview(entry, reason: reason)
+            return req.redirect(to: entry.path, redirectType: .normal)
+        }
     }
 
     // MARK: Anonymous reports

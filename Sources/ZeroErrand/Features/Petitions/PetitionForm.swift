@@ -46,12 +46,19 @@ struct PetitionForm: Content {
         let route = otherRouteChoice
         if route != nil { problems["otherRoute"] = "petition.error.belongs_elsewhere" }
         func text(_ field: String, _ value: String?, limit: Int) -> String {
-            let trimmed = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            // Line breaks and tabs are text; other control characters (a NUL, say) are not.
+            let lines = (value ?? "").replacingOccurrences(of: "\r\n", with: "\n").unicodeScalars
+                .filter { $0 == "\n" || $0 == "\t" || !CharacterSet.controlCharacters.contains($0) }
+            let trimmed = String(String.UnicodeScalarView(lines)).trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { problems[field] = "petition.error.\(field)_missing" }
             else if trimmed.count > limit { problems[field] = "petition.error.\(field)_too_long" }
             return trimmed
         }
         let title = text("title", title, limit: Self.titleLimit)
+        // The title is printed as one line of the opinion: it may not start a line of its own.
+        if problems["title"] == nil, let raw = self.title, raw.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) {
+            problems["title"] = "petition.error.title_line"
+        }
         let facts = text("facts", facts, limit: Self.factsLimit)
         let request = text("request", request, limit: Self.requestLimit)
         var concernedID: UUID?

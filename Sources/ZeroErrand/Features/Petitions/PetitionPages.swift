@@ -92,6 +92,19 @@ struct PetitionReceiptPage: Encodable {
 /// One petition's page; `result` as on the lookup page, so both render `petitions/record`.
 struct PetitionShowPage: Encodable {
     let result: PetitionPage
+    /// Why the step just tried was refused, shown above the page instead of an error page.
+    var error: String? = nil
+
+    /// The petition's page again, saying why a step was refused (a not-found stays a 404).
+    static func refusing(_ req: Request, _ entry: PetitionAccess.Entry, _ step: () async throws -> Response) async throws -> Response {
+        do {
+            return try await step()
+        } catch let error as AppError where error.status != .notFound {
+            guard let fresh = try await Petition.find(entry.id, on: req.db) else { throw error }
+            let page = PetitionShowPage(result: try await PetitionPage.make(req, fresh, viewer: entry.viewer), error: req.t(error.key, error.arguments))
+            return try await req.page("petitions/show", page, title: "petition.show.title", status: error.status)
+        }
+    }
 }
 
 struct PetitionLookupPage: Encodable {

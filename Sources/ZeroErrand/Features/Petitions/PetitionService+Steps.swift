@@ -20,6 +20,11 @@ extension PetitionService {
         if entry.petition.kind == .complaint, office == entry.petition.$concerned.id {
             throw AppError(status: .conflict, key: "petition.error.transfer_to_accused")
         }
+        // Nor back to an office that already passed it on: no petition bounces between two desks.
+        if try await PetitionEvent.query(on: request.db).filter(\.$petition.$id == entry.id).filter(\.$kind == .transferred)
+            .filter(\.$department.$id == office).count() > 0 {
+            throw AppError(status: .conflict, key: "petition.error.transfer_back")
+        }
         try await take(entry, .transfer(to: office, reason: reason), by: try officeActor(entry), event: .transferred, note: reason, to: office,
                        mail: "transferred")
     }
@@ -95,13 +100,19 @@ extension PetitionService {
     }
 
     /// The office above the one whose opinion is contested reviews it: its parent office, else the
-    /// registering letters-and-visits office (acting for the government at that level).
+    /// city's people's government. Never the office itself: with none above it on the platform,
+    /// the petitioner is told where to turn instead.
     func requestReview(_ entry: PetitionAccess.Entry, reason raw: String) async throws {
         let reason = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw AppError(status: .unprocessableEntity, key: "petition.refusal.missing_reason") }
         guard reason.count <= PetitionRules.reasonLimit else { throw AppError(status: .unprocessableEntity, key: "petition.refusal.reason_too_long") }
         let holder = try await Department.find(entry.petition.$holder.id, on: request.db)
-        let above = holder?.$parent.id ?? entry.petition.$registrar.id
+        let government = try await Department.query(on: request.db).filter(\.$code == Self.governmentCode).first()?.id
+        let above = holder?.$parent.id ?? government ?? entry.petition.$holder.id
+        // Where a review may be asked at all (the rules say so below), the office above must be another office.
+        if [.answered, .reviewed].contains(entry.petition.stage), entry.viewer == .petitioner, above == entry.petition.$holder.id {
+            throw AppError(status: .conflict, key: "petition.refusal.no_office_above")
+        }
         try await take(entry, .requestReview(by: above), by: .petitioner, event: .reviewRequested, note: reason, to: above)
     }
 

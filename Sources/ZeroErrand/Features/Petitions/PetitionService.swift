@@ -12,6 +12,8 @@ struct PetitionService {
 
     /// The letters-and-visits office that registers every petition sent through the platform.
     static let registrarCode = "wz-xfj"
+    /// Reviews opinions of offices with no parent office on the platform.
+    static let governmentCode = "wz-gov"
     /// Petition days are counted where the offices are.
     static let zone = TimeZone(identifier: "Asia/Shanghai")!
     /// Evidence files a petition may carry when it is submitted.
