@@ -57,6 +57,7 @@ enum SiteURL: Sendable {
     // Letters and visits
     case petitions, petitionNew, petitionReport, petitionLookup, petitionLookupOpinion, petitionStatistics, officePetitions
     case petition(id: String), petitionStep(id: String, step: String), petitionDocument(id: String, document: String)
+    case petitionDocuments(id: String)
     // Verifying a notarial certificate: public, no sign-in
     case verify, verifyFile, verifyNumber, verifyQR, verifyCertificates, verifyCertificateFile(name: String)
     case apiVerifyFile, apiVerifyNumber, apiVerifyQR, apiSealCertificates
@@ -195,6 +196,7 @@ enum SiteURL: Sendable {
         case .petition(let id): "/petitions/\(id)"
         case .petitionStep(let id, let step): "/petitions/\(id)/\(step)"
         case .petitionDocument(let id, let document): "/petitions/\(id)/documents/\(document)"
+        case .petitionDocuments(let id): "/petitions/\(id)/documents"
         case .verify: "/verify"
         case .verifyFile: "/verify/file"
         case .verifyNumber: "/verify/number"

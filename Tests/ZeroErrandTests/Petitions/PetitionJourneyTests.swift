@@ -71,6 +71,13 @@ struct PetitionJourneyTests {
             let mine = try await world.citizen.get(path)
             #expect(mine.status == .ok && mine.body.contains("decides whether to accept it by") && mine.body.contains("deposit.pdf"))
 
+            // More evidence while the bureau decides; nobody else can add to it.
+            let more = try await world.citizen.upload(path + "/documents", bytes: PetitionWorld.evidence, fileName: "transfer-receipt.pdf")
+            #expect(more.status == .created)
+            #expect(try await world.stranger.upload(path + "/documents", bytes: PetitionWorld.evidence, fileName: "x.pdf").status == .notFound)
+            #expect(try await world.bureau.upload(path + "/documents", bytes: PetitionWorld.evidence, fileName: "x.pdf").status == .forbidden)
+            #expect(try await PetitionDocument.query(on: app.db).filter(\.$purpose == .evidence).count() == 2)
+
             // Nobody without a case for it learns it exists.
             for browser in [world.stranger, world.police, world.station, world.tax] { #expect(try await browser.get(path).status == .notFound) }
 
@@ -125,6 +132,7 @@ struct PetitionJourneyTests {
             #expect(try await world.government.post(path + "/opinion", ["opinion": "复核维持复查意见，信访事项终结。"]).status == .seeOther)
             let closed = try #require(try await Petition.find(petition.id, on: app.db))
             #expect(closed.stage == .closed && closed.dueOn == nil)
+            #expect(try await world.citizen.upload(path + "/documents", bytes: PetitionWorld.evidence, fileName: "late.pdf").status == .conflict)
             let noMore = try await world.citizen.post(path + "/review", ["reason": "还是不服"])
             #expect(noMore.status == .conflict && noMore.body.contains("does not fit where the petition is now") && noMore.body.contains("This is final"))
             let events = try await PetitionEvent.query(on: app.db).filter(\.$petition.$id == closed.id!).all().map(\.kind)

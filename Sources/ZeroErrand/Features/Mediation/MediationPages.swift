@@ -45,12 +45,7 @@ struct MediationFormPage: Encodable {
     let zones: [String]
     let rows: [Row]
     let errors: [String: String]
-    let errorList: [FieldError]
-
-    struct FieldError: Encodable {
-        let field: String
-        let message: String
-    }
+    let errorList: [FieldErrorLine]
 
     static let rowCount = 6
 
@@ -71,8 +66,8 @@ struct MediationFormPage: Encodable {
                        errors: errors.filter { $0.key.hasPrefix(prefix) }.reduce(into: [:]) { $0[String($1.key.dropFirst(prefix.count))] = $1.value })
         }
         let order = ["kind", "amount", "currency", "claim", "facts", "filerCountry", "filerTimeZone", "filerWakingStart", "parties"]
-        let errorList = errors.sorted { (order.firstIndex(of: $0.key) ?? 99, $0.key) < (order.firstIndex(of: $1.key) ?? 99, $1.key) }
-            .map { FieldError(field: $0.key.replacingOccurrences(of: "_", with: "-"), message: $0.value) }
+        let errorList = FieldErrorLine.list(errors, order: order)
+            .map { FieldErrorLine(field: $0.field.replacingOccurrences(of: "_", with: "-"), message: $0.message) }
         return MediationFormPage(
             action: SiteURL.mediations.path,
             kinds: choices(Mediation.DisputeKind.allCases.map(\.rawValue), "mediation.kind", form.kind),

@@ -25,6 +25,7 @@ struct PetitionController: RouteCollection {
         signedIn.on(.POST, SiteURL.petitions.route, body: .stream, use: submit)
         signedIn.get(SiteURL.petition(id: ":id").route, use: show)
         signedIn.get(SiteURL.petitionDocument(id: ":id", document: ":document").route, use: document)
+        signedIn.on(.PUT, SiteURL.petitionDocuments(id: ":id").route, body: .stream, use: addEvidence)
         signedIn.post(SiteURL.petitionStep(id: ":id", step: "rating").route, use: rate)
         signedIn.post(SiteURL.petitionStep(id: ":id", step: "review").route, use: askReview)
     }
@@ -96,6 +97,21 @@ struct PetitionController: RouteCollection {
             }
         }
         return try DocumentUpload.send(document, for: req)
+    }
+
+    struct EvidenceDTO: Content {
+        let id: UUID
+        let name: String
+        let sha256: String
+    }
+
+    /// More evidence from the petitioner while an office still works on the petition: the file is
+    /// the whole body, as on a case.
+    @Sendable func addEvidence(req: Request) async throws -> Response {
+        let entry = try await PetitionAccess.entry(req)
+        let document = try await req.petitions.addEvidence(entry)
+        return try await EvidenceDTO(id: document.requireID(), name: document.originalName, sha256: document.sha256)
+            .encodeResponse(status: .created, for: req)
     }
 
     struct RateForm: Content { var satisfaction: String? }

@@ -57,6 +57,9 @@ struct PetitionPage: Encodable {
     let offices: [Choice]
     let routes: [Choice]
     let ratings: [Choice]
+    /// Where the petitioner's page sends more evidence, while an office still works on it.
+    let evidencePath: String?
+    let uploadLimitMB: Int
     let extensionMax: Int
     let opinionLimit: Int
     let reasonLimit: Int
@@ -130,6 +133,9 @@ struct PetitionPage: Encodable {
             offices: offices.filter { $0.id != petition.$holder.id }.map { Choice(value: $0.id!.uuidString, label: $0.name(locale), selected: false) },
             routes: Petition.Route.allCases.map { Choice(value: $0.rawValue, label: req.t("petition.route.\($0.rawValue)"), selected: false) },
             ratings: PetitionSatisfaction.allCases.map { Choice(value: $0.rawValue, label: req.t("petition.satisfaction.\($0.rawValue)"), selected: false) },
+            evidencePath: viewer == .petitioner && PetitionService.evidenceStages.contains(petition.stage)
+                ? SiteURL.petitionDocuments(id: id).path : nil,
+            uploadLimitMB: req.dependencies.config.uploadLimit / 1024 / 1024,
             extensionMax: service.limits.extensionMax, opinionLimit: PetitionService.opinionLimit, reasonLimit: PetitionRules.reasonLimit)
     }
 }

@@ -151,6 +151,47 @@ struct PetitionService {
         }
     }
 
+    /// Stages in which the petitioner may still add evidence: an office is deciding or answering.
+    static let evidenceStages: Set<PetitionStage> = [.received, .handling, .reviewing, .reReviewing]
+
+    /// Streams one more evidence file into the store and records it, its history line and its audit
+    /// event together; asked again inside the transaction, so a file that outlived its moment is refused.
+    func addEvidence(_ entry: PetitionAccess.Entry) async throws -> PetitionDocument {
+        guard entry.viewer == .petitioner else { throw AppError(status: .forbidden, key: "petition.refusal.not_petitioner") }
+        guard Self.evidenceStages.contains(entry.petition.stage) else { throw AppError(status: .conflict, key: "upload.not_now") }
+        let count = try await PetitionDocument.query(on: request.db).filter(\.$petition.$id == entry.id).filter(\.$purpose == .evidence).count()
+        guard count < Self.evidenceLimit * 2 else {
+            throw AppError(status: .conflict, key: "petition.error.evidence_count", arguments: ["max": String(Self.evidenceLimit * 2)])
+        }
+        let name = DocumentUpload.fileName(request)
+        let stored = try await DocumentUpload.storeBody(request, quotaLeft: request.dependencies.config.uploadLimit,
+                                                        quotaFull: AppError(status: .payloadTooLarge, key: "upload.too_large",
+                                                                            arguments: ["limit": String(request.dependencies.config.uploadLimit / 1024 / 1024)]))
+        let petitionID = entry.id, now = request.now, level = entry.petition.stage.level
+        do {
+            return try await request.audited { db, audit in
+                guard let fresh = try await Petition.find(petitionID, on: db), Self.evidenceStages.contains(fresh.stage) else {
+                    throw AppError(status: .conflict, key: "upload.not_now")
+                }
+                let document = PetitionDocument()
+                document.$petition.id = petitionID
+                document.purpose = .evidence
+                document.level = level
+                document.describe(stored, name: name)
+                document.createdAt = now
+                try await document.create(on: db)
+                try await PetitionEvent(petitionID: petitionID, at: now, kind: .evidence, department: nil, actor: nil, level: level,
+                                        note: document.originalName, documentID: document.id).create(on: db)
+                try await audit.record("petition.evidence", "petition", petitionID.uuidString.lowercased(),
+                                       ["document": document.id!.uuidString.lowercased(), "sha256": stored.sha256])
+                return document
+            }
+        } catch {
+            request.dependencies.documents.remove(storageName: stored.storageName)
+            throw error
+        }
+    }
+
     // MARK: Finding
 
     static func formDigest(_ nonce: String) -> String { SHA256Hash.of(Array("petition-form:\(nonce)".utf8)).description }
