@@ -66,19 +66,30 @@ enum DocumentUpload {
     /// caller records it in a transaction, or removes it.
     static func storeBody(_ req: Request, quotaLeft: Int, quotaFull: AppError) async throws -> DocumentStore.Stored {
         let config = req.dependencies.config
-        let tooLarge = AppError(status: .payloadTooLarge, key: "upload.too_large", arguments: ["limit": String(config.uploadLimit / 1024 / 1024)])
+        let tooLarge = Self.tooLarge(config)
         let declared = req.headers.first(name: .contentLength).flatMap(Int.init)
         if let declared, declared > config.uploadLimit { throw tooLarge }
         if let declared, declared > quotaLeft { throw quotaFull }
         guard quotaLeft > 0 else { throw quotaFull }
         do {
             return try await req.dependencies.documents.store(req.body, limit: quotaLeft)
-        } catch is UploadTooLarge {
-            throw quotaLeft < config.uploadLimit ? quotaFull : tooLarge
-        } catch DocumentStore.StoreError.unsupportedType {
-            throw AppError(status: .unsupportedMediaType, key: "upload.unsupported_type")
-        } catch DocumentStore.StoreError.empty {
-            throw AppError(status: .badRequest, key: "upload.empty")
+        } catch {
+            throw refusal(error, tooLarge: quotaLeft < config.uploadLimit ? quotaFull : tooLarge)
+        }
+    }
+
+    /// A file over the per-file limit, in the user's words.
+    static func tooLarge(_ config: AppConfig) -> AppError {
+        AppError(status: .payloadTooLarge, key: "upload.too_large", arguments: ["limit": String(config.uploadLimit / 1024 / 1024)])
+    }
+
+    /// What the store's refusal of a file means to the user; other errors pass unchanged.
+    static func refusal(_ error: any Error, tooLarge: AppError) -> any Error {
+        switch error {
+        case is UploadTooLarge: tooLarge
+        case DocumentStore.StoreError.unsupportedType: AppError(status: .unsupportedMediaType, key: "upload.unsupported_type")
+        case DocumentStore.StoreError.empty: AppError(status: .badRequest, key: "upload.empty")
+        default: error
         }
     }
 

@@ -141,13 +141,7 @@ struct PetitionService {
             return stored
         } catch {
             for (_, blob) in stored { request.dependencies.documents.remove(storageName: blob.storageName) }
-            switch error {
-            case is UploadTooLarge:
-                throw AppError(status: .payloadTooLarge, key: "upload.too_large",
-                               arguments: ["limit": String(request.dependencies.config.uploadLimit / 1024 / 1024)])
-            case DocumentStore.StoreError.unsupportedType: throw AppError(status: .unsupportedMediaType, key: "upload.unsupported_type")
-            default: throw error
-            }
+            throw DocumentUpload.refusal(error, tooLarge: DocumentUpload.tooLarge(request.dependencies.config))
         }
     }
 
@@ -164,9 +158,9 @@ struct PetitionService {
             throw AppError(status: .conflict, key: "petition.error.evidence_count", arguments: ["max": String(Self.evidenceLimit * 2)])
         }
         let name = DocumentUpload.fileName(request)
-        let stored = try await DocumentUpload.storeBody(request, quotaLeft: request.dependencies.config.uploadLimit,
-                                                        quotaFull: AppError(status: .payloadTooLarge, key: "upload.too_large",
-                                                                            arguments: ["limit": String(request.dependencies.config.uploadLimit / 1024 / 1024)]))
+        // No quota of its own beyond the per-file limit: "full" is simply "too large".
+        let config = request.dependencies.config
+        let stored = try await DocumentUpload.storeBody(request, quotaLeft: config.uploadLimit, quotaFull: DocumentUpload.tooLarge(config))
         let petitionID = entry.id, now = request.now, level = entry.petition.stage.level
         do {
             return try await request.audited { db, audit in

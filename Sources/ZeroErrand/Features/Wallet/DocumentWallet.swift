@@ -84,19 +84,9 @@ struct DocumentWallet {
             guard let current = try await Case.query(on: db).filter(\.$id == caseID).with(\.$matter).first(), CaseWorkflow.applicantMayUpload(.material, material: index, to: current) else {
                 throw AppError(status: .conflict, key: "upload.not_now")
             }
-            let copy = CaseDocument()
-            copy.$caseRecord.id = caseID
-            copy.$uploadedBy.id = accountID
-            copy.purpose = .material
-            copy.materialIndex = index
-            copy.originalName = source.originalName
-            copy.kind = source.kind
-            copy.size = source.size
-            copy.sha256 = source.sha256
-            copy.storageName = blob.storageName
-            copy.wrappedKey = blob.wrappedKey
+            let copy = CaseDocument(caseID: caseID, by: accountID, purpose: .material, materialIndex: index, name: source.originalName,
+                                    kind: source.kind, blob: blob, now: now)
             copy.issuedFrom = sourceID
-            copy.createdAt = now
             try await copy.create(on: db)
             if current.provisionalMissing.contains(index) {
                 current.snapshot = current.snapshot.supplying(material: index)
