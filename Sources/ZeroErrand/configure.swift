@@ -44,6 +44,7 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
         recordingRetention: try RecordingRetention.load(resources + "Video/retention.yaml"),
         notarial: try NotarialCatalogue.load(from: resources + "Notarization/"),
         mediationCourts: try MediationCourts.load(resources + "Mediation/courts.yaml"),
+        bundles: try BundleCatalogue.load(resources + "Catalogue/bundles.yaml"),
         petitionLimits: try HolidayFile.loadPetitionLimits(resources + "Calendar/petition-limits.yaml"),
         verificationTexts: try VerificationTexts.load(resources + "Verification/texts.json"))
     app.dependencies.documents.clearIncoming()

@@ -35,4 +35,6 @@ func registerMigrations(_ app: Application) {
     // 013: materials taken from the document wallet name the issued document they copy
     app.migrations.add(AddIssuedFrom())
     app.migrations.add(AddPetitionFormNonce())
+    // 014: one request across several offices (一件事): the request, and each case's part in it
+    app.migrations.add(CreateCaseBundles())
 }

@@ -33,6 +33,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: MediationAgreementController())
     try app.register(collection: MediationPapersController())
     try app.register(collection: WalletController())
+    try app.register(collection: BundleController())
     try app.register(collection: PetitionController())
     try app.register(collection: OfficePetitionsController())
     try app.register(collection: PetitionStatisticsController())

@@ -20,6 +20,8 @@ struct AppDependencies: Sendable {
     var notarial: NotarialCatalogue
     /// The courts that mediate, and their case-number codes.
     var mediationCourts: MediationCourts
+    /// The requests done by several offices as one (一件事).
+    var bundles: BundleCatalogue
     /// The statutory time limits of letters and visits.
     var petitionLimits: PetitionTimeLimits
     /// The certificate verification pages' texts, in five languages.

@@ -54,6 +54,8 @@ enum SiteURL: Sendable {
     case mediationAgent(id: String), mediationRequestPaper(id: String, document: String), mediationCaseClosure(id: String)
     // The document wallet
     case wallet, caseWalletMaterial(id: String)
+    // One request across several offices (一件事)
+    case bundle(code: String), bundleRequest(id: String), bundleRequestMaterial(id: String, slot: String), bundleRequestSubmit(id: String)
     // Letters and visits
     case petitions, petitionNew, petitionReport, petitionLookup, petitionLookupOpinion, petitionStatistics, officePetitions
     case petition(id: String), petitionStep(id: String, step: String), petitionDocument(id: String, document: String)
@@ -186,6 +188,10 @@ enum SiteURL: Sendable {
         case .caseCertificateDelivery(let id): "/cases/\(id)/certificate/delivery"
         case .wallet: "/wallet"
         case .caseWalletMaterial(let id): "/cases/\(id)/wallet-materials"
+        case .bundle(let code): "/bundles/\(code)"
+        case .bundleRequest(let id): "/bundle-requests/\(id)"
+        case .bundleRequestMaterial(let id, let slot): "/bundle-requests/\(id)/materials/\(slot)"
+        case .bundleRequestSubmit(let id): "/bundle-requests/\(id)/submit"
         case .petitions: "/petitions"
         case .petitionNew: "/petitions/new"
         case .petitionReport: "/petitions/report"

@@ -15,7 +15,9 @@ struct RouteWalkTests {
     /// Routes whose identifier names something public, not somebody's record.
     static let publicIdentifierRoutes: Set<String> = ["GET /matters/:code", "GET /api/v1/matters/:code",
                                                       "GET /matters/:code/apply", "POST /matters/:code/apply",
-                                                      "GET /verify/certificates/:file"]
+                                                      "GET /verify/certificates/:file",
+                                                      // A bundle's page, and starting one's own request from it.
+                                                      "GET /bundles/:code", "POST /bundles/:code"]
 
     @Test("Another citizen, another office, a moved official and anonymous get 403/404 on every identifier route")
     func walk() async throws {
@@ -130,6 +132,16 @@ struct RouteWalkTests {
             evidence.wrappedKey = document.wrappedKey
             evidence.createdAt = clock.now
             try await evidence.create(on: app.db)
+            // The citizen's request across offices, with their case as its first part.
+            let bundle = CaseBundle()
+            bundle.code = "newborn-registration"
+            bundle.$applicant.id = try world.base.citizenAccount.requireID()
+            bundle.details = "Our daughter"
+            bundle.createdAt = clock.now
+            try await bundle.create(on: app.db)
+            named.$bundle.id = try bundle.requireID()
+            named.bundlePart = 0
+            try await named.update(on: app.db)
             let otherOffice = try #require(try await Department.query(on: app.db).filter(\.$id != officeID).first())
             let point = try #require(try await ServicePoint.query(on: app.db).first())
 
@@ -178,6 +190,7 @@ struct RouteWalkTests {
                 "mediationDocument": try paper.requireID().uuidString.lowercased(),
                 "petition": try petition.requireID().uuidString.lowercased(),
                 "petitionDocument": try evidence.requireID().uuidString.lowercased(),
+                "bundle": try bundle.requireID().uuidString.lowercased(),
             ]
             let number = try #require(try await Case.find(caseID, on: app.db)).number
             var walked = 0
@@ -219,6 +232,7 @@ struct RouteWalkTests {
             case "position": "0"
             case "action": root == "office" ? "accept" : "withdraw"
             case "code": root == "office" ? ids["pass"] : ids["matter"]
+            case "slot": "0"
             case "case": ids["case"]
             case "id":
                 switch (root, head, previous) {
@@ -226,6 +240,7 @@ struct RouteWalkTests {
                 case ("mandates", _, _): ids["mandate"]
                 case ("mediations", _, _): ids["mediation"]
                 case ("petitions", _, _): ids["petition"]
+                case ("bundle-requests", _, _): ids["bundle"]
                 case ("office", "video", "availability"): ids["availability"]
                 case ("office", "video", _), ("video", _, _): ids["session"]
                 case ("admin", "departments", _): ids["department"]

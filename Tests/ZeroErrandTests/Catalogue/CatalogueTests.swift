@@ -174,7 +174,7 @@ struct CatalogueFileTests {
     func copyOfCatalogue() throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalogue-\(UUID().uuidString)").path + "/"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        for name in ["departments.yaml", "service_points.yaml", "matters.yaml", "matters-pinyin.yaml"] {
+        for name in ["departments.yaml", "service_points.yaml", "matters.yaml", "matters-pinyin.yaml", "bundles.yaml"] {
             try FileManager.default.copyItem(atPath: TestEnvironment.packageRoot + "Resources/Catalogue/" + name, toPath: directory + name)
         }
         return directory
@@ -193,6 +193,34 @@ struct CatalogueFileTests {
         let files = try CatalogueFiles.load(from: TestEnvironment.packageRoot + "Resources/Catalogue/")
         #expect(files.matters.count >= 118)
         #expect(Set(files.matters.map(\.area)) == Set(MatterArea.allCases))
+    }
+
+    @Test("Every bundle names matters of the catalogue, and every material it takes from an earlier part is that matter's")
+    func bundlesMatchTheCatalogue() throws {
+        let files = try CatalogueFiles.load(from: TestEnvironment.packageRoot + "Resources/Catalogue/")
+        let bundles = try BundleCatalogue.load(TestEnvironment.packageRoot + "Resources/Catalogue/bundles.yaml")
+        #expect(Set(bundles.definitions.map(\.code)) == ["property-sale", "newborn-registration"])
+        for bundle in bundles.definitions {
+            let matters = bundle.parts.map { part in files.matters.first { $0.code == part.matterCode } }
+            #expect(matters.allSatisfy { $0 != nil }, "\(bundle.code) names a matter the catalogue lacks")
+            // Several offices, or it is not one request across offices.
+            #expect(Set(matters.compactMap { $0?.department }).count >= 2, "\(bundle.code)")
+            for (part, matter) in zip(bundle.parts, matters) {
+                for name in part.fromParts.keys {
+                    #expect(matter?.materials.contains { $0.nameZh == name } == true, "\(bundle.code): \(part.matterCode) has no material \(name)")
+                }
+            }
+        }
+    }
+
+    @Test("A bundle taking a material from a later part stops start-up with the place named")
+    func malformedBundle() throws {
+        let directory = try copyOfCatalogue()
+        let line = try breakLine(directory + "bundles.yaml", containing: "完税凭证: 2") { $0.replacingOccurrences(of: ": 2", with: ": 3") }
+        #expect { try BundleCatalogue.load(directory + "bundles.yaml") } throws: { error in
+            let error = error as? DataFileError
+            return error?.field == "from_parts" && error?.line ?? 0 > 0 && error?.line ?? 0 <= line
+        }
     }
 
     @Test("Every matter has the pinyin of its current Chinese name (else run scripts/matter-pinyin)")

@@ -27,7 +27,16 @@ struct ApplicationsController: RouteCollection {
                     status: req.t("case_status.\(record.status.rawValue)"), statusCode: record.status.rawValue,
                     updated: req.showTime(record.updatedAt), due: record.dueOn, overdue: false, assignee: nil)
         }
-        return try await req.page("cases/mine", MyCasesPage(own: rows, forOthers: try await casesHandledForOthers(req)), title: "cases.mine.title")
+        let bundles = try await CaseBundle.query(on: req.db).filter(\.$applicant.$id == account.requireID())
+            .sort(\.$createdAt, .descending).limit(50).all()
+        let bundleLinks = bundles.compactMap { bundle in
+            req.dependencies.bundles.definition(bundle.code).map {
+                BundleLink(name: $0.name(req.locale), path: SiteURL.bundleRequest(id: bundle.id!.uuidString).path,
+                           description: req.t("bundle.started_on", ["time": req.showTime(bundle.createdAt)]))
+            }
+        }
+        return try await req.page("cases/mine", MyCasesPage(own: rows, forOthers: try await casesHandledForOthers(req), bundles: bundleLinks),
+                                  title: "cases.mine.title")
     }
 
     /// Cases a relative works under a power of attorney in force today: their list would otherwise

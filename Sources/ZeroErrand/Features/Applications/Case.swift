@@ -40,6 +40,9 @@ final class Case: Model, @unchecked Sendable {
     @OptionalParent(key: "mandate_id") var mandate: Mandate?
     /// The conditions the applicant said hold (`MaterialCondition` raw values); see `materialPlan`.
     @OptionalField(key: "material_conditions") var materialConditions: [String]?
+    /// The request across several offices this case is a part of (一件事), and which part (from 0).
+    @OptionalParent(key: "bundle_id") var bundle: CaseBundle?
+    @OptionalField(key: "bundle_part") var bundlePart: Int?
 
     /// Which materials this case needs. Call with the matter loaded.
     var materialPlan: MaterialPlan {

@@ -120,7 +120,20 @@ struct CasePresenter {
             mandate: try await mandatePanel(id: id),
             notarization: try await NotarizationPanel.make(self, id: id),
             wallet: try await walletPicker(id: id, materials: materials),
+            bundle: try await bundleNote(),
             errors: errors)
+    }
+
+    /// Which request across offices the case is a part of. The office learns only that, and which
+    /// part; the other parts and their offices' work stay on the citizen's page of the request.
+    private func bundleNote() async throws -> BundleNote? {
+        guard let bundleID = record.$bundle.id, let part = record.bundlePart,
+              let bundle = try await CaseBundle.find(bundleID, on: request.db),
+              let definition = request.dependencies.bundles.definition(bundle.code) else { return nil }
+        let text = request.t(role == .office ? "bundle.case_note.office" : "bundle.case_note.applicant",
+                             ["number": String(part + 1), "count": String(definition.parts.count), "name": definition.name(locale)])
+        let own = role == .applicant && request.currentAccount?.id == bundle.$applicant.id
+        return BundleNote(text: text, path: own ? SiteURL.bundleRequest(id: bundleID.uuidString).path : nil)
     }
 
     /// The applicant's own issued documents, offered where a material can still be given. Only to
@@ -258,7 +271,7 @@ struct CasePresenter {
     }
 
     /// Staff appear by office and role, not by name, to citizens; to colleagues by name.
-    private func actorName(_ account: Account?) -> String {
+    func actorName(_ account: Account?) -> String {
         guard let account else { return request.t("timeline.system") }
         if role == .applicant && account.id == request.currentAccount?.id { return request.t("timeline.you") }
         if account.kind == .citizen {

@@ -17,7 +17,7 @@ struct CaseWorkflow {
                      conditions: [MaterialCondition] = [],
                      alongside: (@Sendable (any Database, AuditTrail, Case) async throws -> Void)? = nil) async throws -> Case {
         let now = now
-        let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: now).year!
+        let year = numberYear
         let matterID = try matter.requireID()
         let departmentID = matter.$department.id
         let applicantID = try applicant.requireID()
@@ -26,30 +26,10 @@ struct CaseWorkflow {
         let limit = matter.timeLimitDays
         let outbox = request.application.outbox
         let config = request.dependencies.config
+        let draft = Draft(matterID: matterID, departmentID: departmentID, applicantID: applicantID, creatorID: creatorID,
+                          limitDays: limit, details: details, mandateID: mandateID, conditions: conditions)
         return try await request.audited { db, audit in
-            // Serialized with every other audited change, so two drafts never get the same number.
-            let counter = try await CaseCounter.find(year, on: db) ?? CaseCounter(year: year, lastSequence: 0)
-            counter.lastSequence += 1
-            try await counter.save(on: db)
-            let record = Case()
-            record.number = CaseNumber.format(year: year, sequence: counter.lastSequence)
-            record.$matter.id = matterID
-            record.$department.id = departmentID
-            record.$applicant.id = applicantID
-            record.status = .draft
-            record.details = details
-            record.limitDays = limit
-            record.createdAt = now
-            record.provisionalMissing = []
-            record.supplementItems = []
-            record.updatedAt = now
-            record.$mandate.id = mandateID
-            record.materialConditions = conditions.map(\.rawValue)
-            try await record.create(on: db)
-            let caseID = try record.requireID()
-            try await CaseEvent(caseID: caseID, at: now, actorID: creatorID, kind: .action, name: "create", statusAfter: .draft).create(on: db)
-            try await audit.record("case.created", "case", caseID.uuidString.lowercased(),
-                                   ["number": record.number, "mandate": mandateID?.uuidString.lowercased() ?? ""])
+            let record = try await Self.insertDraft(draft, year: year, now: now, on: db, audit: audit)
             // The relative hears of a case the applicant names them on (not of one they made themselves).
             if mandateID != nil, creatorID == applicantID {
                 record.$applicant.value = applicant
@@ -58,6 +38,53 @@ struct CaseWorkflow {
             try await alongside?(db, audit, record)
             return record
         }
+    }
+
+    /// What a new draft is made of; one part of a bundled request also names its bundle and part.
+    struct Draft: Sendable {
+        var matterID, departmentID, applicantID, creatorID: UUID
+        var limitDays: Int
+        var details: String
+        var mandateID: UUID?
+        var conditions: [MaterialCondition]
+        var bundleID: UUID? = nil
+        var bundlePart: Int? = nil
+    }
+
+    /// Inserts a draft with the next number of the year, its first timeline line and audit event,
+    /// inside the caller's audited transaction (which serializes it with every other change, so
+    /// two drafts never get the same number).
+    static func insertDraft(_ draft: Draft, year: Int, now: Date, on db: any Database, audit: AuditTrail) async throws -> Case {
+        let counter = try await CaseCounter.find(year, on: db) ?? CaseCounter(year: year, lastSequence: 0)
+        counter.lastSequence += 1
+        try await counter.save(on: db)
+        let record = Case()
+        record.number = CaseNumber.format(year: year, sequence: counter.lastSequence)
+        record.$matter.id = draft.matterID
+        record.$department.id = draft.departmentID
+        record.$applicant.id = draft.applicantID
+        record.status = .draft
+        record.details = draft.details
+        record.limitDays = draft.limitDays
+        record.createdAt = now
+        record.provisionalMissing = []
+        record.supplementItems = []
+        record.updatedAt = now
+        record.$mandate.id = draft.mandateID
+        record.materialConditions = draft.conditions.map(\.rawValue)
+        record.$bundle.id = draft.bundleID
+        record.bundlePart = draft.bundlePart
+        try await record.create(on: db)
+        let caseID = try record.requireID()
+        try await CaseEvent(caseID: caseID, at: now, actorID: draft.creatorID, kind: .action, name: "create", statusAfter: .draft).create(on: db)
+        try await audit.record("case.created", "case", caseID.uuidString.lowercased(),
+                               ["number": record.number, "mandate": draft.mandateID?.uuidString.lowercased() ?? ""])
+        return record
+    }
+
+    /// The year whose numbers a case made now takes.
+    var numberYear: Int {
+        Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: now).year!
     }
 
     /// Applies one action of the lifecycle. An action the current state does not allow is refused
@@ -170,6 +197,10 @@ struct CaseWorkflow {
             if alongside == nil, action == .withdraw, record.matter.code == MediationCourts.mediationMatter {
                 // Withdrawing a mediation request ends the mediation with it; the other parties are told.
                 try await MediationService.endOnWithdrawal(of: caseID, by: actorID, request: request, on: db, audit: audit)
+            }
+            if [.refused, .notAccepted].contains(snapshot.status), record.$bundle.id != nil {
+                // One part of a bundled request refused: the others go on or stop, as the bundle says.
+                try await BundleService.stopOthers(after: record, reason: note, request: request, on: db, audit: audit)
             }
             return record
         }

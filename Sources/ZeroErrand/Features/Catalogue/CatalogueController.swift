@@ -20,7 +20,8 @@ struct CatalogueController: RouteCollection {
             areas: MatterArea.allCases.map { Choice(value: $0.rawValue, label: req.t("area.\($0.rawValue)"), selected: $0.rawValue == areaChoice) },
             departments: departments.map { Choice(value: $0.code, label: $0.name(req.locale), selected: $0.code == departmentChoice) },
             matters: matters.map(req.summary(of:)),
-            resultLine: req.t("catalogue.results", ["count": String(matters.count)]))
+            resultLine: req.t("catalogue.results", ["count": String(matters.count)]),
+            bundles: req.bundleLinks(req.dependencies.bundles.definitions))
         return try await req.page("catalogue/list", page, title: "catalogue.title")
     }
 
@@ -37,7 +38,8 @@ struct CatalogueController: RouteCollection {
             fee: req.feeText(matter.feeFen), feeNote: matter.feeNote(locale),
             materials: matter.materials.map { req.materialView($0) },
             ways: try await req.ways(for: matter),
-            editPath: AccessPolicy.allows(req.actor, .editCatalogue) ? SiteURL.adminMatter(code: matter.code).path : nil)
+            editPath: AccessPolicy.allows(req.actor, .editCatalogue) ? SiteURL.adminMatter(code: matter.code).path : nil,
+            bundles: req.bundleLinks(req.dependencies.bundles.containing(matter: matter.code)))
         return try await PageRenderer.render("catalogue/show", page, title: matter.name(locale), for: req)
     }
 

@@ -93,7 +93,9 @@ struct MandatesController: RouteCollection {
         var values = MandateFormValues()
         values.validFrom = today.description
         values.validUntil = today.adding(days: 90).description
-        return try await formPage(req, values: values, checked: Set([matter].compactMap { $0 }), caseID: caseID, errors: [:])
+        // `matter` may name several, comma-separated (the parts of a bundle done through a relative).
+        let checked = Set((matter ?? "").split(separator: ",").map(String.init))
+        return try await formPage(req, values: values, checked: checked, caseID: caseID, errors: [:])
     }
 
     private func formPage(_ req: Request, values: MandateFormValues, checked: Set<String>, caseID: String?,

@@ -18,6 +18,8 @@ struct MyCasesPage: Encodable {
     let own: [CaseRow]
     /// Applications this person handles for a relative abroad, under a power of attorney.
     let forOthers: [ProxyCaseRow]
+    /// Their requests across several offices, each leading to its one page.
+    let bundles: [BundleLink]
 }
 
 struct ProxyCaseRow: Encodable {
@@ -154,6 +156,8 @@ struct CasePage: Encodable {
     /// The notarial act, for notarization matters.
     let notarization: NotarizationPanel?
     var wallet: WalletPicker? = nil
+    /// The request across offices this case is a part of.
+    var bundle: BundleNote? = nil
     var errors: [String: String] = [:]
 }
 

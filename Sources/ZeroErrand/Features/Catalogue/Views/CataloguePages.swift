@@ -23,6 +23,15 @@ struct CatalogueListPage: Encodable {
     let departments: [Choice]
     let matters: [MatterSummary]
     let resultLine: String
+    /// Requests done by several offices as one (一件事).
+    let bundles: [BundleLink]
+}
+
+/// A link to a bundle of matters done as one request.
+struct BundleLink: Encodable {
+    let name: String
+    let path: String
+    let description: String
 }
 
 struct MaterialView: Encodable {
@@ -49,9 +58,15 @@ struct MatterPage: Encodable {
     /// How it can be done, for the person looking.
     let ways: [WayView]
     let editPath: String?
+    /// The requests across offices this matter is a part of.
+    let bundles: [BundleLink]
 }
 
 extension Request {
+    func bundleLinks(_ definitions: [BundleCatalogue.Definition]) -> [BundleLink] {
+        definitions.map { BundleLink(name: $0.name(locale), path: SiteURL.bundle(code: $0.code).path, description: $0.description(locale)) }
+    }
+
     func summary(of matter: Matter) -> MatterSummary {
         MatterSummary(code: matter.code, path: SiteURL.matter(code: matter.code).path, name: matter.name(locale),
                       department: matter.department.name(locale), areaLabel: t("area.\(matter.area.rawValue)"),
