@@ -50,7 +50,11 @@ struct BundleRequestPresenter {
         let byID = Dictionary(uniqueKeysWithValues: documents.map { ($0.id!, $0) })
         let presenters = Dictionary(uniqueKeysWithValues: parts.map { ($0.id!, CasePresenter(request: request, record: $0, role: .applicant)) })
         let partOf = Dictionary(uniqueKeysWithValues: parts.enumerated().map { ($1.id!, $0) })
-        let timeline = events.map { event in
+        // Lines at the same instant (the drafts made together) in the parts' order, else as written.
+        let ordered = events.enumerated().sorted {
+            ($0.element.occurredAt, partOf[$0.element.$caseRecord.id] ?? 0, $0.offset) < ($1.element.occurredAt, partOf[$1.element.$caseRecord.id] ?? 0, $1.offset)
+        }.map(\.element)
+        let timeline = ordered.map { event in
             let part = partOf[event.$caseRecord.id] ?? 0
             let document = event.$document.id.flatMap { byID[$0] }
             return TimelineLine(time: request.showTime(event.occurredAt, in: zone),
