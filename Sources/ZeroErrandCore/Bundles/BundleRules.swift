@@ -28,8 +28,10 @@ public enum BundleOutcome: Sendable, Equatable {
     case stopped(refused: [Int])
     /// Every part decided, some refused (the others went on).
     case finishedWithRefusals(refused: [Int])
-    /// The citizen withdrew every open part.
+    /// The citizen withdrew every part.
     case withdrawn
+    /// Nothing open any more: some parts issued, the citizen withdrew the others.
+    case partlyWithdrawn
 }
 
 public enum BundleRules {
@@ -41,7 +43,7 @@ public enum BundleRules {
         }
         if parts.allSatisfy({ $0 == .issued }) { return .done }
         if parts.allSatisfy({ $0 == .drafting }) { return .drafting }
-        if !parts.contains(where: \.isOpen) { return .withdrawn }
+        if !parts.contains(where: \.isOpen) { return parts.contains(.issued) ? .partlyWithdrawn : .withdrawn }
         return .underway
     }
 

@@ -10,6 +10,8 @@ struct BundleRulesTests {
         #expect(BundleRules.outcome([.issued, .issued, .underway], rule: .stopOthers) == .underway)
         #expect(BundleRules.outcome([.issued, .issued, .issued], rule: .stopOthers) == .done)
         #expect(BundleRules.outcome([.withdrawn, .withdrawn], rule: .othersContinue) == .withdrawn)
+        #expect(BundleRules.outcome([.issued, .withdrawn], rule: .stopOthers) == .partlyWithdrawn)
+        #expect(BundleRules.outcome([.issued, .withdrawn, .underway], rule: .stopOthers) == .underway)
     }
 
     @Test("A refused part stops the open parts when they depend on each other, and only then")

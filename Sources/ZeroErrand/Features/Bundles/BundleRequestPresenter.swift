@@ -93,6 +93,7 @@ struct BundleRequestPresenter {
         case .stopped: "stopped"
         case .finishedWithRefusals: "finished_with_refusals"
         case .withdrawn: "withdrawn"
+        case .partlyWithdrawn: "partly_withdrawn"
         }
     }
 
