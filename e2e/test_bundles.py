@@ -130,7 +130,7 @@ def test_newborn_registered_by_two_offices_with_documents_from_the_wallet(
         upload(citizen, citizen.find_elements(By.CSS_SELECTOR, "#materials input[type=file]")[index], scan)
     assert "出生证明及译文.pdf" in main_text(citizen)
     submit_form(citizen, "/submit")
-    assert "需等待第1项的办理结果" in main_text(citizen), main_text(citizen)
+    assert "取自第1项的办理结果" in main_text(citizen), main_text(citizen)
     (verify_url, verify_number), (register_url, register_number), (card_url, card_number) = part_links(citizen)
 
     # The overseas Chinese affairs office sees its part, and only it; it verifies and issues.
@@ -149,7 +149,7 @@ def test_newborn_registered_by_two_offices_with_documents_from_the_wallet(
     take_from_wallet(citizen, register_url, "出生证明核验件")
     citizen.get(request_url)
     submit_form(citizen, "/submit")
-    assert "需等待第2项的办理结果" in main_text(citizen), main_text(citizen)
+    assert "取自第2项的办理结果" in main_text(citizen), main_text(citizen)
 
     # The station reads the copy marked as issued and checked; it cannot open the original at the
     # verifying office. It confirms her identity by video, then registers the child.

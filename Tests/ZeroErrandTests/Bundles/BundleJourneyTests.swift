@@ -122,8 +122,11 @@ struct BundleJourneyTests {
 
             // Submitting sends the notarization; the tax filing and the registration wait for its certificate.
             let submitted = try await citizen.post("/bundle-requests/\(bundleID)/submit")
-            #expect(submitted.status == .ok && submitted.body.contains("Parts sent to their offices: 1.")
-                    && submitted.body.contains("Part 2: ") && submitted.body.contains("waits for the result of part 1, 2"))
+            #expect(submitted.status == .seeOther && submitted.location == "/bundle-requests/\(bundleID)?submitted=1")
+            let afterFirst = try await citizen.get(try #require(submitted.location))
+            #expect(afterFirst.body.contains("Parts sent to their offices: 1.")
+                    && afterFirst.body.contains("Power of attorney: comes from the result of part 1")
+                    && afterFirst.body.contains("Tax payment receipts: comes from the result of part 2"))
             var statuses = try await Case.query(on: app.db).filter(\.$bundle.$id == bundleID).sort(\.$bundlePart).all().map(\.status)
             #expect(statuses == [.submitted, .draft, .draft])
 
@@ -159,7 +162,7 @@ struct BundleJourneyTests {
             #expect(try await citizen.post("/cases/\(parts[1].id!)/wallet-materials",
                                            ["document": issued.id!.uuidString, "material": String(taxPOA), "consent": "on"]).status == .seeOther)
             let second = try await citizen.post("/bundle-requests/\(bundleID)/submit")
-            #expect(second.status == .ok && second.body.contains("Parts sent to their offices: 1."))
+            #expect(second.status == .seeOther && second.location == "/bundle-requests/\(bundleID)?submitted=1")
             statuses = try await Case.query(on: app.db).filter(\.$bundle.$id == bundleID).sort(\.$bundlePart).all().map(\.status)
             #expect(statuses == [.resultIssued, .submitted, .draft])
             let taxPage = try await tax.clerk.get("/office/cases/\(parts[1].id!)")
@@ -210,8 +213,9 @@ struct BundleJourneyTests {
             let (bundleID, parts) = try await Self.start(app, citizen, "newborn-registration", details: "女儿2026年10月生于马德里。", mandate: mandate)
             #expect(parts.map(\.department.code) == ["wz-qiaoban", "wc-psb-yuhu", "wc-psb-yuhu"])
             _ = try await Self.uploadEverySlot(app, citizen, bundle: bundleID, code: "newborn-registration")
-            let submitted = try await citizen.post("/bundle-requests/\(bundleID)/submit")
-            #expect(submitted.status == .ok && submitted.body.contains("waits for the result of part 1"))
+            #expect(try await citizen.post("/bundle-requests/\(bundleID)/submit").status == .seeOther)
+            let submitted = try await citizen.get("/bundle-requests/\(bundleID)?submitted=1")
+            #expect(submitted.body.contains("Foreign birth certificate: comes from the result of part 1"))
 
             let qiaoban = try await Self.office(app, clock, "wz-qiaoban", seed: 151)
             let refused = try await qiaoban.clerk.post("/office/cases/\(parts[0].id!)/actions/not_accept", ["text": "出生证明未经认证，请先办理领事认证。"])
@@ -219,9 +223,13 @@ struct BundleJourneyTests {
             let after = try await Case.query(on: app.db).filter(\.$bundle.$id == bundleID).sort(\.$bundlePart).all()
             #expect(after.map(\.status) == [.notAccepted, .withdrawn, .withdrawn])
             let page = try await citizen.get("/bundle-requests/\(bundleID)")
-            #expect(page.body.contains("Stopped: Part 1: ") && page.body.contains("出生证明未经认证，请先办理领事认证。"))
+            #expect(page.body.contains("Stopped: part 1 (Verification of a foreign birth certificate") && page.body.contains("出生证明未经认证，请先办理领事认证。"))
             #expect(page.body.contains("Withdrawn because another part of the request was refused"))
             #expect(!page.body.contains("/submit\""), "nothing left to submit")
+            // Told, not only shown: the citizen's notifications name the withdrawn parts and the reason.
+            let notifications = try await citizen.get("/notifications")
+            #expect(notifications.body.contains("\(parts[1].number) was withdrawn: another part of the same request was refused")
+                    && notifications.body.contains("\(parts[2].number) was withdrawn") && notifications.body.contains("请先办理领事认证"))
         }
     }
 }

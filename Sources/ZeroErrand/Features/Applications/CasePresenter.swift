@@ -128,11 +128,13 @@ struct CasePresenter {
     /// part; the other parts and their offices' work stay on the citizen's page of the request.
     private func bundleNote() async throws -> BundleNote? {
         guard let bundleID = record.$bundle.id, let part = record.bundlePart,
-              let bundle = try await CaseBundle.find(bundleID, on: request.db),
+              let bundle = try await CaseBundle.query(on: request.db).filter(\.$id == bundleID).with(\.$applicant).first(),
               let definition = request.dependencies.bundles.definition(bundle.code) else { return nil }
-        let text = request.t(role == .office ? "bundle.case_note.office" : "bundle.case_note.applicant",
-                             ["number": String(part + 1), "count": String(definition.parts.count), "name": definition.name(locale)])
+        // The request's page is its applicant's; the relative working a part reads whose it is.
         let own = role == .applicant && request.currentAccount?.id == bundle.$applicant.id
+        let key = role == .office ? "bundle.case_note.office" : own ? "bundle.case_note.applicant" : "bundle.case_note.relative"
+        let text = request.t(key, ["number": String(part + 1), "count": String(definition.parts.count), "name": definition.name(locale),
+                                   "applicant": bundle.applicant.displayName])
         return BundleNote(text: text, path: own ? SiteURL.bundleRequest(id: bundleID.uuidString).path : nil)
     }
 

@@ -42,6 +42,7 @@ struct BundleController: RouteCollection {
         var refusal = signedIn ? try req.bundles.startRefusal(matters) : nil
         let proxy = BundleService.throughRelative(matters)
         let mandates = signedIn && !proxy.isEmpty ? try await req.bundles.usableMandates(matters) : []
+        let partNumbers = proxy.map { String($0 + 1) }.joined(separator: req.locale == .zhHans ? "、" : ", ")
         if signedIn, refusal == nil, !proxy.isEmpty, mandates.isEmpty {
             // The parts done at home need a relative holding a power of attorney for all of them.
             let names = proxy.map { matters[$0].name(req.locale) }.joined(separator: req.locale == .zhHans ? "、" : "; ")
@@ -59,14 +60,14 @@ struct BundleController: RouteCollection {
                                             })
         }
         return BundleStartPage(code: definition.code, name: definition.name(req.locale), description: definition.description(req.locale),
-                               rule: req.t("bundle.rule.\(definition.rule.rawValue)"), parts: parts,
+                               rule: req.t("bundle.rule.\(definition.rule.rawValue)"),
+                               relativeNote: proxy.isEmpty ? "" : req.t("bundle.relative_note", ["parts": partNumbers]), parts: parts,
                                action: SiteURL.bundle(code: definition.code).path,
                                refusal: refusal.map { req.t($0.error.key, $0.error.arguments) }, nextStepPath: refusal?.nextStep,
                                nextStepText: refusal?.nextStepKey.map { req.t($0) }, signedIn: signedIn, anonymous: req.currentAccount == nil, signInPath: SiteURL.signIn.path,
                                mandates: mandates.map { Choice(value: $0.id!.uuidString, label: req.t("apply.for.own_mandate", ["name": $0.proxyName]),
                                                               selected: chosen == $0.id!.uuidString) },
-                               mandateHint: proxy.isEmpty ? "" : req.t("bundle.mandate_hint", ["parts": proxy.map { String($0 + 1) }
-                                   .joined(separator: req.locale == .zhHans ? "、" : ", ")]),
+                               mandateHint: proxy.isEmpty ? "" : req.t("bundle.mandate_hint", ["parts": partNumbers]),
                                questions: questions(matters).map {
                                    ConditionQuestion(name: $0.rawValue, text: req.t("material_condition.\($0.rawValue).question"),
                                                      checked: answers.contains($0))
@@ -122,7 +123,7 @@ struct BundleController: RouteCollection {
     @Sendable func request(req: Request) async throws -> Response {
         let (bundle, definition, parts) = try await ownBundle(req)
         let page = try await BundleRequestPresenter(request: req, bundle: bundle, definition: definition, parts: parts)
-            .page(notice: req.query[String.self, at: "submitted"].flatMap(Int.init).map { req.t("bundle.submitted", ["count": String($0)]) })
+            .page(submitted: req.query[String.self, at: "submitted"].flatMap(Int.init))
         return try await PageRenderer.render("bundles/request", page, title: definition.name(req.locale), for: req)
     }
 
@@ -140,17 +141,10 @@ struct BundleController: RouteCollection {
     }
 
     @Sendable func submit(req: Request) async throws -> Response {
-        let (bundle, definition, parts) = try await ownBundle(req)
-        let (submitted, waiting) = try await req.bundles.submitReady(parts, definition: definition)
-        let id = try bundle.requireID().uuidString
-        if waiting.isEmpty {
-            return req.redirect(to: SiteURL.bundleRequest(id: id).path + "?submitted=\(submitted)", redirectType: .normal)
-        }
-        // Some parts could not go yet: the page says which and why (and how many did go).
-        let fresh = try await req.bundles.parts(of: bundle)
-        let page = try await BundleRequestPresenter(request: req, bundle: bundle, definition: definition, parts: fresh)
-            .page(notice: submitted > 0 ? req.t("bundle.submitted", ["count": String(submitted)]) : nil, waiting: waiting)
-        return try await PageRenderer.render("bundles/request", page, title: definition.name(req.locale), for: req,
-                                             status: submitted > 0 ? .ok : .unprocessableEntity)
+        let (bundle, _, parts) = try await ownBundle(req)
+        let submitted = try await req.bundles.submitReady(parts)
+        // Back to the page (a reload must not submit again); each part there says what it still needs.
+        return req.redirect(to: SiteURL.bundleRequest(id: try bundle.requireID().uuidString).path + "?submitted=\(submitted)",
+                            redirectType: .normal)
     }
 }

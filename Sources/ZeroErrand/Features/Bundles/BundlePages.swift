@@ -15,6 +15,8 @@ struct BundleStartPage: Encodable {
     let name: String
     let description: String
     let rule: String
+    /// Which parts a relative at home does under the citizen's power of attorney; empty if none.
+    let relativeNote: String
     let parts: [PartLine]
     let action: String
     /// Why the signed-in person may not start it (yet), with the way forward; nil when they may.
@@ -47,7 +49,7 @@ struct BundleRequestPage: Encodable {
         let due: String?
         /// The office's reason, for a refused part.
         let refusal: String?
-        /// What this part waits for from an earlier part, or can now take from the wallet.
+        /// What this part still waits for (see `BundleRequestPresenter.waitingLines`).
         let waiting: [String]
     }
 
@@ -72,7 +74,6 @@ struct BundleRequestPage: Encodable {
     let timeline: [TimelineLine]
     let zoneNote: String
     let notice: String?
-    let waiting: [String]
 }
 
 /// On a part's own case page: which request it belongs to (and, for its applicant, a link to it).

@@ -21,7 +21,7 @@ struct BundleService {
     /// The parts of `bundle`, in order, with their matter and office.
     func parts(of bundle: CaseBundle) async throws -> [Case] {
         try await Case.query(on: request.db).filter(\.$bundle.$id == bundle.requireID()).with(\.$matter).with(\.$department)
-            .sort(\.$bundlePart).all()
+            .with(\.$mandate).sort(\.$bundlePart).all()
     }
 
     /// The materials the citizen uploads on the bundle's page: those that apply to a part, are not
@@ -181,24 +181,20 @@ struct BundleService {
 
     // MARK: Submitting
 
-    /// Submits every draft part whose materials are complete, each through the ordinary submission
-    /// (its own transaction, its own office's queue). Answers the parts left waiting and why.
-    func submitReady(_ parts: [Case], definition: BundleCatalogue.Definition) async throws -> (submitted: Int, waiting: [String]) {
+    /// Submits every draft part whose materials are complete and whose power of attorney is in
+    /// force, each through the ordinary submission (its own transaction, its own office's queue).
+    /// Answers how many went; the request's page says what each part left still needs.
+    func submitReady(_ parts: [Case]) async throws -> Int {
         var submitted = 0
-        var waiting: [String] = []
-        for (index, part) in parts.enumerated() where part.status == .draft {
+        for part in parts where part.status == .draft {
             do {
                 try await request.cases.performApplicantAction("submit", on: part)
                 submitted += 1
-            } catch let error as AppError {
-                let earlier = Set(definition.parts.indices.contains(index) ? Array(definition.parts[index].fromParts.values) : [])
-                let pending = earlier.sorted().filter { Self.partState(parts[$0].status) != .issued }
-                let reason = pending.isEmpty ? request.t(error.key, error.arguments)
-                    : request.t("bundle.waits_for", ["parts": pending.map { String($0 + 1) }.joined(separator: ", ")])
-                waiting.append(request.t("bundle.part_line", ["number": String(index + 1), "matter": part.matter.name(request.locale)]) + ": " + reason)
+            } catch is AppError {
+                // Not ready yet: shown on the page, part by part.
             }
         }
-        return (submitted, waiting)
+        return submitted
     }
 
     // MARK: A refused part
@@ -210,7 +206,9 @@ struct BundleService {
         guard let bundleID = record.$bundle.id, let refusedPart = record.bundlePart,
               let bundle = try await CaseBundle.find(bundleID, on: db),
               let definition = request.dependencies.bundles.definition(bundle.code) else { return }
-        let parts = try await Case.query(on: db).filter(\.$bundle.$id == bundleID).with(\.$matter).with(\.$department).sort(\.$bundlePart).all()
+        let parts = try await Case.query(on: db).filter(\.$bundle.$id == bundleID).with(\.$matter).with(\.$department).with(\.$applicant)
+            .sort(\.$bundlePart).all()
+        let outbox = request.application.outbox, config = request.dependencies.config
         let states = parts.map { $0.id == record.id ? BundlePartState.refused : partState($0.status) }
         let now = request.now
         // The timeline line says a part was refused; its note is the office's own reason, as written.
@@ -231,6 +229,11 @@ struct BundleService {
                                 statusAfter: next.status, note: note).create(on: db)
             try await audit.record("case.withdraw", "case", part.requireID().uuidString.lowercased(),
                                    ["number": part.number, "status": next.status.rawValue, "bundle": bundleID.uuidString.lowercased()])
+            // Told like any change an office makes: the citizen and their relative hear which part
+            // was refused and why.
+            let told = "\(record.number) · \(reason)"
+            try await CaseNotifier.notifyApplicant(of: part, key: "notification.case.bundle_stopped", extra: told, on: db, outbox: outbox, config: config, now: now)
+            try await CaseNotifier.notifyProxy(of: part, key: "notification.case.bundle_stopped", extra: told, on: db, outbox: outbox, config: config, now: now)
         }
     }
 }
