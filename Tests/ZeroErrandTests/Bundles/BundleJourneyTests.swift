@@ -159,6 +159,10 @@ struct BundleJourneyTests {
             let onTax = try await citizen.get("/bundle-requests/\(bundleID)")
             #expect(onTax.body.contains("Power of attorney: part 1 has issued it"))
             let taxPOA = try #require(parts[1].matter.materials.firstIndex { $0.nameZh == "授权委托书" })
+            // A file of one's own in its place is refused: only the notary's issued certificate will do.
+            let ownFile = try await citizen.upload("/cases/\(parts[1].id!)/documents?purpose=material&material=\(taxPOA)",
+                                                   bytes: SampleFiles.pdf("my own POA"), fileName: "poa.pdf")
+            #expect(ownFile.status == .conflict && ownFile.body.contains("cannot be uploaded"))
             #expect(try await citizen.post("/cases/\(parts[1].id!)/wallet-materials",
                                            ["document": issued.id!.uuidString, "material": String(taxPOA), "consent": "on"]).status == .seeOther)
             let second = try await citizen.post("/bundle-requests/\(bundleID)/submit")
@@ -209,7 +213,7 @@ struct BundleJourneyTests {
     func refusedPartStopsTheOthers() async throws {
         try await withTestApp { app, clock in
             let (citizen, account) = try await Self.citizen(app, clock, seed: 150)
-            let (_, mandate) = try await Self.relative(app, clock, of: account, matters: ["GA-PSB-013", "GA-PSB-018"], seed: 153)
+            let (grandfather, mandate) = try await Self.relative(app, clock, of: account, matters: ["GA-PSB-013", "GA-PSB-018"], seed: 153)
             let (bundleID, parts) = try await Self.start(app, citizen, "newborn-registration", details: "女儿2026年10月生于马德里。", mandate: mandate)
             #expect(parts.map(\.department.code) == ["wz-qiaoban", "wc-psb-yuhu", "wc-psb-yuhu"])
             _ = try await Self.uploadEverySlot(app, citizen, bundle: bundleID, code: "newborn-registration")
@@ -230,6 +234,12 @@ struct BundleJourneyTests {
             let notifications = try await citizen.get("/notifications")
             #expect(notifications.body.contains("\(parts[1].number) was withdrawn: another part of the same request was refused")
                     && notifications.body.contains("\(parts[2].number) was withdrawn") && notifications.body.contains("请先办理领事认证"))
+            // The relative, who holds no power for the refused part, learns that a part ended, not the other office's reason.
+            let told = try await grandfather.get("/notifications")
+            #expect(told.body.contains("\(parts[1].number) was withdrawn: another part of the same request was refused.")
+                    && !told.body.contains("请先办理领事认证"))
+            let partPage = try await grandfather.get("/cases/\(parts[1].id!)")
+            #expect(partPage.status == .ok && !partPage.body.contains("请先办理领事认证"))
         }
     }
 }

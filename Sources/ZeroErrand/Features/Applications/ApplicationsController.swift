@@ -113,7 +113,7 @@ struct ApplicationsController: RouteCollection {
         if let path = DedicatedForm.path(for: matter) { return req.redirect(to: path, redirectType: .normal) }
         let account = try req.requireAccount()
         let form = try req.content.decode(ApplyForm.self)
-        let details = (form.details ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let details = (form.details ?? "").formText
         let answers = form.answers(for: matter)
         let mandates = try await req.usableMandates(for: matter)
         let (own, held) = mandates
@@ -131,7 +131,7 @@ struct ApplicationsController: RouteCollection {
             }
         }
         var errors: [String: String] = [:]
-        if details.isEmpty || details.count > 4000 { errors["details"] = req.t("apply.details_required") }
+        if details.isEmpty || details.exceeds(4000) { errors["details"] = req.t("apply.details_required") }
         if (form.mandate.nonEmpty != nil && mandateID == nil) || ((!ApplicationStart(matter.channels).citizenApplies || !forSelfAllowed) && mandateID == nil) {
             errors["mandate"] = req.t("apply.mandate_required")
         }

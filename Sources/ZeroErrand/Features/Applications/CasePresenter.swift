@@ -55,13 +55,15 @@ struct CasePresenter {
         }
         // Only the materials that apply to this application (its answers and its mandate).
         let plan = record.materialPlan
+        let fromEarlier = try await request.bundles.materialsFromEarlierParts(of: record)
         let materials = record.matter.materials.enumerated().filter { plan.applies($0.offset) }.map { index, material in
             MaterialSlot(index: index, name: material.name(locale), description: material.description(locale),
                          condition: material.condition.map { request.t("material_condition.\($0.rawValue).badge") },
                          canSupplyLater: material.canSupplyLater, acceptedAsMissing: record.provisionalMissing.contains(index),
                          providedByMandate: plan.isProvidedByMandate(index),
                          canUpload: role == .applicant && CaseWorkflow.applicantMayUpload(.material, material: index, to: record),
-                         documents: documents.filter { $0.purpose == .material && $0.materialIndex == index }.map(line))
+                         documents: documents.filter { $0.purpose == .material && $0.materialIndex == index }.map(line),
+                         fromEarlierPart: fromEarlier[index].map { request.t("bundle.material_from_part", ["number": String($0 + 1)]) })
         }
         let documentNames = Dictionary(uniqueKeysWithValues: documents.map { ($0.id!, $0) })
         let timeline = events.map { event in

@@ -257,6 +257,7 @@ extension CaseWorkflow {
            case .success = CaseLifecycle.apply(action, by: .applicant, to: record.snapshot, context: context, now: now) {
             try await requireMandateInForce(record)
             try await requireMaterials(record)
+            try await request.bundles.requireEarlierResults(record)
             if action == .resubmit { try await requireSomethingSupplied(record) }
         }
         try await perform(action, on: record.requireID(), as: .applicant)
@@ -325,6 +326,7 @@ extension CaseWorkflow {
         guard let purpose = CaseDocument.Purpose(rawValue: rawPurpose ?? "material") else { throw AppError.badRequest }
         let material = purpose == .material ? material : nil
         guard Self.applicantMayUpload(purpose, material: material, to: record) else { throw AppError(status: .conflict, key: "upload.not_now") }
+        if purpose == .material, let refusal = try await request.bundles.uploadRefusal(record, material: material) { throw refusal }
         // Checked again when the file has arrived: the case may have moved on meanwhile.
         return try await DocumentUpload.receive(request, into: record, purpose: purpose, materialIndex: material) { current in
             Self.applicantMayUpload(purpose, material: material, to: current)

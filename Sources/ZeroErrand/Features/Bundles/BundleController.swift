@@ -38,8 +38,9 @@ struct BundleController: RouteCollection {
     private func startPage(_ req: Request, _ definition: BundleCatalogue.Definition, _ matters: [Matter], details: String = "",
                            answers: Set<MaterialCondition> = [], chosen: String? = nil,
                            errors: [String: String] = [:]) async throws -> BundleStartPage {
+        // Anyone signed in is judged (staff are told only citizens apply); the form is for citizens.
+        var refusal = req.currentAccount != nil ? try req.bundles.startRefusal(matters) : nil
         let signedIn = req.currentAccount?.kind == .citizen
-        var refusal = signedIn ? try req.bundles.startRefusal(matters) : nil
         let proxy = BundleService.throughRelative(matters)
         let mandates = signedIn && !proxy.isEmpty ? try await req.bundles.usableMandates(matters) : []
         let partNumbers = proxy.map { String($0 + 1) }.joined(separator: req.locale == .zhHans ? "、" : ", ")
@@ -90,13 +91,13 @@ struct BundleController: RouteCollection {
     @Sendable func start(req: Request) async throws -> Response {
         let (definition, matters) = try await definition(req)
         let form = try req.content.decode(StartForm.self)
-        let details = (form.details ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let details = (form.details ?? "").formText
         let answers = Set((form.conditions ?? []).compactMap(MaterialCondition.init(rawValue:))).intersection(questions(matters))
         let title = definition.name(req.locale)
         let page = try await startPage(req, definition, matters, details: details, answers: answers, chosen: form.mandate)
         if page.refusal != nil { return try await PageRenderer.render("bundles/show", page, title: title, for: req, status: .forbidden) }
         var errors: [String: String] = [:]
-        if details.isEmpty || details.count > 4000 { errors["details"] = req.t("apply.details_required") }
+        if details.isEmpty || details.exceeds(4000) { errors["details"] = req.t("apply.details_required") }
         let mandateID = form.mandate.nonEmpty.flatMap(UUID.init(uuidString:))
         let needsMandate = !BundleService.throughRelative(matters).isEmpty
         if needsMandate, !page.mandates.contains(where: { $0.value == mandateID?.uuidString }) { errors["mandate"] = req.t("apply.mandate_required") }
@@ -123,7 +124,7 @@ struct BundleController: RouteCollection {
     @Sendable func request(req: Request) async throws -> Response {
         let (bundle, definition, parts) = try await ownBundle(req)
         let page = try await BundleRequestPresenter(request: req, bundle: bundle, definition: definition, parts: parts)
-            .page(submitted: req.query[String.self, at: "submitted"].flatMap(Int.init))
+            .page(submitted: req.query[String.self, at: "submitted"].flatMap(Int.init).flatMap { (0...parts.count).contains($0) ? $0 : nil })
         return try await PageRenderer.render("bundles/request", page, title: definition.name(req.locale), for: req)
     }
 

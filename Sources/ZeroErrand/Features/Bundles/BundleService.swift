@@ -179,6 +179,48 @@ struct BundleService {
         return destinations.count
     }
 
+    // MARK: Results of earlier parts
+
+    /// For a part of a bundled request: material index → the earlier part whose issued result it
+    /// is. Empty for any other case.
+    func materialsFromEarlierParts(of record: Case) async throws -> [Int: Int] {
+        guard let bundleID = record.$bundle.id, let part = record.bundlePart,
+              let bundle = try await CaseBundle.find(bundleID, on: request.db),
+              let definition = request.dependencies.bundles.definition(bundle.code), definition.parts.indices.contains(part) else { return [:] }
+        var result: [Int: Int] = [:]
+        for (name, from) in definition.parts[part].fromParts {
+            if let index = record.matter.materials.firstIndex(where: { $0.nameZh == name }) { result[index] = from }
+        }
+        return result
+    }
+
+    /// A material an earlier part issues is given only as that result, from the wallet: a file of
+    /// one's own in its place would let an office work the part on what no office checked.
+    func uploadRefusal(_ record: Case, material: Int?) async throws -> AppError? {
+        guard let material, let from = try await materialsFromEarlierParts(of: record)[material] else { return nil }
+        return AppError(status: .conflict, key: "bundle.error.from_earlier_part",
+                        arguments: ["material": record.matter.materials[material].name(request.locale), "number": String(from + 1)])
+    }
+
+    /// Before a part is submitted: every material it takes from an earlier part is that part's
+    /// issued result, copied from the wallet (so the earlier part has been decided and issued).
+    func requireEarlierResults(_ record: Case) async throws {
+        let fromEarlier = try await materialsFromEarlierParts(of: record).filter { record.materialPlan.applies($0.key) }
+        guard !fromEarlier.isEmpty, let bundleID = record.$bundle.id else { return }
+        let sources = try await Case.query(on: request.db).filter(\.$bundle.$id == bundleID).filter(\.$bundlePart ~~ Array(Set(fromEarlier.values))).all()
+        let results = try await CaseDocument.query(on: request.db).filter(\.$caseRecord.$id ~~ sources.compactMap(\.id))
+            .filter(\.$purpose == .result).all()
+        let given = try await CaseDocument.query(on: request.db).filter(\.$caseRecord.$id == record.requireID())
+            .filter(\.$purpose == .material).filter(\.$materialIndex ~~ Array(fromEarlier.keys)).all()
+        for (material, from) in fromEarlier.sorted(by: { $0.key < $1.key }) {
+            let issued = Set(results.filter { result in sources.contains { $0.id == result.$caseRecord.id && $0.bundlePart == from } }.compactMap(\.id))
+            guard given.contains(where: { $0.materialIndex == material && $0.issuedFrom.map(issued.contains) == true }) else {
+                throw AppError(status: .unprocessableEntity, key: "bundle.error.needs_earlier_result",
+                               arguments: ["material": record.matter.materials[material].name(request.locale), "number": String(from + 1)])
+            }
+        }
+    }
+
     // MARK: Submitting
 
     /// Submits every draft part whose materials are complete and whose power of attorney is in
@@ -200,8 +242,8 @@ struct BundleService {
     // MARK: A refused part
 
     /// Called inside the transaction that refused `record` (or did not accept it): under the
-    /// bundle's `stop_others` rule every part not yet decided is withdrawn, with a timeline line
-    /// carrying the office's reason, so the citizen is not left waiting on offices that cannot finish.
+    /// bundle's `stop_others` rule every part not yet decided is withdrawn, with a timeline line,
+    /// so the citizen is not left waiting on offices that cannot finish.
     static func stopOthers(after record: Case, reason: String, request: Request, on db: any Database, audit: AuditTrail) async throws {
         guard let bundleID = record.$bundle.id, let refusedPart = record.bundlePart,
               let bundle = try await CaseBundle.find(bundleID, on: db),
@@ -211,8 +253,6 @@ struct BundleService {
         let outbox = request.application.outbox, config = request.dependencies.config
         let states = parts.map { $0.id == record.id ? BundlePartState.refused : partState($0.status) }
         let now = request.now
-        // The timeline line says a part was refused; its note is the office's own reason, as written.
-        let note = reason
         for index in BundleRules.partsToStop(after: refusedPart, states, rule: definition.rule) {
             let part = parts[index]
             let context = CaseContext(materialsCanSupplyLater: part.materialPlan.canSupplyLater)
@@ -225,15 +265,17 @@ struct BundleService {
             try await CasePause.query(on: db).filter(\.$caseRecord.$id == part.requireID()).filter(\.$toOn == nil)
                 .set(\.$toOn, to: CivilDay(now, in: part.department.zone).description).update()
             try await part.update(on: db)
+            // The line says only that another part was refused: that office's reason is for the
+            // citizen (on their request's page and in their notice), not for this part's office.
             try await CaseEvent(caseID: part.requireID(), at: now, actorID: nil, kind: .action, name: "bundle_stopped",
-                                statusAfter: next.status, note: note).create(on: db)
+                                statusAfter: next.status, note: "").create(on: db)
             try await audit.record("case.withdraw", "case", part.requireID().uuidString.lowercased(),
                                    ["number": part.number, "status": next.status.rawValue, "bundle": bundleID.uuidString.lowercased()])
-            // Told like any change an office makes: the citizen and their relative hear which part
-            // was refused and why.
-            let told = "\(record.number) · \(reason)"
-            try await CaseNotifier.notifyApplicant(of: part, key: "notification.case.bundle_stopped", extra: told, on: db, outbox: outbox, config: config, now: now)
-            try await CaseNotifier.notifyProxy(of: part, key: "notification.case.bundle_stopped", extra: told, on: db, outbox: outbox, config: config, now: now)
+            // Told like any change an office makes: the citizen hears which part was refused and
+            // why; their relative, who may hold no power for that part, only that this one ended.
+            try await CaseNotifier.notifyApplicant(of: part, key: "notification.case.bundle_stopped", extra: "\(record.number) · \(reason)",
+                                                   on: db, outbox: outbox, config: config, now: now)
+            try await CaseNotifier.notifyProxy(of: part, key: "notification.case.bundle_stopped_relative", on: db, outbox: outbox, config: config, now: now)
         }
     }
 }

@@ -46,12 +46,9 @@ struct PetitionForm: Content {
         let route = otherRouteChoice
         if route != nil { problems["otherRoute"] = "petition.error.belongs_elsewhere" }
         func text(_ field: String, _ value: String?, limit: Int) -> String {
-            // Line breaks and tabs are text; other control characters (a NUL, say) are not.
-            let lines = (value ?? "").replacingOccurrences(of: "\r\n", with: "\n").unicodeScalars
-                .filter { $0 == "\n" || $0 == "\t" || !CharacterSet.controlCharacters.contains($0) }
-            let trimmed = String(String.UnicodeScalarView(lines)).trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = (value ?? "").formText
             if trimmed.isEmpty { problems[field] = "petition.error.\(field)_missing" }
-            else if trimmed.count > limit { problems[field] = "petition.error.\(field)_too_long" }
+            else if trimmed.exceeds(limit) { problems[field] = "petition.error.\(field)_too_long" }
             return trimmed
         }
         let title = text("title", title, limit: Self.titleLimit)

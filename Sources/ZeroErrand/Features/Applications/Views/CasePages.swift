@@ -96,6 +96,9 @@ struct MaterialSlot: Encodable {
     /// Open while drafting or supplying, or for a material accepted as "supply later".
     let canUpload: Bool
     let documents: [DocumentLine]
+    /// On a part of a bundled request: the earlier part whose issued result this material is
+    /// (given only from the wallet, never as an upload), said in words.
+    var fromEarlierPart: String? = nil
 }
 
 struct MessageLine: Encodable {
