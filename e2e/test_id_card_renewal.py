@@ -14,7 +14,7 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import latest_mail, totp
+from conftest import MAIL_HANG_GUARD, latest_mail, totp
 from test_application_journey import enrol_totp, submit_form, upload, wait
 from test_video_calls import (book_first_slot, check_phone_layout, http, join, publish_hours, sign_in, soon_in_office,
                               wait_for_call)
@@ -34,7 +34,7 @@ def resident_id(first17):
 FATHER_ID = resident_id("33030219600315123")
 
 
-def mail_with(mail_dir, address, pattern, timeout=15):
+def mail_with(mail_dir, address, pattern, timeout=MAIL_HANG_GUARD):
     """The newest mail to `address` whose text matches `pattern` (an earlier mail may be newest for a
     moment while the next is on its way); answers (subject, match)."""
     deadline = time.time() + timeout

@@ -14,7 +14,7 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from conftest import latest_mail, totp
+from conftest import MAIL_HANG_GUARD, latest_mail, totp
 from test_application_journey import enrol_totp, submit_form, upload, wait
 from test_notarization import draw_signature, fresh_code, submit_verify, tool
 from test_video_calls import check_phone_layout, http, sign_in, wait_for_call
@@ -39,7 +39,7 @@ def register(driver, server, mail_dir, name):
     return address, enrol_totp(driver, server)
 
 
-def mail_with(mail_dir, address, pattern, timeout=60):
+def mail_with(mail_dir, address, pattern, timeout=MAIL_HANG_GUARD):
     """The newest mail to `address` whose text matches `pattern`, once the outbox has sent it."""
     deadline = time.time() + timeout
     while time.time() < deadline:
