@@ -7,7 +7,7 @@ import re
 from selenium.webdriver.common.by import By
 
 from test_application_journey import enrol_totp, submit_form
-from test_page_widths import WIDTH, HEIGHT, check_pages, check_this_page
+from test_page_widths import WIDTH, HEIGHT, check_pages, check_this_page, switch_language
 from test_video_calls import http, sign_in
 
 BUREAU = "wz-xfj"
@@ -52,7 +52,7 @@ def test_anonymous_report_followed_by_its_code(server, demo_accounts, browser_fa
 
     # The reporter, in English now, types the code as it comes (lower case, spaces).
     reporter.get(server + "/petitions/lookup")
-    reporter.find_element(By.CSS_SELECTOR, "form[action='/language'] button").click()
+    switch_language(reporter, "en")  # waits for the new page: the old one's field would go stale
     reporter.find_element(By.ID, "code").send_keys(code.lower().replace("-", " "))
     submit_form(reporter, "/petitions/lookup")
     assert "/petitions/lookup" == reporter.current_url.removeprefix(server), "the code never rides in the address"
