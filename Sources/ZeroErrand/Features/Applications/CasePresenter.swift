@@ -55,7 +55,8 @@ struct CasePresenter {
         }
         // Only the materials that apply to this application (its answers and its mandate).
         let plan = record.materialPlan
-        let fromEarlier = try await request.bundles.materialsFromEarlierParts(of: record)
+        let bundle = try await bundlePart()
+        let fromEarlier = bundle.map { BundleService.materialsFromEarlierParts(of: record, in: $0.definition) } ?? [:]
         let materials = record.matter.materials.enumerated().filter { plan.applies($0.offset) }.map { index, material in
             MaterialSlot(index: index, name: material.name(locale), description: material.description(locale),
                          condition: material.condition.map { request.t("material_condition.\($0.rawValue).badge") },
@@ -122,22 +123,28 @@ struct CasePresenter {
             mandate: try await mandatePanel(id: id),
             notarization: try await NotarizationPanel.make(self, id: id),
             wallet: try await walletPicker(id: id, materials: materials),
-            bundle: try await bundleNote(),
+            bundle: bundle.map(bundleNote),
             errors: errors)
     }
 
-    /// Which request across offices the case is a part of. The office learns only that, and which
-    /// part; the other parts and their offices' work stay on the citizen's page of the request.
-    private func bundleNote() async throws -> BundleNote? {
-        guard let bundleID = record.$bundle.id, let part = record.bundlePart,
+    /// The request across offices the case is a part of, read once for the page.
+    private func bundlePart() async throws -> (bundle: CaseBundle, definition: BundleCatalogue.Definition)? {
+        guard let bundleID = record.$bundle.id,
               let bundle = try await CaseBundle.query(on: request.db).filter(\.$id == bundleID).with(\.$applicant).first(),
               let definition = request.dependencies.bundles.definition(bundle.code) else { return nil }
+        return (bundle, definition)
+    }
+
+    /// Which request the case is a part of. The office learns only that, and which part; the other
+    /// parts and their offices' work stay on the citizen's page of the request.
+    private func bundleNote(_ part: (bundle: CaseBundle, definition: BundleCatalogue.Definition)) -> BundleNote {
+        let (bundle, definition) = part
         // The request's page is its applicant's; the relative working a part reads whose it is.
         let own = role == .applicant && request.currentAccount?.id == bundle.$applicant.id
         let key = role == .office ? "bundle.case_note.office" : own ? "bundle.case_note.applicant" : "bundle.case_note.relative"
-        let text = request.t(key, ["number": String(part + 1), "count": String(definition.parts.count), "name": definition.name(locale),
-                                   "applicant": bundle.applicant.displayName])
-        return BundleNote(text: text, path: own ? SiteURL.bundleRequest(id: bundleID.uuidString).path : nil)
+        let text = request.t(key, ["number": String((record.bundlePart ?? 0) + 1), "count": String(definition.parts.count),
+                                   "name": definition.name(locale), "applicant": bundle.applicant.displayName])
+        return BundleNote(text: text, path: own ? SiteURL.bundleRequest(id: bundle.id!.uuidString).path : nil)
     }
 
     /// The applicant's own issued documents, offered where a material can still be given. Only to

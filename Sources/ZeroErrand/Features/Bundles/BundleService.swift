@@ -160,13 +160,7 @@ struct BundleService {
                     }
                     let document = CaseDocument(caseID: destination.caseID, by: uploaderID, purpose: .material,
                                                 materialIndex: destination.material, name: name, kind: kind, blob: blob, now: now)
-                    try await document.create(on: db)
-                    if current.provisionalMissing.contains(destination.material) {
-                        current.snapshot = current.snapshot.supplying(material: destination.material)
-                        try await current.update(on: db)
-                    }
-                    try await CaseEvent(caseID: destination.caseID, at: now, actorID: uploaderID, kind: .document, name: "document_material",
-                                        statusAfter: nil, note: "", documentID: document.id).create(on: db)
+                    try await DocumentUpload.attach(document, to: current, on: db)
                     try await audit.record("document.uploaded", "document", document.id!.uuidString.lowercased(),
                                            ["case": destination.caseID.uuidString.lowercased(), "sha256": blob.sha256, "kind": kind.rawValue])
                 }
@@ -184,9 +178,14 @@ struct BundleService {
     /// For a part of a bundled request: material index → the earlier part whose issued result it
     /// is. Empty for any other case.
     func materialsFromEarlierParts(of record: Case) async throws -> [Int: Int] {
-        guard let bundleID = record.$bundle.id, let part = record.bundlePart,
-              let bundle = try await CaseBundle.find(bundleID, on: request.db),
-              let definition = request.dependencies.bundles.definition(bundle.code), definition.parts.indices.contains(part) else { return [:] }
+        guard let bundleID = record.$bundle.id, let bundle = try await CaseBundle.find(bundleID, on: request.db),
+              let definition = request.dependencies.bundles.definition(bundle.code) else { return [:] }
+        return Self.materialsFromEarlierParts(of: record, in: definition)
+    }
+
+    /// The same, with the bundle's definition at hand.
+    static func materialsFromEarlierParts(of record: Case, in definition: BundleCatalogue.Definition) -> [Int: Int] {
+        guard let part = record.bundlePart, definition.parts.indices.contains(part) else { return [:] }
         var result: [Int: Int] = [:]
         for (name, from) in definition.parts[part].fromParts {
             if let index = record.matter.materials.firstIndex(where: { $0.nameZh == name }) { result[index] = from }

@@ -33,14 +33,7 @@ enum DocumentUpload {
                 document.materialIndex = materialIndex
                 document.describe(stored, name: name)
                 document.createdAt = now
-                try await document.create(on: db)
-                if let materialIndex, current.provisionalMissing.contains(materialIndex) {
-                    // A material accepted as "supply later" has now been supplied.
-                    current.snapshot = current.snapshot.supplying(material: materialIndex)
-                    try await current.update(on: db)
-                }
-                try await CaseEvent(caseID: caseID, at: now, actorID: uploaderID, kind: .document, name: "document_\(purpose.rawValue)",
-                                    statusAfter: nil, note: "", documentID: document.id).create(on: db)
+                try await attach(document, to: current, on: db)
                 try await audit.record("document.uploaded", "document", document.id!.uuidString.lowercased(),
                                        ["case": caseID.uuidString.lowercased(), "sha256": stored.sha256, "kind": stored.kind.rawValue])
                 return document
@@ -50,6 +43,19 @@ enum DocumentUpload {
             req.dependencies.documents.remove(storageName: stored.storageName)
             throw error
         }
+    }
+
+    /// Records a file already in the store on `current` (read in the caller's transaction): the
+    /// document, a material accepted as "supply later" now supplied, and its timeline line. The
+    /// audit event is the caller's (an upload, a copy from the wallet).
+    static func attach(_ document: CaseDocument, to current: Case, on db: any Database) async throws {
+        try await document.create(on: db)
+        if let index = document.materialIndex, current.provisionalMissing.contains(index) {
+            current.snapshot = current.snapshot.supplying(material: index)
+            try await current.update(on: db)
+        }
+        try await CaseEvent(caseID: document.$caseRecord.id, at: document.createdAt, actorID: document.$uploadedBy.id, kind: .document,
+                            name: "document_\(document.purpose.rawValue)", statusAfter: nil, note: "", documentID: document.id).create(on: db)
     }
 
     /// What is left of a quota of `config.caseQuota` bytes (a case's, a mediation's), and the error

@@ -87,13 +87,7 @@ struct DocumentWallet {
             let copy = CaseDocument(caseID: caseID, by: accountID, purpose: .material, materialIndex: index, name: source.originalName,
                                     kind: source.kind, blob: blob, now: now)
             copy.issuedFrom = sourceID
-            try await copy.create(on: db)
-            if current.provisionalMissing.contains(index) {
-                current.snapshot = current.snapshot.supplying(material: index)
-                try await current.update(on: db)
-            }
-            try await CaseEvent(caseID: caseID, at: now, actorID: accountID, kind: .document, name: "document_material",
-                                statusAfter: nil, note: "", documentID: copy.id).create(on: db)
+            try await DocumentUpload.attach(copy, to: current, on: db)
             // On the issued document: the citizen's access log shows where it went.
             try await audit.record("wallet.shared", "document", sourceID.uuidString.lowercased(),
                                    ["case": number, "office": office, "sha256": source.sha256])
