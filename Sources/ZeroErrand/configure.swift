@@ -45,6 +45,7 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
         notarial: try NotarialCatalogue.load(from: resources + "Notarization/"),
         mediationCourts: try MediationCourts.load(resources + "Mediation/courts.yaml"),
         bundles: try BundleCatalogue.load(resources + "Catalogue/bundles.yaml"),
+        cities: try Gazetteer.load(resources + "Catalogue/cities.yaml"),
         petitionLimits: try HolidayFile.loadPetitionLimits(resources + "Calendar/petition-limits.yaml"),
         verificationTexts: try VerificationTexts.load(resources + "Verification/texts.json"))
     app.dependencies.documents.clearIncoming()

@@ -12,6 +12,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: OpenAPIController())
     try app.register(collection: OfficeController())
     try app.register(collection: ServicePointDeskController())
+    try app.register(collection: ServicePointsController())
     try app.register(collection: AdminController())
     try app.register(collection: DepartmentAdminController())
     try app.register(collection: StaffAdminController())

@@ -38,8 +38,10 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         // Camera and microphone only where the call happens; nothing else a page could ask for.
         let media = Self.isVideoRoom(request.url.path) ? "(self)" : "()"
+        // Location only where the service points are ordered by it (in the browser; it is never sent).
+        let location = request.url.path == SiteURL.servicePoints.path ? "(self)" : "()"
         response.headers.replaceOrAdd(name: "Permissions-Policy", value:
-            "camera=\(media), microphone=\(media), display-capture=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), interest-cohort=()")
+            "camera=\(media), microphone=\(media), display-capture=(), geolocation=\(location), payment=(), usb=(), serial=(), bluetooth=(), midi=(), interest-cohort=()")
         if request.dependencies.config.cookieSecure {
             response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
         }

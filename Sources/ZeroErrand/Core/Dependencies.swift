@@ -22,6 +22,8 @@ struct AppDependencies: Sendable {
     var mediationCourts: MediationCourts
     /// The requests done by several offices as one (一件事).
     var bundles: BundleCatalogue
+    /// Cities a visitor may type to find the nearest service point.
+    var cities: Gazetteer
     /// The statutory time limits of letters and visits.
     var petitionLimits: PetitionTimeLimits
     /// The certificate verification pages' texts, in five languages.

@@ -10,7 +10,8 @@ enum SiteURL: Sendable {
     case forgotPassword, resetPassword
     case account, twoFactorSetup, twoFactorDisable, recoveryCodes, resendConfirmation, lostPhone
     case matters, matter(code: String)
-    case staffHome, servicePointDesk
+    case staffHome, servicePointDesk, servicePoints
+    case deskPermissions, deskPermission(id: String), deskPermissionEnd(id: String), pointPermissionRevoke(id: String)
     case admin
     case adminDepartments, adminDepartmentNew, adminDepartment(id: String)
     case adminStaff, adminStaffNew, adminStaffMember(id: String), adminStaffSuspension(id: String)
@@ -89,6 +90,11 @@ enum SiteURL: Sendable {
         case .matter(let code): "/matters/\(code)"
         case .staffHome: "/office"
         case .servicePointDesk: "/service-point"
+        case .servicePoints: "/service-points"
+        case .deskPermissions: "/service-point/permissions"
+        case .deskPermission(let id): "/service-point/permissions/\(id)"
+        case .deskPermissionEnd(let id): "/service-point/permissions/\(id)/end"
+        case .pointPermissionRevoke(let id): "/account/point-permissions/\(id)/revoke"
         case .admin: "/admin"
         case .adminDepartments: "/admin/departments"
         case .adminDepartmentNew: "/admin/departments/new"

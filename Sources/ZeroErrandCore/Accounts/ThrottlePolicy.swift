@@ -41,6 +41,9 @@ public struct ThrottlePolicy: Sendable, Equatable {
     public static let mailToAddressAnywhere = ThrottlePolicy(freeAttempts: 10, firstDelay: 5 * 60, longestDelay: 3600, memory: 24 * 3600)
     /// The same requests from one client, whatever the address.
     public static let mailFromClient = ThrottlePolicy(freeAttempts: 10, firstDelay: 60, longestDelay: 3600, memory: 3600)
+    /// The same from a service point's desk, where an assistant registers one visitor after another
+    /// from one network: counted per point, for a busy day's visitors.
+    public static let mailFromPoint = ThrottlePolicy(freeAttempts: 80, firstDelay: 60, longestDelay: 3600, memory: 3600)
 
     /// How long the key is blocked after its `attempts`-th counted attempt.
     public func delay(afterAttempts attempts: Int) -> TimeInterval {

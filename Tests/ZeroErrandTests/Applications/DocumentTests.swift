@@ -86,7 +86,7 @@ struct DocumentTests {
                 + "Cookie: \(world.citizen.cookieHeader)\r\nX-CSRF-Token: \(world.citizen.cookies[CSRFMiddleware.cookieName] ?? "")\r\n"
                 + "Content-Type: application/octet-stream\r\nContent-Length: \(app.dependencies.config.uploadLimit + 1)\r\n\r\n"
                 + String(decoding: SampleFiles.pdf() + [UInt8](repeating: 0x41, count: 1000), as: UTF8.self)
-            #expect(try rawStatus(port: port, request: head) == 413)
+            #expect(try await rawStatus(port: port, request: head) == 413)
             #expect(try await CaseDocument.query(on: app.db).count() == 0)
         }
     }

@@ -81,20 +81,20 @@ struct OddRequestTests {
         // Long enough that even a very busy machine answers /ping first; short enough for a test.
         try await withTestApp(adjusting: { $0.idleTimeout = 10 }) { (app, _) async throws in
             let port = try await app.startServer()
-            let descriptor = try rawConnection(port: port, timeoutSeconds: 60)
-            defer { close(descriptor) }
-            sendRaw(descriptor, "GET /ping HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
-            var received: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            // Read until the server closes (recv 0) or the 60 s receive timeout gives up (-1).
-            while true {
-                let count = recv(descriptor, &buffer, buffer.count, 0)
-                if count <= 0 {
-                    #expect(count == 0, "the connection was left open")
-                    break
+            let (received, closed) = try await offTheCooperativePool { () throws -> ([UInt8], Bool) in
+                let descriptor = try rawConnection(port: port, timeoutSeconds: 60)
+                defer { close(descriptor) }
+                sendRaw(descriptor, "GET /ping HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                var received: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                // Read until the server closes (recv 0) or the 60 s receive timeout gives up (-1).
+                while true {
+                    let count = recv(descriptor, &buffer, buffer.count, 0)
+                    if count <= 0 { return (received, count == 0) }
+                    received += buffer.prefix(count)
                 }
-                received += buffer.prefix(count)
             }
+            #expect(closed, "the connection was left open")
             #expect(String(decoding: received, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
         }
     }

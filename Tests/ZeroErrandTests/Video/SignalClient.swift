@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOPosix
 import NIOWebSocket
 import Testing
 import Vapor
@@ -93,23 +94,32 @@ func sendRaw(_ descriptor: Int32, _ text: String) {
 }
 
 /// The status of the first answer to `request` (raw HTTP text) on a fresh connection.
-func rawStatus(port: Int, request: String, timeoutSeconds: Int = 20) throws -> Int {
-    let descriptor = try rawConnection(port: port, timeoutSeconds: timeoutSeconds)
-    defer { close(descriptor) }
-    sendRaw(descriptor, request)
-    var buffer = [UInt8](repeating: 0, count: 512)
-    let count = recv(descriptor, &buffer, buffer.count, 0)
-    let head = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
-    guard let line = head.split(separator: "\r\n").first, let code = Int(line.split(separator: " ").dropFirst().first ?? "") else {
-        throw Abort(.internalServerError, reason: "no HTTP answer: \(head)")
+func rawStatus(port: Int, request: String, timeoutSeconds: Int = 20) async throws -> Int {
+    try await offTheCooperativePool {
+        let descriptor = try rawConnection(port: port, timeoutSeconds: timeoutSeconds)
+        defer { close(descriptor) }
+        sendRaw(descriptor, request)
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = recv(descriptor, &buffer, buffer.count, 0)
+        let head = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
+        guard let line = head.split(separator: "\r\n").first, let code = Int(line.split(separator: " ").dropFirst().first ?? "") else {
+            throw Abort(.internalServerError, reason: "no HTTP answer: \(head)")
+        }
+        return code
     }
-    return code
+}
+
+/// Runs blocking socket calls on NIO's own thread pool. Blocking one of Swift's cooperative threads
+/// (two on a two-core machine) starves the server under test, whose handlers run on them: a
+/// read waiting for an answer would then wait for itself until its timeout.
+func offTheCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await NIOThreadPool.singleton.runIfActive(body)
 }
 
 /// The HTTP status a WebSocket upgrade request gets, read off a plain socket: WebSocketKit's
 /// client never completes when the server refuses the upgrade.
-func upgradeStatus(port: Int, path: String, cookie: String, origin: String) throws -> Int {
-    try rawStatus(port: port, request: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+func upgradeStatus(port: Int, path: String, cookie: String, origin: String) async throws -> Int {
+    try await rawStatus(port: port, request: "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: \(origin)\r\nCookie: \(cookie)\r\n\r\n",
-                  timeoutSeconds: 5)
+                  timeoutSeconds: 30)
 }

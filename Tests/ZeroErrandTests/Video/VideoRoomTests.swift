@@ -247,11 +247,11 @@ struct VideoRoomTests {
             let port = try await app.startServer()
             let path = "/video/\(sid.uuidString.lowercased())/signal?peer=\(UUID().uuidString.lowercased())"
             let origin = "http://127.0.0.1:\(port)"
-            #expect(try upgradeStatus(port: port, path: path, cookie: world.citizen.cookieHeader, origin: origin) == 101)
-            #expect(try upgradeStatus(port: port, path: path, cookie: stranger.cookieHeader, origin: origin) == 404)
-            #expect(try upgradeStatus(port: port, path: path, cookie: "", origin: origin) == 303) // to the sign-in page
-            #expect(try upgradeStatus(port: port, path: path, cookie: world.citizen.cookieHeader, origin: "https://evil.example") == 403)
-            #expect(try upgradeStatus(port: port, path: "/video/\(sid.uuidString.lowercased())/signal?peer=not-a-peer!", cookie: world.citizen.cookieHeader, origin: origin) == 400)
+            #expect(try await upgradeStatus(port: port, path: path, cookie: world.citizen.cookieHeader, origin: origin) == 101)
+            #expect(try await upgradeStatus(port: port, path: path, cookie: stranger.cookieHeader, origin: origin) == 404)
+            #expect(try await upgradeStatus(port: port, path: path, cookie: "", origin: origin) == 303) // to the sign-in page
+            #expect(try await upgradeStatus(port: port, path: path, cookie: world.citizen.cookieHeader, origin: "https://evil.example") == 403)
+            #expect(try await upgradeStatus(port: port, path: "/video/\(sid.uuidString.lowercased())/signal?peer=not-a-peer!", cookie: world.citizen.cookieHeader, origin: origin) == 400)
             // Another account cannot take over a participant's peer id.
             let clerk = try await SignalClient.connect(app, port: port, session: sid, as: world.clerk)
             let thief = try await SignalClient.connect(app, port: port, session: sid, as: world.citizen, peer: clerk.peer)

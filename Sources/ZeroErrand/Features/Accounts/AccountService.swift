@@ -250,9 +250,12 @@ struct AccountService {
         // One client asking for one address is slowed first, so an attacker who keeps asking blocks
         // themselves, not the owner asking from elsewhere; the address-wide count is looser.
         let client = request.throttleClient
+        // A signed-in assistant's desk is counted as its point, not as its (shared) network.
+        let sender = request.currentAccount.flatMap { $0.kind == .assistant ? $0.$servicePoint.id : nil }
+            .map { (ThrottleKey("mail-from-point", $0.uuidString, secrets: secrets), ThrottlePolicy.mailFromPoint) }
+            ?? (ThrottleKey("mail-from", client, secrets: secrets), .mailFromClient)
         for (key, policy) in [(ThrottleKey("mail-to-from", address + "|" + client, secrets: secrets), ThrottlePolicy.mailToAddress),
-                              (ThrottleKey("mail-to", address, secrets: secrets), .mailToAddressAnywhere),
-                              (ThrottleKey("mail-from", client, secrets: secrets), .mailFromClient)] {
+                              (ThrottleKey("mail-to", address, secrets: secrets), .mailToAddressAnywhere), sender] {
             if let until = try await throttles.attempt(key, policy) {
                 let minutes = max(1, Int((until.timeIntervalSince(now) / 60).rounded(.up)))
                 throw AppError(status: .tooManyRequests, key: "mail.limited", arguments: ["count": String(minutes)],

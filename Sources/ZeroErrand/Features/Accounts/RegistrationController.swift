@@ -19,7 +19,10 @@ struct RegistrationController: RouteCollection {
     }
 
     @Sendable func form(req: Request) async throws -> Response {
-        try await req.page("accounts/register", FormPage(values: RegisterValues()), title: "register.title")
+        // At a service point's desk the visitor registers on the assistant's screen, typing for themselves.
+        let atDesk = req.currentAccount?.kind == .assistant
+        return try await req.page("accounts/register", FormPage(values: RegisterValues(), notice: atDesk ? req.t("desk.register.notice") : nil),
+                                  title: "register.title")
     }
 
     @Sendable func register(req: Request) async throws -> Response {

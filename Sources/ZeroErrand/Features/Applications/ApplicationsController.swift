@@ -64,16 +64,33 @@ struct ApplicationsController: RouteCollection {
         let matter = try await CatalogueController.find(req)
         // A mediation names every party, a petition may be anonymous: each has a form of its own.
         if let path = DedicatedForm.path(for: matter) { return req.redirect(to: path, redirectType: .normal) }
-        return try await req.page("cases/apply", try applyPage(req, matter, mandates: try await req.usableMandates(for: matter)), title: "apply.title")
+        let applicant = try await applicant(req, for: matter)
+        return try await req.page("cases/apply", try applyPage(req, matter, applicant: applicant,
+                                                               mandates: try await req.usableMandates(for: matter, applicant: applicant.desk)),
+                                  title: "apply.title")
+    }
+
+    struct DeskQuery: Content { var permission: UUID? }
+
+    /// Whom an application is for: the signed-in citizen, or, at a service point's desk, the visitor
+    /// whose permission in force the form names (`?permission=`).
+    private func applicant(_ req: Request, for matter: Matter) async throws -> (account: Account, desk: Account?, formAction: String) {
+        let account = try req.requireAccount()
+        let action = SiteURL.apply(code: matter.code).path
+        guard account.kind == .assistant else { return (account, nil, action) }
+        let id = (try? req.query.decode(DeskQuery.self))?.permission
+        let permission = try await req.pointDesk.permissionInForce(id, matter: matter.code)
+        return (permission.visitor, permission.visitor, action + "?permission=" + permission.id!.uuidString)
     }
 
     /// `mandates`: from `usableMandates`, read once per request.
-    private func applyPage(_ req: Request, _ matter: Matter, mandates: (own: [Mandate], held: [Mandate]), details: String = "",
+    private func applyPage(_ req: Request, _ matter: Matter, applicant: (account: Account, desk: Account?, formAction: String),
+                           mandates: (own: [Mandate], held: [Mandate]), details: String = "",
                            chosen: String? = nil, answers: Set<MaterialCondition> = [], errors: [String: String] = [:]) throws -> ApplyPage {
         let (own, held) = mandates
         // Applying for oneself (possibly through one's own mandate) needs one's own identity level;
         // a relative applying in someone's name stands on the signed mandate instead.
-        let ownRefusal = req.cases.applyRefusal(for: try req.requireAccount(), to: matter, throughMandate: !own.isEmpty)
+        let ownRefusal = req.cases.applyRefusal(for: applicant.account, to: matter, throughMandate: !own.isEmpty)
         let refusal = held.isEmpty ? ownRefusal : nil
         var choices: [Choice] = []
         let selfApplies = ApplicationStart(matter.channels).citizenApplies
@@ -83,7 +100,8 @@ struct ApplicationsController: RouteCollection {
         choices += held.map { Choice(value: $0.id!.uuidString, label: req.t("apply.for.held_mandate", ["name": $0.principal.displayName]),
                                      selected: chosen == $0.id!.uuidString) }
         return ApplyPage(matterName: matter.name(req.locale), matterPath: SiteURL.matter(code: matter.code).path,
-                         action: SiteURL.apply(code: matter.code).path,
+                         action: applicant.formAction,
+                         forVisitor: applicant.desk.map { req.t("desk.apply.for", ["name": $0.displayName]) },
                          materials: matter.materials.map { req.materialView($0) },
                          refusal: refusal.map { req.t($0.error.key, $0.error.arguments) }, nextStepPath: refusal?.nextStep,
                          nextStepText: refusal?.nextStepKey.map { req.t($0) }, mandates: choices.count > 1 || !selfApplies ? choices : [],
@@ -111,13 +129,14 @@ struct ApplicationsController: RouteCollection {
     @Sendable func apply(req: Request) async throws -> Response {
         let matter = try await CatalogueController.find(req)
         if let path = DedicatedForm.path(for: matter) { return req.redirect(to: path, redirectType: .normal) }
-        let account = try req.requireAccount()
+        let applying = try await applicant(req, for: matter)
+        let account = applying.account
         let form = try req.content.decode(ApplyForm.self)
         let details = (form.details ?? "").formText
         let answers = form.answers(for: matter)
-        let mandates = try await req.usableMandates(for: matter)
+        let mandates = try await req.usableMandates(for: matter, applicant: applying.desk)
         let (own, held) = mandates
-        let page = try applyPage(req, matter, mandates: mandates, details: details, chosen: form.mandate, answers: answers)
+        let page = try applyPage(req, matter, applicant: applying, mandates: mandates, details: details, chosen: form.mandate, answers: answers)
         if page.refusal != nil { return try await req.page("cases/apply", page, title: "apply.title", status: .forbidden) }
         var applicant = account
         var mandateID: UUID?
@@ -136,7 +155,8 @@ struct ApplicationsController: RouteCollection {
             errors["mandate"] = req.t("apply.mandate_required")
         }
         guard errors.isEmpty else {
-            return try await req.page("cases/apply", try applyPage(req, matter, mandates: mandates, details: details, chosen: form.mandate, answers: answers, errors: errors),
+            return try await req.page("cases/apply", try applyPage(req, matter, applicant: applying, mandates: mandates, details: details,
+                                                                   chosen: form.mandate, answers: answers, errors: errors),
                                       title: "apply.title", status: .unprocessableEntity)
         }
         let record = try await req.cases.createDraft(matter: matter, applicant: applicant, details: details, mandateID: mandateID,
@@ -165,10 +185,45 @@ struct ApplicationsController: RouteCollection {
     }
 
     @Sendable func act(req: Request) async throws -> Response {
+        if try req.requireAccount().kind == .assistant { return try await actAtDesk(req) }
         let record = try await CaseAccess.applicantSideCase(req, for: .submit)
         return try await req.onCasePage(record, role: .applicant, field: "action") {
             try await req.cases.performApplicantAction(req.parameters.get("action") ?? "", on: record)
             return req.redirect(to: .caseDetail(id: record.id!.uuidString))
+        }
+    }
+
+    struct DeskActionForm: Content { var visitorCode: String? }
+
+    /// At a service point's desk the visitor submits (or withdraws) on the assistant's screen with
+    /// their own second factor: the act is then the visitor's, recorded as theirs, and where it was
+    /// done and who assisted is recorded beside it.
+    private func actAtDesk(_ req: Request) async throws -> Response {
+        let record = try await CaseAccess.applicantSideCase(req, for: .view)
+        return try await req.onCasePage(record, role: .applicant, field: "action") {
+            let name = req.parameters.get("action") ?? ""
+            let code = try req.content.decode(DeskActionForm.self).visitorCode
+            let visitorID = record.$applicant.id
+            let assistant = try req.requireAccount()
+            let point = try await req.pointDesk.point()
+            let details = ["action": name, "point": point.code, "assistant": try assistant.requireID().uuidString.lowercased()]
+            let caseID = try record.requireID().uuidString.lowercased()
+            switch try await req.accounts.withSecondFactor(code, for: visitorID, failureAction: "case.visitor_code_failed", actingAs: visitorID,
+                                                           then: { _, audit, _ in try await audit.record("case.confirmed_at_point", "case", caseID, details) }) {
+            case .accepted:
+                // From here the request acts as the visitor, who has just proved to be present.
+                req.currentAccount = try await Account.find(visitorID, on: req.db)
+                do {
+                    try await req.cases.performApplicantAction(name, on: record)
+                } catch {
+                    // The page that says why is the assistant's again.
+                    req.currentAccount = assistant
+                    throw error
+                }
+                return req.redirect(to: .caseDetail(id: record.id!.uuidString))
+            case .rejected: throw AppError(status: .unprocessableEntity, key: "desk.case.visitor_code_wrong")
+            case .blocked(let error): throw error
+            }
         }
     }
 

@@ -21,6 +21,11 @@ enum CaseAccess {
         let actor = try req.requireAccount().actor
         guard let record = try await find(req, with: { $0.with(\.$mandate) }) else { throw AppError.notFound }
         if RecordAccess.isApplicant(actor, of: record.accessFacts) { return record }
+        if actor.kind == .assistant {
+            // An assistant at a service point, under the visitor's permission (see `PointDesk`).
+            try await req.pointDesk.requireAccess(to: record, for: action)
+            return record
+        }
         guard let mandate = record.mandate else { throw AppError.notFound }
         switch RecordAccess.proxyRefusal(actor, mandate.proxyFacts, for: record.accessFacts, action: action,
                                          matterCode: record.matter.code, caseID: record.id, today: CivilDay(req.now, in: Mandate.zone)) {
@@ -46,16 +51,20 @@ enum CaseAccess {
         let actor = try req.requireAccount().actor
         guard let record = try await find(req, with: { $0.with(\.$applicant).with(\.$assignee) }),
               RecordAccess.isOfficeStaff(actor, of: record.accessFacts) else { throw AppError.notFound }
-        if let action, let id = record.id {
-            let objectID = id.uuidString.lowercased()
-            let seenRecently = action == "case.viewed" ? try await AuditEvent.query(on: req.db).filter(\.$objectType == "case")
-                .filter(\.$objectID == objectID).filter(\.$action == action).filter(\.$actor == req.auditContext.actor)
-                .filter(\.$occurredAt > req.now.addingTimeInterval(-viewedAgainAfter)).first() != nil : false
-            if !seenRecently {
-                try await req.audited { _, trail in try await trail.record(action, "case", objectID, ["number": record.number]) }
-            }
-        }
+        if let action { try await auditView(req, of: record, as: action) }
         return record
+    }
+
+    /// Someone other than the applicant opened the case (staff, an assistant at a service point):
+    /// recorded for the citizen's access log, once per `viewedAgainAfter` for repeated views.
+    static func auditView(_ req: Request, of record: Case, as action: String = "case.viewed") async throws {
+        let objectID = try record.requireID().uuidString.lowercased()
+        let seenRecently = action == "case.viewed" ? try await AuditEvent.query(on: req.db).filter(\.$objectType == "case")
+            .filter(\.$objectID == objectID).filter(\.$action == action).filter(\.$actor == req.auditContext.actor)
+            .filter(\.$occurredAt > req.now.addingTimeInterval(-viewedAgainAfter)).first() != nil : false
+        if !seenRecently {
+            try await req.audited { _, trail in try await trail.record(action, "case", objectID, ["number": record.number]) }
+        }
     }
 
     static let viewedAgainAfter: TimeInterval = 10 * 60

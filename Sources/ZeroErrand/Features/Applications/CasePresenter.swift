@@ -96,7 +96,7 @@ struct CasePresenter {
                 .sort(\.$displayName).all().map { Choice(value: $0.id!.uuidString, label: $0.displayName, selected: $0.id == record.$assignee.id) }
             : []
         let preparers = Set(events.compactMap(\.$actor.id)).subtracting([record.$applicant.id])
-        return CasePage(
+        var page = CasePage(
             id: id, number: record.number, matter: record.matter.name(locale),
             matterPath: SiteURL.matter(code: record.matter.code).path, department: record.department.name(locale),
             status: request.t("case_status.\(record.status.rawValue)"), statusCode: record.status.rawValue,
@@ -124,7 +124,23 @@ struct CasePresenter {
             notarization: try await NotarizationPanel.make(self, id: id),
             wallet: try await walletPicker(id: id, materials: materials),
             bundle: bundle.map(bundleNote),
+            desk: try await deskNote(),
             errors: errors)
+        if page.desk != nil {
+            // The visitor's own acts are not the desk's: messages to the office and ratings are theirs.
+            (page.messagePath, page.ratingPath) = ("", nil)
+        }
+        return page
+    }
+
+    /// For an assistant at a service point: whose case this is, and the permission it is worked under.
+    private func deskNote() async throws -> DeskNote? {
+        guard role == .applicant, let account = request.currentAccount, account.kind == .assistant,
+              let visitor = try await Account.find(record.$applicant.id, on: request.db) else { return nil }
+        let permission = try await PointPermission.query(on: request.db).filter(\.$visitor.$id == record.$applicant.id)
+            .filter(\.$point.$id == account.$servicePoint.id ?? UUID()).sort(\.$createdAt, .descending).first()
+        return DeskNote(text: request.t("desk.case.note", ["name": visitor.displayName]),
+                        permissionPath: permission.map { SiteURL.deskPermission(id: $0.id!.uuidString).path })
     }
 
     /// The request across offices the case is a part of, read once for the page.

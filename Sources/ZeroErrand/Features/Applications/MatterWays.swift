@@ -56,11 +56,13 @@ extension Request {
             ways.append(WayView(heading: t("way.video.heading"), text: t("way.video.text")))
         }
         if matter.channels.contains(.overseasPoint) {
-            let points = try await ServicePoint.query(on: db).sort(\.$code).all().map {
-                ServicePointLine(name: locale == .zhHans ? $0.nameZh : $0.nameEn, city: locale == .zhHans ? $0.cityZh : $0.cityEn,
-                                 address: $0.address, email: $0.contactEmail, phone: $0.contactPhone)
-            }
-            ways.append(WayView(heading: t("way.point.heading"), text: t("way.point.text"), points: points))
+            // The points whose assistants help with applications; the list page orders them by distance.
+            let points = try await ServicePoint.query(on: db).sort(\.$country).sort(\.$code).all()
+                .filter { $0.offerSet.contains(.assisted) }.map {
+                    ServicePointLine(name: $0.name(locale), city: $0.city(locale), address: $0.address, email: $0.contactEmail, phone: $0.contactPhone)
+                }
+            ways.append(WayView(heading: t("way.point.heading"), text: t("way.point.text"),
+                                actionPath: SiteURL.servicePoints.path, actionLabel: t("points.all_points"), points: points))
         }
         if matter.channels.contains(.exempt) {
             ways.append(WayView(heading: t("way.exempt.heading"), text: t("way.exempt.text")))

@@ -13,6 +13,9 @@ struct CatalogueFiles: Sendable {
 
     struct ServicePointEntry: Sendable {
         var code, nameZh, nameEn, cityZh, cityEn, country, timeZone, address, contactEmail, contactPhone: String
+        var place: GeoPoint
+        var hours: OpeningHours
+        var offers: [PointOffer]
     }
 
     struct MatterEntry: Sendable {
@@ -97,10 +100,23 @@ struct CatalogueFiles: Sendable {
         guard country.count == 2, country.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
             throw f.invalid(node, "country", "must be a two-letter ISO 3166 code such as FR")
         }
+        let hours: OpeningHours
+        do { hours = try OpeningHours.parse(try f.string(node, "hours")) } catch let problem as OpeningHours.Problem {
+            throw f.invalid(node, "hours", "\(problem): write it as \"mon-fri 09:30-17:30; sat 10:00-14:00\"")
+        }
+        let offers = try f.strings(node, "offers").map { name in
+            guard let offer = PointOffer(rawValue: name) else {
+                throw f.invalid(node, "offers", "'\(name)' is not one of \(PointOffer.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return offer
+        }
         return ServicePointEntry(code: try f.string(node, "code"), nameZh: try f.string(node, "name_zh"), nameEn: try f.string(node, "name_en"),
                                  cityZh: try f.string(node, "city_zh"), cityEn: try f.string(node, "city_en"), country: country,
                                  timeZone: try timeZone(f, node), address: try f.string(node, "address"),
-                                 contactEmail: try f.string(node, "contact_email"), contactPhone: try f.string(node, "contact_phone"))
+                                 contactEmail: try f.string(node, "contact_email"), contactPhone: try f.string(node, "contact_phone"),
+                                 place: GeoPoint(latitude: try f.number(node, "latitude", in: -90...90),
+                                                 longitude: try f.number(node, "longitude", in: -180...180))!,
+                                 hours: hours, offers: offers)
     }
 
     private static func matterEntry(_ f: YAMLFields, _ node: Node) throws -> MatterEntry {

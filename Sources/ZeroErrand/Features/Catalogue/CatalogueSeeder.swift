@@ -31,8 +31,16 @@ enum CatalogueSeeder {
             try await department.update(on: database)
         }
 
-        let points = Set(try await ServicePoint.query(on: database).all().map(\.code))
-        for entry in files.servicePoints where !points.contains(entry.code) {
+        let points = Dictionary(uniqueKeysWithValues: try await ServicePoint.query(on: database).all().map { ($0.code, $0) })
+        for entry in files.servicePoints {
+            if let point = points[entry.code] {
+                // Points made before hours, places and offers were kept get them once; after that
+                // the administrator's edits stand.
+                guard point.hours == nil else { continue }
+                point.fill(from: entry)
+                try await point.update(on: database)
+                continue
+            }
             let point = ServicePoint()
             point.code = entry.code
             point.nameZh = entry.nameZh
@@ -44,6 +52,7 @@ enum CatalogueSeeder {
             point.address = entry.address
             point.contactEmail = entry.contactEmail
             point.contactPhone = entry.contactPhone
+            point.fill(from: entry)
             try await point.create(on: database)
             outcome.servicePoints += 1
         }
@@ -118,5 +127,14 @@ private extension Matter {
          String(identityLevel.rawValue), String(timeLimitDays), String(feeFen), feeNoteZh, feeNoteEn,
          materials.map { "\($0.nameZh)|\($0.nameEn)|\($0.descriptionZh)|\($0.descriptionEn)|\($0.canSupplyLater)|\($0.condition?.rawValue ?? "")|\($0.providedByMandate)" }.joined(separator: "||"),
          decidedBy.rawValue, String(fourEyes)]
+    }
+}
+
+extension ServicePoint {
+    func fill(from entry: CatalogueFiles.ServicePointEntry) {
+        latitude = entry.place.latitude
+        longitude = entry.place.longitude
+        hours = entry.hours.text
+        offers = entry.offers.map(\.rawValue)
     }
 }

@@ -58,6 +58,15 @@ struct YAMLFields {
         return number
     }
 
+    func number(_ node: Node, _ key: String, in range: ClosedRange<Double>) throws -> Double {
+        guard let value = node[key] else { throw missing(node, key) }
+        guard let number = value.float ?? value.int.map(Double.init), range.contains(number) else {
+            throw DataFileError(file: file, line: line(value, node), field: key,
+                                problem: "must be a number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+
     func bool(_ node: Node, _ key: String) throws -> Bool {
         guard let value = node[key] else { throw missing(node, key) }
         guard let flag = value.bool else {

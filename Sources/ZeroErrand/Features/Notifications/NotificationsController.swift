@@ -9,6 +9,7 @@ struct NotificationsController: RouteCollection {
         let own = routes.grouped(Require(.manageOwnAccount))
         own.get(SiteURL.notifications.route, use: list)
         own.get(SiteURL.accessLog.route, use: accessLog)
+        own.post(SiteURL.pointPermissionRevoke(id: ":id").route, use: revokePointPermission)
     }
 
     struct NotificationLine: Encodable {
@@ -69,8 +70,14 @@ struct NotificationsController: RouteCollection {
         // Their named petitions: which offices opened them, read their evidence, took a step.
         let petitions = try await Petition.query(on: req.db).filter(\.$petitioner.$id == accountID).all()
         let petitionNumbers = Dictionary(uniqueKeysWithValues: petitions.map { ($0.id!.uuidString.lowercased(), $0.number) })
+        // The permissions they gave service points: given, ended by the desk, revoked.
+        let permissions = try await PointPermission.query(on: req.db).filter(\.$visitor.$id == accountID).with(\.$point)
+            .sort(\.$createdAt, .descending).limit(50).all()
+        let permissionNames = Dictionary(uniqueKeysWithValues: permissions.map {
+            ($0.id!.uuidString.lowercased(), req.t("access.object.point_permission", ["point": $0.point.name(req.locale)]))
+        })
         var events: [AuditEvent] = []
-        if !caseIDs.isEmpty || !mandates.isEmpty || !mediationNumbers.isEmpty || !petitionNumbers.isEmpty {
+        if !caseIDs.isEmpty || !mandates.isEmpty || !mediationNumbers.isEmpty || !petitionNumbers.isEmpty || !permissions.isEmpty {
             events = try await AuditEvent.query(on: req.db).group(.or) { group in
                 if !numbers.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "case").filter(\.$objectID ~~ Array(numbers.keys)) }
@@ -87,30 +94,72 @@ struct NotificationsController: RouteCollection {
                 if !petitionNumbers.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "petition").filter(\.$objectID ~~ Array(petitionNumbers.keys)) }
                 }
+                if !permissionNames.isEmpty {
+                    group.group(.and) { $0.filter(\.$objectType == "point_permission").filter(\.$objectID ~~ Array(permissionNames.keys)) }
+                }
                 if !recordingCase.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "video_recording").filter(\.$objectID ~~ Array(recordingCase.keys)) }
                 }
             }
-            // Others' access; of their own steps only what they consented to share from the wallet.
-            .group(.or) { $0.filter(\.$actor != AuditContext.account(accountID)).filter(\.$action == "wallet.shared") }
+            // Others' access; of their own steps only what they consented to: sharing from the wallet,
+            // permissions for service points.
+            .group(.or) { $0.filter(\.$actor != AuditContext.account(accountID)).filter(\.$action ~~ Self.ownStepsShown) }
             .sort(\.$id, .descending).limit(200).all()
         }
         let actorIDs = Set(events.compactMap { UUID(uuidString: String($0.actor.dropFirst("account:".count))) })
         let actors = actorIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await Account.query(on: req.db)
-            .filter(\.$id ~~ Array(actorIDs)).with(\.$department).all().map { ($0.id!, $0) })
+            .filter(\.$id ~~ Array(actorIDs)).with(\.$department).with(\.$servicePoint).all().map { ($0.id!, $0) })
         let lines = events.map { event -> AccessLine in
             let actor = UUID(uuidString: String(event.actor.dropFirst("account:".count))).flatMap { actors[$0] }
             let who = actor.map { actor -> String in
                 // A relative acting under a power of attorney is named: the citizen chose them.
-                if actor.kind == .citizen { return req.t("access.relative", ["name": actor.displayName]) }
+                if actor.kind == .citizen {
+                    return actor.id == accountID ? req.t("access.you") : req.t("access.relative", ["name": actor.displayName])
+                }
+                // An assistant is named by their point and by name: the visitor met them at the desk.
+                if actor.kind == .assistant {
+                    return req.t("access.assistant", ["name": actor.displayName, "point": actor.servicePoint?.name(req.locale) ?? ""])
+                }
                 let roles = actor.roles.map { req.t("role.\($0.rawValue)") }.joined(separator: ", ")
                 return req.t("access.staff", ["office": actor.department?.name(req.locale) ?? req.t("kind.\(actor.kind.rawValue)"), "role": roles])
             } ?? req.t("timeline.system")
             let caseKey = event.objectType == "case" ? event.objectID : (documentCase[event.objectID] ?? recordingCase[event.objectID] ?? "")
             return AccessLine(time: req.showTime(event.occurredAt), who: who, what: req.t("access.action.\(event.action)"),
                               object: numbers[caseKey] ?? mandateNames[event.objectID] ?? (event.objectType == "mediation" ? mediationNumbers[event.objectID] : nil)
-                                  ?? (event.objectType == "petition" ? petitionNumbers[event.objectID] : nil) ?? "")
+                                  ?? (event.objectType == "petition" ? petitionNumbers[event.objectID] : nil)
+                                  ?? (event.objectType == "point_permission" ? permissionNames[event.objectID] : nil) ?? "")
         }
-        return try await req.page("notifications/access-log", lines, title: "access.title")
+        let now = req.now
+        let given = permissions.map { permission in
+            AccessLogPage.Permission(point: permission.point.name(req.locale),
+                                     matters: permission.matters.joined(separator: ", "),
+                                     until: req.showTime(permission.expiresAt),
+                                     state: req.t(permission.revokedAt != nil ? "access.permission.ended"
+                                                  : permission.expiresAt <= now ? "access.permission.expired" : "access.permission.in_force"),
+                                     revokePath: permission.facts.isInForce(at: now) ? SiteURL.pointPermissionRevoke(id: permission.id!.uuidString).path : nil)
+        }
+        return try await req.page("notifications/access-log", AccessLogPage(lines: lines, permissions: given), title: "access.title")
+    }
+
+    /// The citizen's own steps the access log shows: those that let others in.
+    static let ownStepsShown = ["wallet.shared", "point_permission.granted", "point_permission.revoked", "case.confirmed_at_point"]
+
+    struct AccessLogPage: Encodable {
+        struct Permission: Encodable {
+            let point, matters, until, state: String
+            let revokePath: String?
+        }
+
+        let lines: [AccessLine]
+        let permissions: [Permission]
+    }
+
+    /// The visitor takes back a service point's permission, from wherever they are.
+    @Sendable func revokePointPermission(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self),
+              let permission = try await PointPermission.find(id, on: req.db),
+              RecordAccess.isPointPermissionVisitor(req.currentAccount?.actor, visitor: permission.$visitor.id) else { throw AppError.notFound }
+        try await PointDesk.revoke(permission, on: req)
+        return req.redirect(to: SiteURL.accessLog.path + "#permissions", redirectType: .normal)
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import ZeroErrandCore
 
 /// A desk abroad where assistants help citizens in person and host the video link home.
 final class ServicePoint: Model, @unchecked Sendable {
@@ -17,8 +18,20 @@ final class ServicePoint: Model, @unchecked Sendable {
     @Field(key: "address") var address: String
     @Field(key: "contact_email") var contactEmail: String
     @Field(key: "contact_phone") var contactPhone: String
+    /// Near the address; nil until an administrator or the catalogue file gives it.
+    @OptionalField(key: "latitude") var latitude: Double?
+    @OptionalField(key: "longitude") var longitude: Double?
+    /// `OpeningHours` text on the point's own wall clock: "mon-fri 09:30-17:30; sat 10:00-14:00".
+    @OptionalField(key: "hours") var hours: String?
+    /// `PointOffer` raw values.
+    @OptionalField(key: "offers") var offers: [String]?
 
     init() {}
+
+    var openingHours: OpeningHours? { hours.flatMap { try? OpeningHours.parse($0) } }
+    var offerSet: Set<PointOffer> { Set((offers ?? []).compactMap(PointOffer.init(rawValue:))) }
+    var place: GeoPoint? { latitude.flatMap { latitude in longitude.flatMap { GeoPoint(latitude: latitude, longitude: $0) } } }
+    var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")! }
 
     func name(_ locale: AppLocale) -> String { locale == .zhHans ? nameZh : nameEn }
     func city(_ locale: AppLocale) -> String { locale == .zhHans ? cityZh : cityEn }

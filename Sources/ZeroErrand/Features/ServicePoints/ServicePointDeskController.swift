@@ -2,31 +2,139 @@ import Fluent
 import Vapor
 import ZeroErrandCore
 
-/// An assistant's start page: their service point, its local time and the offices at home.
+/// An assistant's desk: the point, its clocks, the visitors being helped under their permission,
+/// and the form on which a visitor present signs in on the assistant's screen to give it.
 struct ServicePointDeskController: RouteCollection {
-    struct DeskPage: Encodable {
-        let name: String
-        let city: String
-        let country: String
-        let address: String
-        let contactEmail: String
-        let contactPhone: String
-        let localTime: String
-        let homeTime: String
-    }
-
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped(Require(.servicePointDesk)).get(SiteURL.servicePointDesk.route, use: desk)
+        let desk = routes.grouped(Require(.servicePointDesk))
+        desk.get(SiteURL.servicePointDesk.route, use: show)
+        desk.post(SiteURL.deskPermissions.route, use: grant)
+        desk.get(SiteURL.deskPermission(id: ":id").route, use: permission)
+        desk.post(SiteURL.deskPermissionEnd(id: ":id").route, use: end)
     }
 
-    @Sendable func desk(req: Request) async throws -> Response {
-        let account = try req.requireAccount()
-        guard let point = try await account.$servicePoint.get(on: req.db) else { throw AppError.notFound }
-        let now = req.now
-        let page = DeskPage(name: point.name(req.locale), city: point.city(req.locale), country: point.country, address: point.address,
-                            contactEmail: point.contactEmail, contactPhone: point.contactPhone,
-                            localTime: TimeZone(identifier: point.timeZone).map { TimeDisplay.format(now, in: $0) } ?? "",
-                            homeTime: TimeDisplay.format(now, in: TimeZone(identifier: "Asia/Shanghai")!))
-        return try await req.page("service-points/desk", page, title: "desk.title")
+    struct GrantForm: Content {
+        var email, password, code, matter: String?
+        var hours: Int?
+        var consent: String?
     }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        try await page(req, values: DeskPage.GrantValues(), errors: [:], status: .ok)
+    }
+
+    private func page(_ req: Request, values: DeskPage.GrantValues, errors: [String: String], status: HTTPResponseStatus) async throws -> Response {
+        let point = try await req.pointDesk.point()
+        let now = req.now
+        var values = values
+        let matters = try await Self.helpedMatters(req)
+        values.matters = matters.map { Choice(value: $0.code, label: "\($0.name(req.locale)) (\($0.code))", selected: $0.code == values.matter) }
+        values.hoursChoices = PointPermission.durations.map {
+            Choice(value: String($0), label: req.t("point.grant.hours_\($0)"), selected: $0 == values.hours)
+        }
+        let names = Dictionary(uniqueKeysWithValues: matters.map { ($0.code, $0.name(req.locale)) })
+        let visitors = try await req.pointDesk.inForce().map { permission in
+            DeskPage.Visitor(name: permission.visitor.displayName, matters: permission.matters.map { names[$0] ?? $0 }.joined(separator: ", "),
+                             until: TimeDisplay.format(permission.expiresAt, in: point.zone),
+                             path: SiteURL.deskPermission(id: permission.id!.uuidString).path,
+                             endPath: SiteURL.deskPermissionEnd(id: permission.id!.uuidString).path)
+        }
+        let page = DeskPage(name: point.name(req.locale), card: req.servicePointCard(point),
+                            localTime: TimeDisplay.format(now, in: point.zone),
+                            homeTime: TimeDisplay.format(now, in: TimeZone(identifier: "Asia/Shanghai")!),
+                            visitors: visitors, grant: FormPage(values: values, errors: errors,
+                                                                formError: errors.isEmpty ? nil : req.t("form.fix_errors")))
+        return try await req.page("service-points/desk", page, title: "desk.title", status: status)
+    }
+
+    /// The matters a point helps with (the catalogue's "at an overseas service point").
+    static func helpedMatters(_ req: Request) async throws -> [Matter] {
+        try await Matter.query(on: req.db).sort(\.$code).all().filter { $0.channels.contains(.overseasPoint) }
+    }
+
+    @Sendable func grant(req: Request) async throws -> Response {
+        let form = try req.content.decode(GrantForm.self)
+        var values = DeskPage.GrantValues(email: String((form.email ?? "").prefix(254)), matter: form.matter ?? "", hours: form.hours ?? 2)
+        var errors: [String: String] = [:]
+        let matter = try await Self.helpedMatters(req).first { $0.code == form.matter }
+        if matter == nil { errors["matter"] = req.t("point.grant.matter_required") }
+        if form.consent != "yes" { errors["consent"] = req.t("point.grant.consent_required") }
+        if (form.email ?? "").isEmpty || (form.password ?? "").isEmpty { errors["password"] = req.t("point.grant.sign_in_failed") }
+        if (form.code ?? "").isEmpty { errors["code"] = req.t("point.grant.code_wrong") }
+        if errors.isEmpty, let matter {
+            let grant = PointDesk.Grant(email: form.email ?? "", password: form.password ?? "", code: form.code ?? "",
+                                        matter: matter.code, hours: values.hours)
+            switch try await req.pointDesk.grant(grant, matter: matter) {
+            case .granted(let permission):
+                return req.redirect(to: .deskPermission(id: permission.id!.uuidString))
+            case .refused(let refused):
+                errors = refused
+            }
+        }
+        values.email = values.email.formText
+        return try await page(req, values: values, errors: errors, status: .unprocessableEntity)
+    }
+
+    @Sendable func permission(req: Request) async throws -> Response {
+        let permission = try await req.pointDesk.permission()
+        let point = try await req.pointDesk.point()
+        let inForce = permission.facts.isInForce(at: req.now)
+        let matters = try await Matter.query(on: req.db).filter(\.$code ~~ permission.matters).all()
+        // Only the cases the permission reaches, and only while it lasts.
+        let cases = inForce ? try await Case.query(on: req.db).filter(\.$applicant.$id == permission.$visitor.id)
+            .join(Matter.self, on: \Case.$matter.$id == \Matter.$id).filter(Matter.self, \.$code ~~ permission.matters)
+            .with(\.$matter).sort(\.$createdAt, .descending).limit(50).all() : []
+        let page = DeskPermissionPage(
+            visitor: permission.visitor.displayName, inForce: inForce,
+            matters: matters.map { DeskPermissionPage.MatterLink(name: $0.name(req.locale),
+                                                                  applyPath: SiteURL.apply(code: $0.code).path + "?permission=" + permission.id!.uuidString) },
+            until: TimeDisplay.format(permission.expiresAt, in: point.zone),
+            cases: cases.map { record in
+                CaseRow(path: SiteURL.caseDetail(id: record.id!.uuidString).path, number: record.number, matter: record.matter.name(req.locale),
+                        status: req.t("case_status.\(record.status.rawValue)"), statusCode: record.status.rawValue,
+                        updated: TimeDisplay.format(record.updatedAt, in: point.zone), due: record.dueOn, overdue: false, assignee: nil)
+            },
+            endPath: SiteURL.deskPermissionEnd(id: permission.id!.uuidString).path)
+        return try await req.page("service-points/permission", page, title: "desk.permission.title")
+    }
+
+    @Sendable func end(req: Request) async throws -> Response {
+        let permission = try await req.pointDesk.permission()
+        try await req.pointDesk.end(permission)
+        return req.redirect(to: .servicePointDesk)
+    }
+}
+
+struct DeskPage: Encodable {
+    struct Visitor: Encodable {
+        let name, matters, until, path, endPath: String
+    }
+
+    struct GrantValues: Encodable {
+        var email = ""
+        var matter = ""
+        var hours = 2
+        var matters: [Choice] = []
+        var hoursChoices: [Choice] = []
+    }
+
+    let name: String
+    let card: ServicePointCard
+    let localTime: String
+    let homeTime: String
+    let visitors: [Visitor]
+    let grant: FormPage<GrantValues>
+}
+
+struct DeskPermissionPage: Encodable {
+    struct MatterLink: Encodable {
+        let name, applyPath: String
+    }
+
+    let visitor: String
+    let inForce: Bool
+    let matters: [MatterLink]
+    let until: String
+    let cases: [CaseRow]
+    let endPath: String
 }

@@ -36,6 +36,8 @@ struct ApplyPage: Encodable {
     let matterName: String
     let matterPath: String
     let action: String
+    /// At a service point's desk: "For Li Hua, under their permission".
+    let forVisitor: String?
     let materials: [MaterialView]
     /// Why this person cannot apply yet, and what to do about it.
     let refusal: String?
@@ -143,8 +145,8 @@ struct CasePage: Encodable {
     let decisionHint: String?
     let timeline: [TimelineLine]
     let messages: [MessageLine]
-    let messagePath: String
-    let ratingPath: String?
+    var messagePath: String
+    var ratingPath: String?
     let rating: String?
     let zoneNote: String
     let assignee: String?
@@ -161,6 +163,8 @@ struct CasePage: Encodable {
     var wallet: WalletPicker? = nil
     /// The request across offices this case is a part of.
     var bundle: BundleNote? = nil
+    /// Shown to an assistant at a service point working the case under the visitor's permission.
+    var desk: DeskNote? = nil
     var errors: [String: String] = [:]
 }
 
@@ -186,4 +190,10 @@ struct MandatePanel: Encodable {
     let path: String?
     let formPath: String?
     let choices: [Choice]
+}
+
+/// Whose case an assistant is filling in; their acts (submit, withdraw) need the visitor's own code.
+struct DeskNote: Encodable {
+    let text: String
+    let permissionPath: String?
 }
