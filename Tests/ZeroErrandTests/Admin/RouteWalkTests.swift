@@ -143,7 +143,15 @@ struct RouteWalkTests {
             named.bundlePart = 0
             try await named.update(on: app.db)
             let otherOffice = try #require(try await Department.query(on: app.db).filter(\.$id != officeID).first())
-            let point = try #require(try await ServicePoint.query(on: app.db).first())
+            let point = try #require(try await ServicePoint.query(on: app.db).sort(\.$code).first())
+            let otherPoint = try #require(try await ServicePoint.query(on: app.db).sort(\.$code, .descending).first())
+            // The citizen's permission for a service point, in force, given at the point's desk.
+            let pointAssistant = try await TestAccounts.make(app, email: Inbox.uniqueAddress("assistant"), kind: .assistant,
+                                                             servicePointCode: point.code)
+            let permission = PointPermission(point: try point.requireID(), visitor: try world.base.citizenAccount.requireID(),
+                                             assistant: try pointAssistant.requireID(), matters: [world.base.matter.code],
+                                             createdAt: clock.now, expiresAt: clock.now.addingTimeInterval(86400))
+            try await permission.create(on: app.db)
 
             // The wrong people.
             let stranger = TestBrowser(app)
@@ -166,8 +174,13 @@ struct RouteWalkTests {
             #expect(try await moved.get("/video/\(sessionID)").status == .ok)
             movedAccount.$department.id = try otherOffice.requireID()
             try await movedAccount.update(on: app.db)
+            let otherDesk = TestBrowser(app)
+            let otherDeskAccount = try await TestAccounts.make(app, email: Inbox.uniqueAddress("desk"), kind: .assistant,
+                                                               servicePointCode: otherPoint.code, totpSecret: testSecret(124))
+            try await otherDesk.signIn(otherDeskAccount.email, totp: testSecret(124), clock: clock)
             // The API takes bearer tokens only: each signed-in person gets one too.
-            for (browser, account) in [(stranger, strangerEmail), (elsewhere, elsewhereAccount.email), (moved, movedAccount.email)] {
+            for (browser, account) in [(stranger, strangerEmail), (elsewhere, elsewhereAccount.email), (moved, movedAccount.email),
+                                       (otherDesk, otherDeskAccount.email)] {
                 let holder = try #require(try await Account.query(on: app.db).filter(\.$email == account).first())
                 let token = app.dependencies.random.token()
                 try await SignInSession(tokenHash: app.dependencies.secrets.tokenHash(token), accountID: holder.requireID(), stage: .signedIn,
@@ -176,7 +189,8 @@ struct RouteWalkTests {
             }
             let anonymous = TestBrowser(app)
             let people: [(String, TestBrowser)] = [("another citizen", stranger), ("staff of another office", elsewhere),
-                                                   ("a moved official", moved), ("anonymous", anonymous)]
+                                                   ("a moved official", moved), ("an assistant of another service point", otherDesk),
+                                                   ("anonymous", anonymous)]
 
             let ids: [String: String] = [
                 "case": caseID.uuidString.lowercased(), "document": try document.requireID().uuidString.lowercased(),
@@ -191,6 +205,7 @@ struct RouteWalkTests {
                 "petition": try petition.requireID().uuidString.lowercased(),
                 "petitionDocument": try evidence.requireID().uuidString.lowercased(),
                 "bundle": try bundle.requireID().uuidString.lowercased(),
+                "permission": try permission.requireID().uuidString.lowercased(),
             ]
             let number = try #require(try await Case.find(caseID, on: app.db)).number
             var walked = 0
@@ -246,6 +261,7 @@ struct RouteWalkTests {
                 case ("admin", "departments", _): ids["department"]
                 case ("admin", "staff", _): ids["staff"]
                 case ("admin", "service-points", _): ids["point"]
+                case ("service-point", "permissions", _), ("account", "point-permissions", _): ids["permission"]
                 default: nil
                 }
             default: nil
