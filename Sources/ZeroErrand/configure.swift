@@ -116,14 +116,18 @@ private func registerCommands(_ app: Application) {
 }
 
 private func configureDatabase(_ app: Application, _ config: AppConfig) throws {
+    // The test suite runs a hundred apps at once on a small machine: a request may wait for a
+    // connection far longer there than any real one should, and failing it would fail a test for
+    // the machine's load, not for what it tests.
+    let poolTimeout: TimeAmount = config.mode == .testing ? .seconds(120) : .seconds(10)
     switch config.database {
     case .sqlite(let path):
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout), as: .sqlite)
     case .postgres(let url, let searchPath):
         var configuration = try SQLPostgresConfiguration(url: url)
         configuration.searchPath = searchPath
-        app.databases.use(.postgres(configuration: configuration), as: .psql)
+        app.databases.use(.postgres(configuration: configuration, connectionPoolTimeout: poolTimeout), as: .psql)
     }
 }

@@ -37,7 +37,9 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddPetitionFormNonce())
     // 014: one request across several offices (一件事): the request, and each case's part in it
     app.migrations.add(CreateCaseBundles())
-    // 015: overseas service points: where each is, its hours and offers; visitors' permissions for a point
+    // 015: overseas service points: where each is, its hours and offers; visitors' permissions for a point;
+    // passports checked at a desk and the matters that accept such a check
     app.migrations.add(AddServicePointDetails())
     app.migrations.add(CreatePointPermissions())
+    app.migrations.add(CreatePassportChecks())
 }

@@ -11,7 +11,8 @@ enum SiteURL: Sendable {
     case account, twoFactorSetup, twoFactorDisable, recoveryCodes, resendConfirmation, lostPhone
     case matters, matter(code: String)
     case staffHome, servicePointDesk, servicePoints
-    case deskPermissions, deskPermission(id: String), deskPermissionEnd(id: String), pointPermissionRevoke(id: String)
+    case deskPermissions, deskPermission(id: String), deskPermissionEnd(id: String), deskPassportCheck(id: String)
+    case pointPermissionRevoke(id: String)
     case admin
     case adminDepartments, adminDepartmentNew, adminDepartment(id: String)
     case adminStaff, adminStaffNew, adminStaffMember(id: String), adminStaffSuspension(id: String)
@@ -94,6 +95,7 @@ enum SiteURL: Sendable {
         case .deskPermissions: "/service-point/permissions"
         case .deskPermission(let id): "/service-point/permissions/\(id)"
         case .deskPermissionEnd(let id): "/service-point/permissions/\(id)/end"
+        case .deskPassportCheck(let id): "/service-point/permissions/\(id)/passport"
         case .pointPermissionRevoke(let id): "/account/point-permissions/\(id)/revoke"
         case .admin: "/admin"
         case .adminDepartments: "/admin/departments"

@@ -20,8 +20,8 @@ struct DeskPermissionTests {
 
         var visitor: Account { world.citizenAccount }
 
-        static func make(_ app: Application, _ clock: ManualClock) async throws -> Desk {
-            let world = try await CaseWorld.make(app, clock, matterCode: DeskPermissionTests.matterCode)
+        static func make(_ app: Application, _ clock: ManualClock, matterCode: String = DeskPermissionTests.matterCode) async throws -> Desk {
+            let world = try await CaseWorld.make(app, clock, matterCode: matterCode)
             let madridAccount = try await TestAccounts.make(app, email: Inbox.uniqueAddress("madrid"), kind: .assistant,
                                                             servicePointCode: "es-madrid", totpSecret: testSecret(71))
             try await TestAccounts.make(app, email: Inbox.uniqueAddress("milan"), kind: .assistant, servicePointCode: "it-milan-1",

@@ -20,6 +20,10 @@ final class Account: Model, @unchecked Sendable {
     /// The official and office whose recorded check gave level 3.
     @OptionalField(key: "identity_verified_by") var identityVerifiedBy: UUID?
     @OptionalField(key: "identity_verified_department") var identityVerifiedDepartment: UUID?
+    /// The latest passport check in person at a service point (`PassportCheck`), and the day its
+    /// passport runs out: level 3 where the matter accepts such a check, until then.
+    @OptionalField(key: "point_check_id") var pointCheckID: UUID?
+    @OptionalField(key: "point_checked_until") var pointCheckedUntil: String?
     @Field(key: "locale") var locale: String
     @Field(key: "time_zone") var timeZone: String
     /// The TOTP secret, sealed with the app key (see `SecretBox`).
@@ -59,6 +63,19 @@ final class Account: Model, @unchecked Sendable {
         if identityVerifiedAt != nil, identityVerifiedBy != nil, identityVerifiedDepartment != nil { return .videoVerified }
         if hasSecondFactor { return .twoFactor }
         return .emailConfirmed
+    }
+
+    /// The level this person holds for `matter` on `today` (at home): as `identityLevel`, and
+    /// level 3 from a passport checked at a service point too when the matter accepts that and the
+    /// passport is still valid.
+    func identityLevel(for matter: Matter, today: CivilDay) -> IdentityLevel? {
+        identityStanding(today: today).level(acceptingPointCheck: matter.acceptsPointCheck)
+    }
+
+    func identityStanding(today: CivilDay) -> IdentityStanding {
+        IdentityStanding(emailConfirmed: emailConfirmedAt != nil, twoFactor: hasSecondFactor,
+                         videoChecked: identityVerifiedAt != nil && identityVerifiedBy != nil && identityVerifiedDepartment != nil,
+                         pointChecked: pointCheckID != nil && (pointCheckedUntil.flatMap(CivilDay.init).map { $0 >= today } ?? false))
     }
 
     var actor: Actor {

@@ -179,9 +179,16 @@ struct CasePresenter {
     /// reached (the office and day of a video check), and their local time.
     private func applicantCard() async throws -> ApplicantCard {
         let applicant = record.applicant
-        let level = applicant.identityLevel
+        let level = applicant.identityLevel(for: record.matter, today: CivilDay(request.now, in: Mandate.zone))
         let how: String
         switch level {
+        case .videoVerified? where applicant.identityLevel != .videoVerified:
+            // Reached by a passport checked at a service point, which this matter accepts.
+            let check = try await PassportCheck.query(on: request.db).filter(\.$id == (applicant.pointCheckID ?? UUID()))
+                .with(\.$point).with(\.$assistant).first()
+            how = request.t("case.identity.how.point", ["point": check?.point.name(locale) ?? "-", "assistant": check?.assistant.displayName ?? "-",
+                                                         "when": check.map { request.showTime($0.checkedAt, in: zone) } ?? "-",
+                                                         "passport": check?.documentMasked ?? "-"])
         case .videoVerified?:
             var office: Department?
             if let departmentID = applicant.identityVerifiedDepartment { office = try await Department.find(departmentID, on: request.db) }

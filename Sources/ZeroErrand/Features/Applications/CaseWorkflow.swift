@@ -134,8 +134,10 @@ struct CaseWorkflow {
                 case nil: break
                 }
             }
-            if case .approve = action, record.matter.identityLevel == .videoVerified, record.applicant.identityLevel != .videoVerified {
-                // A level-3 matter is decided only on a recorded identity check, whoever approves.
+            if case .approve = action, record.matter.identityLevel == .videoVerified,
+               record.applicant.identityLevel(for: record.matter, today: CivilDay(now, in: Mandate.zone)) != .videoVerified {
+                // A level-3 matter is decided only on a recorded identity check (by video, or a
+                // passport at a service point where the matter accepts it), whoever approves.
                 throw AppError(status: .conflict, key: "case.approve_needs_video_check")
             }
             let snapshot: CaseSnapshot
@@ -222,7 +224,7 @@ extension CaseWorkflow {
             }
             return (AppError(status: .forbidden, key: "apply.refused.not_online"), SiteURL.matter(code: matter.code).path + "#ways", "apply.next.ways")
         }
-        let have = account.identityLevel
+        let have = account.identityLevel(for: matter, today: CivilDay(now, in: Mandate.zone))
         if let have, have >= matter.identityLevel { return nil }
         // A matter done by video confirms identity within the case itself: its video step comes
         // before review, so signing in with a second factor is enough to apply.

@@ -111,7 +111,7 @@ struct BundleRequestPresenter {
             }
         }
         let needsVideo = part.matter.identityLevel == .videoVerified && part.matter.channels.contains(.video)
-            && request.currentAccount?.identityLevel != .videoVerified
+            && request.currentAccount?.identityLevel(for: part.matter, today: CivilDay(request.now, in: Mandate.zone)) != .videoVerified
         if needsVideo, [.submitted, .accepted, .inReview, .resubmitted].contains(part.status) {
             lines.append(request.t("bundle.needs_video"))
         }

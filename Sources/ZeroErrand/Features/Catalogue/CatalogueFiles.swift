@@ -35,6 +35,8 @@ struct CatalogueFiles: Sendable {
         /// Nil: the usual deciding role of the department's kind.
         var decidedBy: StaffRole?
         var fourEyes: Bool
+        /// A passport checked at a service point gives level 3 for this matter.
+        var pointCheck: Bool
     }
 
     var departments: [DepartmentEntry]
@@ -138,6 +140,10 @@ struct CatalogueFiles: Sendable {
                             condition: item["only_if"] == nil ? nil : try f.choice(item, "only_if", as: MaterialCondition.self),
                             providedByMandate: item["provided_by_mandate"] == nil ? false : try f.bool(item, "provided_by_mandate"))
         }
+        let pointCheck = node["point_check"] == nil ? false : try f.bool(node, "point_check")
+        if pointCheck, level != 3 || !channels.contains(.overseasPoint) {
+            throw f.invalid(node, "point_check", "only a level-3 matter done at an overseas service point can accept a point's passport check")
+        }
         return MatterEntry(code: try f.string(node, "code"), area: try f.choice(node, "area", as: MatterArea.self),
                            department: try f.string(node, "department"),
                            nameZh: try f.string(node, "name_zh"), nameEn: try f.string(node, "name_en"),
@@ -149,7 +155,8 @@ struct CatalogueFiles: Sendable {
                            feeNoteZh: try f.string(fee, "note_zh"), feeNoteEn: try f.string(fee, "note_en"),
                            materials: materials,
                            decidedBy: node["decided_by"] == nil ? nil : try f.choice(node, "decided_by", as: StaffRole.self),
-                           fourEyes: node["four_eyes"] == nil ? false : try f.bool(node, "four_eyes"))
+                           fourEyes: node["four_eyes"] == nil ? false : try f.bool(node, "four_eyes"),
+                           pointCheck: pointCheck)
     }
 
     private static func timeZone(_ f: YAMLFields, _ node: Node) throws -> String {

@@ -115,6 +115,7 @@ enum CatalogueSeeder {
         matter.materials = entry.materials
         matter.decidedBy = entry.decidedBy ?? DecisionRule.defaultRole(departmentKind: departmentKind)
         matter.fourEyes = entry.fourEyes
+        matter.pointCheck = entry.pointCheck
         matter.refreshSearchText()
     }
 }
@@ -126,7 +127,7 @@ private extension Matter {
          keywordsZh.joined(separator: "|"), keywordsEn.joined(separator: "|"), channels.map(\.rawValue).joined(separator: "|"),
          String(identityLevel.rawValue), String(timeLimitDays), String(feeFen), feeNoteZh, feeNoteEn,
          materials.map { "\($0.nameZh)|\($0.nameEn)|\($0.descriptionZh)|\($0.descriptionEn)|\($0.canSupplyLater)|\($0.condition?.rawValue ?? "")|\($0.providedByMandate)" }.joined(separator: "||"),
-         decidedBy.rawValue, String(fourEyes)]
+         decidedBy.rawValue, String(fourEyes), String(acceptsPointCheck)]
     }
 }
 

@@ -70,6 +70,9 @@ final class Matter: Model, @unchecked Sendable {
     /// Who approves or refuses (`DecisionRule`): the role, and whether the preparer may not.
     @Field(key: "decided_by") var decidedBy: StaffRole
     @Field(key: "four_eyes") var fourEyes: Bool
+    /// A passport checked in person at a service point gives this matter's level 3 as a video check does.
+    @OptionalField(key: "point_check") var pointCheck: Bool?
+    var acceptsPointCheck: Bool { pointCheck ?? false }
     /// Tone-less pinyin of `nameZh` ("ju min shen fen zheng ..."), from `matters-pinyin.yaml`.
     @Field(key: "name_pinyin") var namePinyin: String
     /// Names, descriptions, keywords and the name's pinyin, folded by `CatalogueSearch`, for search

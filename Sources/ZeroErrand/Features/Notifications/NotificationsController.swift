@@ -76,6 +76,11 @@ struct NotificationsController: RouteCollection {
         let permissionNames = Dictionary(uniqueKeysWithValues: permissions.map {
             ($0.id!.uuidString.lowercased(), req.t("access.object.point_permission", ["point": $0.point.name(req.locale)]))
         })
+        // Their passport checked in person at a service point's desk.
+        let passportChecks = try await PassportCheck.query(on: req.db).filter(\.$visitor.$id == accountID).all()
+        let checkNames = Dictionary(uniqueKeysWithValues: passportChecks.map {
+            ($0.id!.uuidString.lowercased(), req.t("access.object.passport_check") + " " + $0.documentMasked)
+        })
         var events: [AuditEvent] = []
         if !caseIDs.isEmpty || !mandates.isEmpty || !mediationNumbers.isEmpty || !petitionNumbers.isEmpty || !permissions.isEmpty {
             events = try await AuditEvent.query(on: req.db).group(.or) { group in
@@ -93,6 +98,9 @@ struct NotificationsController: RouteCollection {
                 }
                 if !petitionNumbers.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "petition").filter(\.$objectID ~~ Array(petitionNumbers.keys)) }
+                }
+                if !checkNames.isEmpty {
+                    group.group(.and) { $0.filter(\.$objectType == "passport_check").filter(\.$objectID ~~ Array(checkNames.keys)) }
                 }
                 if !permissionNames.isEmpty {
                     group.group(.and) { $0.filter(\.$objectType == "point_permission").filter(\.$objectID ~~ Array(permissionNames.keys)) }
@@ -127,7 +135,8 @@ struct NotificationsController: RouteCollection {
             return AccessLine(time: req.showTime(event.occurredAt), who: who, what: req.t("access.action.\(event.action)"),
                               object: numbers[caseKey] ?? mandateNames[event.objectID] ?? (event.objectType == "mediation" ? mediationNumbers[event.objectID] : nil)
                                   ?? (event.objectType == "petition" ? petitionNumbers[event.objectID] : nil)
-                                  ?? (event.objectType == "point_permission" ? permissionNames[event.objectID] : nil) ?? "")
+                                  ?? (event.objectType == "point_permission" ? permissionNames[event.objectID] : nil)
+                                  ?? (event.objectType == "passport_check" ? checkNames[event.objectID] : nil) ?? "")
         }
         let now = req.now
         let given = permissions.map { permission in

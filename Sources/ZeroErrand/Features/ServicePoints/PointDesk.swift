@@ -120,6 +120,42 @@ struct PointDesk {
         }
     }
 
+    /// The assistant checked the visitor's passport in person: the photo against the person, the
+    /// machine-readable zone typed or scanned (its check digits must hold), the citizen's own valid
+    /// Chinese passport. The check is recorded with the point and the assistant, the MRZ sealed, and
+    /// gives the visitor level 3 for the matters that accept a point's check, until the passport ends.
+    /// Nil when recorded, else field → message.
+    func checkPassport(_ permission: PointPermission, mrzText: String, photoMatches: Bool) async throws -> [String: String]? {
+        guard permission.facts.isInForce(at: request.now) else { throw AppError(status: .forbidden, key: "point.refused.ended") }
+        guard photoMatches else { return ["photo": request.t("desk.passport.photo_required")] }
+        let mrz: PassportMRZ
+        do { mrz = try PassportMRZ(String(mrzText.prefix(400))) } catch {
+            var arguments = error.arguments
+            if let field = arguments["field"] { arguments["field"] = request.t("identity.mrz_field.\(field)") }
+            return ["mrz": request.t(error.code, arguments)]
+        }
+        let today = CivilDay(request.now, in: Mandate.zone)
+        if let refusal = PointPassportRules.refusal(mrz, today: today) { return ["mrz": request.t("desk.passport.refused.\(refusal.rawValue)")] }
+        guard let expiry = PointPassportRules.expiryDay(mrz.expiryDate) else { return ["mrz": request.t("desk.passport.refused.expired")] }
+        let check = PassportCheck()
+        check.$visitor.id = permission.$visitor.id
+        check.$point.id = permission.$point.id
+        check.$assistant.id = try request.requireAccount().requireID()
+        check.mrzSealed = try request.dependencies.secrets.sealText(mrz.line1 + "\n" + mrz.line2)
+        check.documentMasked = PassportCheck.mask(mrz.documentNumber)
+        check.expiresOn = expiry.description
+        check.checkedAt = request.now
+        let point = try await point()
+        try await request.audited { db, audit in
+            try await check.create(on: db)
+            try await Account.query(on: db).filter(\.$id == permission.$visitor.id)
+                .set(\.$pointCheckID, to: check.id).set(\.$pointCheckedUntil, to: expiry.description).update()
+            try await audit.record("identity.checked_at_point", "passport_check", check.id!.uuidString.lowercased(),
+                                   ["point": point.code, "passport": check.documentMasked, "expires_on": check.expiresOn])
+        }
+        return nil
+    }
+
     /// The desk ends a visit early; the visitor is told by their access log, not by mail (they are there).
     func end(_ permission: PointPermission) async throws {
         guard permission.facts.isInForce(at: request.now) else { return }

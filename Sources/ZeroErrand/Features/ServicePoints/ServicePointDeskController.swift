@@ -11,6 +11,7 @@ struct ServicePointDeskController: RouteCollection {
         desk.post(SiteURL.deskPermissions.route, use: grant)
         desk.get(SiteURL.deskPermission(id: ":id").route, use: permission)
         desk.post(SiteURL.deskPermissionEnd(id: ":id").route, use: end)
+        desk.post(SiteURL.deskPassportCheck(id: ":id").route, use: checkPassport)
     }
 
     struct GrantForm: Content {
@@ -75,8 +76,26 @@ struct ServicePointDeskController: RouteCollection {
         return try await page(req, values: values, errors: errors, status: .unprocessableEntity)
     }
 
-    @Sendable func permission(req: Request) async throws -> Response {
+    struct PassportForm: Content {
+        var mrz: String?
+        var photoMatches: String?
+    }
+
+    @Sendable func checkPassport(req: Request) async throws -> Response {
         let permission = try await req.pointDesk.permission()
+        let form = try req.content.decode(PassportForm.self)
+        if let errors = try await req.pointDesk.checkPassport(permission, mrzText: form.mrz ?? "", photoMatches: form.photoMatches == "yes") {
+            return try await permissionPage(req, permission, passportErrors: errors, mrz: String((form.mrz ?? "").prefix(400)))
+        }
+        return req.redirect(to: SiteURL.deskPermission(id: permission.id!.uuidString).path + "#passport", redirectType: .normal)
+    }
+
+    @Sendable func permission(req: Request) async throws -> Response {
+        try await permissionPage(req, try await req.pointDesk.permission())
+    }
+
+    private func permissionPage(_ req: Request, _ permission: PointPermission, passportErrors: [String: String] = [:],
+                                mrz: String = "") async throws -> Response {
         let point = try await req.pointDesk.point()
         let inForce = permission.facts.isInForce(at: req.now)
         let matters = try await Matter.query(on: req.db).filter(\.$code ~~ permission.matters).all()
@@ -94,8 +113,21 @@ struct ServicePointDeskController: RouteCollection {
                         status: req.t("case_status.\(record.status.rawValue)"), statusCode: record.status.rawValue,
                         updated: TimeDisplay.format(record.updatedAt, in: point.zone), due: record.dueOn, overdue: false, assignee: nil)
             },
-            endPath: SiteURL.deskPermissionEnd(id: permission.id!.uuidString).path)
-        return try await req.page("service-points/permission", page, title: "desk.permission.title")
+            endPath: SiteURL.deskPermissionEnd(id: permission.id!.uuidString).path,
+            passport: try await passportState(req, visitor: permission.visitor, point: point),
+            passportPath: SiteURL.deskPassportCheck(id: permission.id!.uuidString).path,
+            passportForm: FormPage(values: DeskPermissionPage.PassportValues(mrz: mrz), errors: passportErrors,
+                                   formError: passportErrors.isEmpty ? nil : req.t("form.fix_errors")))
+        return try await req.page("service-points/permission", page, title: "desk.permission.title",
+                                  status: passportErrors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// "Passport E1****678 checked at Madrid … on …, valid until …", or nil when never checked.
+    private func passportState(_ req: Request, visitor: Account, point: ServicePoint) async throws -> String? {
+        guard let id = visitor.pointCheckID,
+              let check = try await PassportCheck.query(on: req.db).filter(\.$id == id).with(\.$point).first() else { return nil }
+        return req.t("desk.passport.checked", ["passport": check.documentMasked, "point": check.point.name(req.locale),
+                                                "when": TimeDisplay.format(check.checkedAt, in: point.zone), "until": check.expiresOn])
     }
 
     @Sendable func end(req: Request) async throws -> Response {
@@ -137,4 +169,12 @@ struct DeskPermissionPage: Encodable {
     let until: String
     let cases: [CaseRow]
     let endPath: String
+    /// The visitor's passport check in person, when there is one.
+    let passport: String?
+    let passportPath: String
+    let passportForm: FormPage<PassportValues>
+
+    struct PassportValues: Encodable {
+        var mrz = ""
+    }
 }
