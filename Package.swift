@@ -28,6 +28,10 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .target(name: "ZeroErrandPrint", dependencies: ["CQRencode", "CPangoCairo"]),
+        // ID photos decoded by Debian's libjpeg-turbo and libpng, checked in ZeroErrandCore.
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "ZeroErrandImage", dependencies: ["CTurboJPEG", "CPNG"]),
         // Notarial seals: an office's X.509 certificate under the platform root, and PDF
         // signatures (incremental update + detached CMS) that ordinary PDF readers verify.
         .target(
@@ -50,6 +54,7 @@ let package = Package(
                 "ZeroErrandCore",
                 "ZeroErrandPrint",
                 "ZeroErrandSeal",
+                "ZeroErrandImage",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -69,6 +74,7 @@ let package = Package(
             dependencies: ["ZeroErrand"]
         ),
         .testTarget(name: "ZeroErrandPrintTests", dependencies: ["ZeroErrandPrint"]),
+        .testTarget(name: "ZeroErrandImageTests", dependencies: ["ZeroErrandImage", "ZeroErrandCore"]),
         .testTarget(name: "ZeroErrandSealTests", dependencies: ["ZeroErrandSeal", "ZeroErrandPrint"]),
         .testTarget(
             name: "ZeroErrandCoreTests",

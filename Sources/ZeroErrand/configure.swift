@@ -85,9 +85,12 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     app.middleware.use(MethodNotAllowedMiddleware { routeTable.all })
     app.middleware.use(FileMiddleware(publicDirectory: config.publicDirectory, defaultFile: nil))
     app.middleware.use(SessionAuthenticator())
-    app.middleware.use(CSRFMiddleware(multipartLimits: [SiteURL.verifyFile.path: VerificationController.maxFormBytes,
-                                                        SiteURL.petitions.path: PetitionController.formLimit(config),
-                                                        SiteURL.petitionReport.path: PetitionController.formLimit(config)]))
+    let multipartLimits = [SiteURL.verifyFile.path: VerificationController.maxFormBytes,
+                           SiteURL.petitions.path: PetitionController.formLimit(config),
+                           SiteURL.petitionReport.path: PetitionController.formLimit(config)]
+    app.middleware.use(CSRFMiddleware(multipartLimit: { path in
+        multipartLimits[path] ?? (ServicePointDeskController.isPhotoPath(path) ? ServicePointDeskController.photoFormBytes : nil)
+    }))
 
     // Background work belongs to the server only: `audit-verify` must not checkpoint the very log it
     // is about to judge, and `demo` need not send mail.

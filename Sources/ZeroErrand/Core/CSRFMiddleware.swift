@@ -8,9 +8,9 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let fieldName = "_csrf"
     static let headerName = "X-CSRF-Token"
 
-    /// Paths whose multipart forms may be larger than the default body limit (a file uploaded
-    /// without script): the token is read from the form, so the body is collected up to this.
-    var multipartLimits: [String: Int] = [:]
+    /// The body limit for a path whose multipart forms may be larger than the default (a file
+    /// uploaded without script): the token is read from the form, so the body is collected up to this.
+    var multipartLimit: @Sendable (String) -> Int? = { _ in nil }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // Only a value this middleware could have made is accepted: it is written into every page.
@@ -68,7 +68,7 @@ struct CSRFMiddleware: AsyncMiddleware {
         case .urlEncodedForm?: limit = defaultLimit
         // A plain HTML form with a file input: the token travels as one of its fields.
         case let type? where type.type == "multipart" && type.subType == "form-data":
-            limit = multipartLimits[request.url.path] ?? defaultLimit
+            limit = multipartLimit(request.url.path) ?? defaultLimit
         default: return nil
         }
         if request.body.data == nil {

@@ -12,7 +12,7 @@ enum SiteURL: Sendable {
     case matters, matter(code: String)
     case staffHome, servicePointDesk, servicePoints
     case deskPermissions, deskPermission(id: String), deskPermissionEnd(id: String), deskPassportCheck(id: String)
-    case pointPermissionRevoke(id: String)
+    case deskPhoto(id: String), pointPermissionRevoke(id: String)
     case admin
     case adminDepartments, adminDepartmentNew, adminDepartment(id: String)
     case adminStaff, adminStaffNew, adminStaffMember(id: String), adminStaffSuspension(id: String)
@@ -96,6 +96,7 @@ enum SiteURL: Sendable {
         case .deskPermission(let id): "/service-point/permissions/\(id)"
         case .deskPermissionEnd(let id): "/service-point/permissions/\(id)/end"
         case .deskPassportCheck(let id): "/service-point/permissions/\(id)/passport"
+        case .deskPhoto(let id): "/service-point/permissions/\(id)/photo"
         case .pointPermissionRevoke(let id): "/account/point-permissions/\(id)/revoke"
         case .admin: "/admin"
         case .adminDepartments: "/admin/departments"

@@ -1,6 +1,5 @@
 import Foundation
 import NIOConcurrencyHelpers
-import NIOPosix
 import NIOWebSocket
 import Testing
 import Vapor
@@ -109,11 +108,14 @@ func rawStatus(port: Int, request: String, timeoutSeconds: Int = 20) async throw
     }
 }
 
-/// Runs blocking socket calls on NIO's own thread pool. Blocking one of Swift's cooperative threads
-/// (two on a two-core machine) starves the server under test, whose handlers run on them: a
-/// read waiting for an answer would then wait for itself until its timeout.
+/// Runs blocking socket calls on a thread of their own. Blocking one of Swift's cooperative threads
+/// (two on a two-core machine) starves the server under test, whose handlers run on them; NIO's
+/// shared thread pool is no better, as SQLite's queries and password hashing run there. Either way
+/// a read waiting for the server's answer would wait for itself until its timeout.
 func offTheCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await NIOThreadPool.singleton.runIfActive(body)
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
 }
 
 /// The HTTP status a WebSocket upgrade request gets, read off a plain socket: WebSocketKit's

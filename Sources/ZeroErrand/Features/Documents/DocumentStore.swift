@@ -69,11 +69,20 @@ struct DocumentStore: Sendable {
 
     /// Bytes already in memory (a drawn signature, a printed certificate), stored the same way.
     func storeBytes(_ bytes: [UInt8]) async throws -> Blob {
-        let body = AsyncStream<ByteBuffer> { continuation in
+        try await storeBytes(Self.stream(bytes), limit: bytes.count)
+    }
+
+    /// A file already in memory and already checked (an ID photo at a service point's desk), typed
+    /// from its bytes as an upload is.
+    func store(bytes: [UInt8]) async throws -> Stored {
+        try await store(Self.stream(bytes), limit: bytes.count)
+    }
+
+    private static func stream(_ bytes: [UInt8]) -> AsyncStream<ByteBuffer> {
+        AsyncStream { continuation in
             continuation.yield(ByteBuffer(bytes: bytes))
             continuation.finish()
         }
-        return try await storeBytes(body, limit: bytes.count)
     }
 
     private func write<Body: AsyncSequence>(_ body: Body, limit: Int, identify: Bool) async throws -> (blob: Blob, kind: FileKind?)

@@ -12,6 +12,14 @@ struct ServicePointDeskController: RouteCollection {
         desk.get(SiteURL.deskPermission(id: ":id").route, use: permission)
         desk.post(SiteURL.deskPermissionEnd(id: ":id").route, use: end)
         desk.post(SiteURL.deskPassportCheck(id: ":id").route, use: checkPassport)
+        desk.on(.POST, SiteURL.deskPhoto(id: ":id").route, body: .collect(maxSize: ByteCount(value: Self.photoFormBytes)), use: photo)
+    }
+
+    /// A phone photo is a few megabytes at most; the rules then say whether it will do.
+    static let photoFormBytes = 4 * 1024 * 1024
+
+    static func isPhotoPath(_ path: String) -> Bool {
+        path.hasPrefix("/service-point/permissions/") && path.hasSuffix("/photo")
     }
 
     struct GrantForm: Content {
@@ -90,12 +98,30 @@ struct ServicePointDeskController: RouteCollection {
         return req.redirect(to: SiteURL.deskPermission(id: permission.id!.uuidString).path + "#passport", redirectType: .normal)
     }
 
+    struct PhotoForm: Content {
+        var caseID: UUID?
+        var photo: File?
+    }
+
+    @Sendable func photo(req: Request) async throws -> Response {
+        let permission = try await req.pointDesk.permission()
+        let form = try req.content.decode(PhotoForm.self)
+        guard let caseID = form.caseID else { throw AppError.badRequest }
+        guard let file = form.photo, file.data.readableBytes > 0 else {
+            return try await permissionPage(req, permission, photo: (caseID, [req.t("photo.problem.no_file")]))
+        }
+        let problems = try await DeskPhoto.take(req, permission: permission, caseID: caseID, bytes: Array(buffer: file.data))
+        if !problems.isEmpty { return try await permissionPage(req, permission, photo: (caseID, problems)) }
+        return req.redirect(to: SiteURL.deskPermission(id: permission.id!.uuidString).path + "?photo=" + caseID.uuidString + "#cases",
+                            redirectType: .normal)
+    }
+
     @Sendable func permission(req: Request) async throws -> Response {
         try await permissionPage(req, try await req.pointDesk.permission())
     }
 
     private func permissionPage(_ req: Request, _ permission: PointPermission, passportErrors: [String: String] = [:],
-                                mrz: String = "") async throws -> Response {
+                                mrz: String = "", photo: (caseID: UUID, problems: [String])? = nil) async throws -> Response {
         let point = try await req.pointDesk.point()
         let inForce = permission.facts.isInForce(at: req.now)
         let matters = try await Matter.query(on: req.db).filter(\.$code ~~ permission.matters).all()
@@ -109,9 +135,18 @@ struct ServicePointDeskController: RouteCollection {
                                                                   applyPath: SiteURL.apply(code: $0.code).path + "?permission=" + permission.id!.uuidString) },
             until: TimeDisplay.format(permission.expiresAt, in: point.zone),
             cases: cases.map { record in
-                CaseRow(path: SiteURL.caseDetail(id: record.id!.uuidString).path, number: record.number, matter: record.matter.name(req.locale),
-                        status: req.t("case_status.\(record.status.rawValue)"), statusCode: record.status.rawValue,
-                        updated: TimeDisplay.format(record.updatedAt, in: point.zone), due: record.dueOn, overdue: false, assignee: nil)
+                let photoOpen = DeskPhoto.materialIndex(of: record.matter).map {
+                    CaseWorkflow.applicantMayUpload(.material, material: $0, to: record)
+                } ?? false
+                let passed = (try? req.query.get(UUID.self, at: "photo")) == record.id
+                return DeskPermissionPage.CaseLine(
+                    row: CaseRow(path: SiteURL.caseDetail(id: record.id!.uuidString).path, number: record.number,
+                                 matter: record.matter.name(req.locale), status: req.t("case_status.\(record.status.rawValue)"),
+                                 statusCode: record.status.rawValue, updated: TimeDisplay.format(record.updatedAt, in: point.zone),
+                                 due: record.dueOn, overdue: false, assignee: nil),
+                    caseID: record.id!.uuidString, photoPath: photoOpen ? SiteURL.deskPhoto(id: permission.id!.uuidString).path : nil,
+                    photoProblems: photo?.caseID == record.id ? photo?.problems ?? [] : [],
+                    photoPassed: passed ? req.t("photo.passed", ["number": record.number]) : nil)
             },
             endPath: SiteURL.deskPermissionEnd(id: permission.id!.uuidString).path,
             passport: try await passportState(req, visitor: permission.visitor, point: point),
@@ -119,7 +154,7 @@ struct ServicePointDeskController: RouteCollection {
             passportForm: FormPage(values: DeskPermissionPage.PassportValues(mrz: mrz), errors: passportErrors,
                                    formError: passportErrors.isEmpty ? nil : req.t("form.fix_errors")))
         return try await req.page("service-points/permission", page, title: "desk.permission.title",
-                                  status: passportErrors.isEmpty ? .ok : .unprocessableEntity)
+                                  status: passportErrors.isEmpty && (photo?.problems.isEmpty ?? true) ? .ok : .unprocessableEntity)
     }
 
     /// "Passport E1****678 checked at Madrid … on …, valid until …", or nil when never checked.
@@ -167,8 +202,18 @@ struct DeskPermissionPage: Encodable {
     let inForce: Bool
     let matters: [MatterLink]
     let until: String
-    let cases: [CaseRow]
+    let cases: [CaseLine]
     let endPath: String
+
+    /// A case, and where its ID photo is taken when it still needs one.
+    struct CaseLine: Encodable {
+        let row: CaseRow
+        let caseID: String
+        let photoPath: String?
+        let photoProblems: [String]
+        let photoPassed: String?
+    }
+
     /// The visitor's passport check in person, when there is one.
     let passport: String?
     let passportPath: String
