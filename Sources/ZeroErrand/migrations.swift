@@ -38,8 +38,9 @@ func registerMigrations(_ app: Application) {
     // 014: one request across several offices (一件事): the request, and each case's part in it
     app.migrations.add(CreateCaseBundles())
     // 015: overseas service points: where each is, its hours and offers; visitors' permissions for a point;
-    // passports checked at a desk and the matters that accept such a check
+    // passports checked at a desk and the matters that accept such a check; walk-in queues
     app.migrations.add(AddServicePointDetails())
     app.migrations.add(CreatePointPermissions())
     app.migrations.add(CreatePassportChecks())
+    app.migrations.add(CreateWalkInTickets())
 }

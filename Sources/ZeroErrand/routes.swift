@@ -13,6 +13,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: OfficeController())
     try app.register(collection: ServicePointDeskController())
     try app.register(collection: ServicePointsController())
+    try app.register(collection: WalkInController())
+    try app.register(collection: DeskQueueController())
     try app.register(collection: AdminController())
     try app.register(collection: DepartmentAdminController())
     try app.register(collection: StaffAdminController())

@@ -36,11 +36,38 @@ public struct DecodedImage: Sendable, Equatable {
         return nil
     }
 
-    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> DecodedImage {
+    /// Decodes the pixels, unless the header announces more than `maxPixels` (checked before any
+    /// memory is taken for them: a small file can announce a huge picture).
+    public static func decode(_ bytes: [UInt8], maxPixels: Int = maxPixels) throws(DecodeError) -> DecodedImage {
+        let size = try header(bytes)
+        guard size.width * size.height <= maxPixels else { throw .tooLarge(width: size.width, height: size.height) }
+        switch size.format {
+        case .jpeg: return try decodeJPEG(bytes)
+        case .png: return try decodePNG(bytes)
+        }
+    }
+
+    /// The format and the size the file announces, read from its header alone.
+    public static func header(_ bytes: [UInt8]) throws(DecodeError) -> (format: Format, width: Int, height: Int) {
         switch format(of: bytes) {
-        case .jpeg?: return try decodeJPEG(bytes)
-        case .png?: return try decodePNG(bytes)
-        case nil: throw .notAnImage
+        case .jpeg?:
+            guard let handle = tjInitDecompress() else { throw .unreadable("TurboJPEG could not start") }
+            defer { tjDestroy(handle) }
+            var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colourspace: Int32 = 0
+            let read = bytes.withUnsafeBufferPointer { buffer in
+                tjDecompressHeader3(handle, buffer.baseAddress, UInt(buffer.count), &width, &height, &subsampling, &colourspace)
+            }
+            guard read == 0 else { throw .unreadable(String(cString: tjGetErrorStr2(handle))) }
+            return (.jpeg, Int(width), Int(height))
+        case .png?:
+            var image = png_image()
+            image.version = UInt32(PNG_IMAGE_VERSION)
+            let begun = bytes.withUnsafeBufferPointer { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+            defer { png_image_free(&image) }
+            guard begun != 0 else { throw .unreadable(message(of: image)) }
+            return (.png, Int(image.width), Int(image.height))
+        case nil:
+            throw .notAnImage
         }
     }
 

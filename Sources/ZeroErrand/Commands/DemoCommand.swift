@@ -39,6 +39,8 @@ struct DemoCommand: AsyncCommand {
         for point in try await ServicePoint.query(on: app.db).sort(\.$code).all() {
             planned.append(("assistant.\(point.code)@demo.zeroerrand.example", "\(point.nameZh) assistant",
                             .assistant, [], nil, point.id, point.timeZone))
+            planned.append(("supervisor.\(point.code)@demo.zeroerrand.example", "\(point.nameZh) supervisor",
+                            .assistant, [.supervisor], nil, point.id, point.timeZone))
         }
 
         let existing = Set(try await Account.query(on: app.db).all().map(\.email))

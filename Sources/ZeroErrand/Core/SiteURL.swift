@@ -13,6 +13,8 @@ enum SiteURL: Sendable {
     case staffHome, servicePointDesk, servicePoints
     case deskPermissions, deskPermission(id: String), deskPermissionEnd(id: String), deskPassportCheck(id: String)
     case deskPhoto(id: String), pointPermissionRevoke(id: String)
+    case pointQueue(code: String), queueTicket(token: String), deskQueue, deskQueueNext, deskQueueTicket(id: String, outcome: String)
+    case deskQueueFigures
     case admin
     case adminDepartments, adminDepartmentNew, adminDepartment(id: String)
     case adminStaff, adminStaffNew, adminStaffMember(id: String), adminStaffSuspension(id: String)
@@ -97,6 +99,12 @@ enum SiteURL: Sendable {
         case .deskPermissionEnd(let id): "/service-point/permissions/\(id)/end"
         case .deskPassportCheck(let id): "/service-point/permissions/\(id)/passport"
         case .deskPhoto(let id): "/service-point/permissions/\(id)/photo"
+        case .pointQueue(let code): "/service-points/\(code)/queue"
+        case .queueTicket(let token): "/queue/\(token)"
+        case .deskQueue: "/service-point/queue"
+        case .deskQueueNext: "/service-point/queue/next"
+        case .deskQueueTicket(let id, let outcome): "/service-point/queue/\(id)/\(outcome)"
+        case .deskQueueFigures: "/service-point/queue/figures"
         case .pointPermissionRevoke(let id): "/account/point-permissions/\(id)/revoke"
         case .admin: "/admin"
         case .adminDepartments: "/admin/departments"

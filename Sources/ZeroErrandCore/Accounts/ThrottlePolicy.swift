@@ -43,6 +43,8 @@ public struct ThrottlePolicy: Sendable, Equatable {
     public static let mailFromClient = ThrottlePolicy(freeAttempts: 10, firstDelay: 60, longestDelay: 3600, memory: 3600)
     /// The same from a service point's desk, where an assistant registers one visitor after another
     /// from one network: counted per point, for a busy day's visitors.
+    /// Walk-in numbers taken from one client: a family takes a few; a script taking hundreds is stopped.
+    public static let walkInFromClient = ThrottlePolicy(freeAttempts: 6, firstDelay: 60, longestDelay: 3600, memory: 3600)
     public static let mailFromPoint = ThrottlePolicy(freeAttempts: 80, firstDelay: 60, longestDelay: 3600, memory: 3600)
 
     /// How long the key is blocked after its `attempts`-th counted attempt.

@@ -30,12 +30,16 @@ public enum PointPassportRules {
     public enum Refusal: String, Sendable, Equatable {
         case notChinese = "not_chinese"
         case expired
+        /// Valid for longer than a Chinese passport ever is (ten years): mistyped, or made up.
+        case expiryTooFar = "expiry_too_far"
     }
 
     /// `expiry` is the MRZ's raw YYMMDD; a passport runs at most ten years, so its century is this one.
     public static func refusal(_ mrz: PassportMRZ, today: CivilDay) -> Refusal? {
         guard mrz.nationality == "CHN", mrz.issuingState == "CHN" else { return .notChinese }
         guard let expiry = expiryDay(mrz.expiryDate), expiry >= today else { return .expired }
+        guard let longest = CivilDay(year: today.year + 10, month: today.month, day: min(today.day, 28)),
+              expiry <= longest.adding(days: 4) else { return .expiryTooFar }
         return nil
     }
 

@@ -100,6 +100,9 @@ public struct OpeningHours: Sendable, Equatable {
         String(format: "%02d:%02d", minute / 60, minute % 60)
     }
 
+    /// The ISO weekday of `date` on the wall clock of `zone`.
+    public static func weekday(of date: Date, in zone: TimeZone) -> Int { wallClock(date, in: zone).weekday }
+
     static func wallClock(_ date: Date, in zone: TimeZone) -> (weekday: Int, minute: Int) {
         let parts = CivilDay.gregorian(zone).dateComponents([.weekday, .hour, .minute], from: date)
         // Calendar weekdays are 1 = Sunday; ISO's are 1 = Monday.

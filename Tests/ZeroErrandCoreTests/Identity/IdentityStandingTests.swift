@@ -22,6 +22,9 @@ import Testing
         #expect(PointPassportRules.refusal(try PassportMRZ(PassportMRZ.specimenText(expiry: "261207")), today: today) == nil)
         #expect(PointPassportRules.refusal(try PassportMRZ(PassportMRZ.specimenText(expiry: "261206")), today: today) == .expired)
         #expect(PointPassportRules.refusal(try PassportMRZ(PassportMRZ.specimenText(nationality: "ESP")), today: today) == .notChinese)
+        // A Chinese passport runs ten years at most: valid till 2099 is a typing error or a forgery.
+        #expect(PointPassportRules.refusal(try PassportMRZ(PassportMRZ.specimenText(expiry: "361201")), today: today) == nil)
+        #expect(PointPassportRules.refusal(try PassportMRZ(PassportMRZ.specimenText(expiry: "991231")), today: today) == .expiryTooFar)
         // One mistyped character is caught by its check digit.
         let typo = PassportMRZ.specimenText().replacingOccurrences(of: "E12345678", with: "E12345679")
         #expect(throws: IdentityDocumentError.self) { try PassportMRZ(typo) }

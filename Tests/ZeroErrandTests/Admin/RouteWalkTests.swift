@@ -17,7 +17,10 @@ struct RouteWalkTests {
                                                       "GET /matters/:code/apply", "POST /matters/:code/apply",
                                                       "GET /verify/certificates/:file",
                                                       // A bundle's page, and starting one's own request from it.
-                                                      "GET /bundles/:code", "POST /bundles/:code"]
+                                                      "GET /bundles/:code", "POST /bundles/:code",
+                                                      // A point's walk-in queue, and a ticket's page by its secret token.
+                                                      "GET /service-points/:code/queue", "POST /service-points/:code/queue",
+                                                      "GET /queue/:token"]
 
     @Test("Another citizen, another office, a moved official and anonymous get 403/404 on every identifier route")
     func walk() async throws {
@@ -152,6 +155,14 @@ struct RouteWalkTests {
                                              assistant: try pointAssistant.requireID(), matters: [world.base.matter.code],
                                              createdAt: clock.now, expiresAt: clock.now.addingTimeInterval(86400))
             try await permission.create(on: app.db)
+            let ticket = WalkInTicket()
+            ticket.$point.id = try point.requireID()
+            ticket.day = "2026-11-30"
+            ticket.number = 1
+            ticket.token = "route-walk-ticket"
+            ticket.status = .called
+            ticket.takenAt = clock.now
+            try await ticket.create(on: app.db)
 
             // The wrong people.
             let stranger = TestBrowser(app)
@@ -206,6 +217,7 @@ struct RouteWalkTests {
                 "petitionDocument": try evidence.requireID().uuidString.lowercased(),
                 "bundle": try bundle.requireID().uuidString.lowercased(),
                 "permission": try permission.requireID().uuidString.lowercased(),
+                "ticket": try ticket.requireID().uuidString.lowercased(),
             ]
             let number = try #require(try await Case.find(caseID, on: app.db)).number
             var walked = 0
@@ -248,6 +260,7 @@ struct RouteWalkTests {
             case "action": root == "office" ? "accept" : "withdraw"
             case "code": root == "office" ? ids["pass"] : ids["matter"]
             case "slot": "0"
+            case "outcome": "served"
             case "case": ids["case"]
             case "id":
                 switch (root, head, previous) {
@@ -262,6 +275,7 @@ struct RouteWalkTests {
                 case ("admin", "staff", _): ids["staff"]
                 case ("admin", "service-points", _): ids["point"]
                 case ("service-point", "permissions", _), ("account", "point-permissions", _): ids["permission"]
+                case ("service-point", "queue", _): ids["ticket"]
                 default: nil
                 }
             default: nil

@@ -12,6 +12,10 @@ import ZeroErrandCore
 struct DeskPermissionTests {
     static let matterCode = "GA-OC-006"
 
+    func t(_ app: Application, _ key: String, _ arguments: [String: String] = [:]) -> String {
+        app.dependencies.translator.text(key, .en, arguments).htmlEscaped()
+    }
+
     struct Desk {
         let world: CaseWorld
         let madrid: TestBrowser
@@ -38,7 +42,7 @@ struct DeskPermissionTests {
         func pass(_ seconds: TimeInterval) async throws {
             for _ in 0..<Int(seconds / 600) {
                 world.clock.advance(by: 600)
-                for browser in [madrid, milan, world.citizen] { try await browser.get("/account") }
+                for browser in [madrid, milan, world.citizen, world.clerk] { try await browser.get("/account") }
             }
         }
 
@@ -119,6 +123,14 @@ struct DeskPermissionTests {
             #expect(try await desk.madrid.post("/cases/\(caseID)/actions/submit").status == .unprocessableEntity)
             #expect(try await desk.madrid.post("/cases/\(caseID)/actions/submit", ["visitorCode": "123456"]).status == .unprocessableEntity)
             #expect(try await desk.world.status(caseID) == .draft)
+            // Wrong codes at the desk stop the desk, never the visitor's own sign-in, and show in their log.
+            for _ in 0..<6 { _ = try await desk.madrid.post("/cases/\(caseID)/actions/submit", ["visitorCode": "000000"]) }
+            #expect(try await desk.madrid.post("/cases/\(caseID)/actions/submit", ["visitorCode": "000000"]).status == .tooManyRequests)
+            let phone = TestBrowser(app)
+            desk.world.clock.advance(by: 30)
+            #expect(try await phone.signIn(desk.visitor.email, totp: CaseWorld.citizenSecret, clock: clock).location == "/account")
+            #expect(try await desk.world.citizen.get("/account/access-log").body.contains(t(app, "access.action.case.visitor_code_failed")))
+            try await desk.pass(1200)
             let submitted = try await desk.madrid.post("/cases/\(caseID)/actions/submit", ["visitorCode": desk.visitorCode()])
             #expect(submitted.status == .seeOther)
             #expect(try await desk.world.status(caseID) == .submitted)

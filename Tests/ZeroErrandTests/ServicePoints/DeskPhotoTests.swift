@@ -47,6 +47,9 @@ struct DeskPhotoTests {
             #expect(disguised.body.contains(t(app, "photo.problem.not_jpeg", ["found": "PNG"])))
             #expect(try await send("off-centre.jpg").status == .unprocessableEntity)
             #expect(try await send("grey.jpg").body.contains(t(app, "photo.problem.not_in_colour")))
+            // A small file announcing a huge picture is refused from its header.
+            #expect(try await send("too-many-pixels.png").body.contains(t(app, "photo.problem.too_large",
+                                                                              ["found": "2000 × 2464", "width": "358", "height": "441"])))
             #expect(try await CaseDocument.query(on: app.db).filter(\.$caseRecord.$id == caseID).count() == 0)
 
             // Another point cannot send one at all.
@@ -63,6 +66,17 @@ struct DeskPhotoTests {
             let download = try await desk.world.citizen.get("/cases/\(caseID)/documents/\(try photo.requireID())")
             #expect(download.bytes == (try Self.sample("good.jpg")))
             #expect(try await desk.madrid.get(desk_ + "?photo=\(caseID)").body.contains("alert-notice"))
+
+            // From home the same rules hold for the ID photo; other materials are not photos.
+            let index = try #require(DeskPhoto.materialIndex(of: matter))
+            let fromHome = try await desk.world.citizen.upload("/cases/\(caseID)/documents?purpose=material&material=\(index)",
+                                                               bytes: try Self.sample("off-centre.jpg"), fileName: "me.jpg")
+            #expect(fromHome.status == .unprocessableEntity)
+            #expect(fromHome.body.contains(app.dependencies.translator.text("photo.problem.head_off_centre", .en, ["found": ""])
+                .components(separatedBy: "about").first!.htmlEscaped()))
+            #expect(try await CaseDocument.query(on: app.db).filter(\.$caseRecord.$id == caseID).count() == 1)
+            #expect(try await desk.world.citizen.upload("/cases/\(caseID)/documents?purpose=material&material=\(index)",
+                                                        bytes: try Self.sample("good.jpg"), fileName: "me.jpg").status == .created)
         }
     }
 }

@@ -100,12 +100,16 @@ struct AccountService {
     /// audited), the check runs on a fresh copy of the account
     /// inside the audited transaction (so a code cannot be used twice at once), a failure is
     /// audited as `failureAction`, and only a success clears the count and runs `then`.
+    /// `throttleKey`: where failures count, when not against the account's own sign-in (a desk at a
+    /// service point counts its own, so it cannot lock the visitor out); `failureObject`: what a
+    /// failure is recorded about, when not the account.
     func withSecondFactor<Value: Sendable>(
         _ code: String?, for accountID: UUID, failureAction: String, actingAs actor: UUID? = nil,
+        throttleKey: ThrottleKey? = nil, failureObject: (type: String, id: String)? = nil,
         then body: @escaping @Sendable (any Database, AuditTrail, SecondFactor) async throws -> Value
     ) async throws -> SecondFactorOutcome<Value> {
-        let key = secondFactorThrottleKey(accountID)
-        let objectID = accountID.uuidString.lowercased()
+        let key = throttleKey ?? secondFactorThrottleKey(accountID)
+        let (objectType, objectID) = failureObject ?? ("account", accountID.uuidString.lowercased())
         if let until = try await request.throttles.attempt(key, .secondFactor) {
             return .blocked(blockedError(until: until))
         }
@@ -113,7 +117,7 @@ struct AccountService {
         let outcome = try await request.audited(actingAs: actor) { db, audit -> SecondFactorOutcome<Value> in
             guard let account = try await Account.find(accountID, on: db),
                   let method = try await service.checkSecondFactor(code, for: account, on: db) else {
-                try await audit.record(failureAction, "account", objectID, ["reason": "second_factor"])
+                try await audit.record(failureAction, objectType, objectID, ["reason": "second_factor"])
                 return .rejected
             }
             return .accepted(try await body(db, audit, method))

@@ -20,8 +20,10 @@ struct RegistrationController: RouteCollection {
 
     @Sendable func form(req: Request) async throws -> Response {
         // At a service point's desk the visitor registers on the assistant's screen, typing for themselves.
-        let atDesk = req.currentAccount?.kind == .assistant
-        return try await req.page("accounts/register", FormPage(values: RegisterValues(), notice: atDesk ? req.t("desk.register.notice") : nil),
+        // The visitor lives where the point is: its zone, not the desk computer's, is the likely one.
+        let point = req.currentAccount?.kind == .assistant ? try await req.currentAccount?.$servicePoint.get(on: req.db) : nil
+        return try await req.page("accounts/register", FormPage(values: RegisterValues(timeZone: point?.timeZone ?? ""),
+                                                                notice: point == nil ? nil : req.t("desk.register.notice")),
                                   title: "register.title")
     }
 

@@ -99,7 +99,8 @@ struct StaffAdminController: RouteCollection {
                                           timeZone: "Asia/Shanghai", createdAt: req.now)
         account.displayName = values.displayName.trimmingCharacters(in: .whitespaces)
         account.kind = kind
-        account.roles = kind == .staff ? roles : []
+        // An assistant may be their point's supervisor (the walk-in queue's daily figures); no other role.
+        account.roles = kind == .staff ? roles : kind == .assistant ? roles.filter { $0 == .supervisor } : []
         account.$department.id = kind == .staff ? departmentID : nil
         account.$servicePoint.id = kind == .assistant ? pointID : nil
         if kind == .staff, let departmentID, let department = try await Department.find(departmentID, on: req.db) {

@@ -208,7 +208,11 @@ struct ApplicationsController: RouteCollection {
             let point = try await req.pointDesk.point()
             let details = ["action": name, "point": point.code, "assistant": try assistant.requireID().uuidString.lowercased()]
             let caseID = try record.requireID().uuidString.lowercased()
+            // Wrong codes at a desk count for that desk and visitor: they never lock the visitor out
+            // of their own sign-in, and each shows in the visitor's access log.
+            let deskKey = ThrottleKey("desk-code", point.code + "|" + visitorID.uuidString, secrets: req.dependencies.secrets)
             switch try await req.accounts.withSecondFactor(code, for: visitorID, failureAction: "case.visitor_code_failed", actingAs: visitorID,
+                                                           throttleKey: deskKey, failureObject: ("case", caseID),
                                                            then: { _, audit, _ in try await audit.record("case.confirmed_at_point", "case", caseID, details) }) {
             case .accepted:
                 // From here the request acts as the visitor, who has just proved to be present.

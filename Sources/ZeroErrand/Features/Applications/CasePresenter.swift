@@ -188,7 +188,7 @@ struct CasePresenter {
                 .with(\.$point).with(\.$assistant).first()
             how = request.t("case.identity.how.point", ["point": check?.point.name(locale) ?? "-", "assistant": check?.assistant.displayName ?? "-",
                                                          "when": check.map { request.showTime($0.checkedAt, in: zone) } ?? "-",
-                                                         "passport": check?.documentMasked ?? "-"])
+                                                         "passport": check.map { "\($0.documentMasked) (\($0.holderName))" } ?? "-"])
         case .videoVerified?:
             var office: Department?
             if let departmentID = applicant.identityVerifiedDepartment { office = try await Department.find(departmentID, on: request.db) }

@@ -329,8 +329,13 @@ extension CaseWorkflow {
         let material = purpose == .material ? material : nil
         guard Self.applicantMayUpload(purpose, material: material, to: record) else { throw AppError(status: .conflict, key: "upload.not_now") }
         if purpose == .material, let refusal = try await request.bundles.uploadRefusal(record, material: material) { throw refusal }
+        // An ID photo meets the photo rules however it comes, from home or from a service point's desk.
+        var checked: (bytes: [UInt8], name: String)?
+        if purpose == .material, let material, material == DeskPhoto.materialIndex(of: record.matter) {
+            checked = (try await DeskPhoto.read(request), DocumentUpload.fileName(request))
+        }
         // Checked again when the file has arrived: the case may have moved on meanwhile.
-        return try await DocumentUpload.receive(request, into: record, purpose: purpose, materialIndex: material) { current in
+        return try await DocumentUpload.receive(request, into: record, purpose: purpose, materialIndex: material, checked: checked) { current in
             Self.applicantMayUpload(purpose, material: material, to: current)
         }
     }

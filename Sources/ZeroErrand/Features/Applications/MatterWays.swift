@@ -19,7 +19,6 @@ struct ServicePointLine: Encodable {
     let city: String
     let address: String
     let email: String
-    let phone: String
 }
 
 extension Request {
@@ -57,9 +56,11 @@ extension Request {
         }
         if matter.channels.contains(.overseasPoint) {
             // The points whose assistants help with applications; the list page orders them by distance.
+            // A matter that asks for an ID photo is helped only where photos are taken.
+            let needed: Set<PointOffer> = DeskPhoto.materialIndex(of: matter) == nil ? [.assisted] : [.assisted, .idPhoto]
             let points = try await ServicePoint.query(on: db).sort(\.$country).sort(\.$code).all()
-                .filter { $0.offerSet.contains(.assisted) }.map {
-                    ServicePointLine(name: $0.name(locale), city: $0.city(locale), address: $0.address, email: $0.contactEmail, phone: $0.contactPhone)
+                .filter { needed.isSubset(of: $0.offerSet) }.map {
+                    ServicePointLine(name: $0.name(locale), city: $0.city(locale), address: $0.address, email: $0.contactEmail)
                 }
             ways.append(WayView(heading: t("way.point.heading"), text: t("way.point.text"),
                                 actionPath: SiteURL.servicePoints.path, actionLabel: t("points.all_points"), points: points))

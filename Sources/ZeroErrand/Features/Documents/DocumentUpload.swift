@@ -10,13 +10,23 @@ enum DocumentUpload {
     /// audit event in one transaction. The answer comes only after all of it is durable.
     /// `stillAllowed` is asked again, on the case as it is when the file has arrived, inside the
     /// transaction that records it: an upload that outlived its moment is refused and removed.
+    /// `checked`: a file already read and checked (an ID photo against the photo rules), stored as is.
     static func receive(_ req: Request, into record: Case, purpose: CaseDocument.Purpose, materialIndex: Int?,
+                        checked: (bytes: [UInt8], name: String)? = nil,
                         stillAllowed: @escaping @Sendable (Case) -> Bool) async throws -> CaseDocument {
-        let name = fileName(req)
+        let name = checked?.name ?? fileName(req)
         let config = req.dependencies.config
         let caseID = try record.requireID()
         let quota = try await quotaLeft(used: usedBytes(caseID, on: req.db), config: config)
-        let stored = try await storeBody(req, quotaLeft: quota.left, quotaFull: quota.full)
+        let stored: DocumentStore.Stored
+        if let checked {
+            guard checked.bytes.count <= quota.left else { throw quota.full }
+            do { stored = try await req.dependencies.documents.store(bytes: checked.bytes) } catch {
+                throw refusal(error, tooLarge: tooLarge(config))
+            }
+        } else {
+            stored = try await storeBody(req, quotaLeft: quota.left, quotaFull: quota.full)
+        }
         let uploaderID = try req.requireAccount().requireID()
         let now = req.now
         do {

@@ -151,7 +151,8 @@ struct NotificationsController: RouteCollection {
     }
 
     /// The citizen's own steps the access log shows: those that let others in.
-    static let ownStepsShown = ["wallet.shared", "point_permission.granted", "point_permission.revoked", "case.confirmed_at_point"]
+    static let ownStepsShown = ["wallet.shared", "point_permission.granted", "point_permission.revoked", "case.confirmed_at_point",
+                                "case.visitor_code_failed"]
 
     struct AccessLogPage: Encodable {
         struct Permission: Encodable {

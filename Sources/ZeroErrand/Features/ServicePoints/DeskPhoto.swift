@@ -15,21 +15,49 @@ enum DeskPhoto {
         matter.materials.firstIndex { $0.nameZh == materialNameZh }
     }
 
-    /// The problems found, in the reader's language; empty when the photo passes.
-    static func problems(_ bytes: [UInt8], _ req: Request) -> [String] {
-        let image: DecodedImage
-        do { image = try DecodedImage.decode(bytes) } catch {
-            switch error {
-            case .notAnImage: return [req.t("photo.problem.not_an_image")]
-            case .unreadable: return [req.t("photo.problem.unreadable")]
-            case .tooLarge(let width, let height):
-                return [req.t("photo.problem.too_large", ["found": "\(width) × \(height)", "width": String(PhotoRules.width),
-                                                          "height": String(PhotoRules.height)])]
+    /// The most pixels worth decoding: the largest photo the rules accept. Anything bigger is
+    /// refused from its header, before its pixels take memory and time.
+    static let maxPixels = PhotoRules.width * PhotoRules.largestScale * PhotoRules.height * PhotoRules.largestScale
+
+    /// The problems found, in the reader's language; empty when the photo passes. The decoding and
+    /// the pixel rules run on the thread pool, not on the threads that answer requests.
+    static func problems(_ bytes: [UInt8], _ req: Request) async throws -> [String] {
+        let outcome = try await req.application.threadPool.runIfActive { () -> Result<[PhotoRules.Problem], DecodedImage.DecodeError> in
+            Result { () throws(DecodedImage.DecodeError) in
+                let image = try DecodedImage.decode(bytes, maxPixels: maxPixels)
+                return PhotoRules.problems(PhotoRules.Facts(format: image.format.rawValue, fileSize: bytes.count, width: image.width,
+                                                            height: image.height, storedInColour: image.storedInColour, rgb: image.rgb))
             }
         }
-        let facts = PhotoRules.Facts(format: image.format.rawValue, fileSize: bytes.count, width: image.width, height: image.height,
-                                     storedInColour: image.storedInColour, rgb: image.rgb)
-        return PhotoRules.problems(facts).map { req.t($0.key, $0.arguments) }
+        switch outcome {
+        case .success(let problems): return problems.map { req.t($0.key, $0.arguments) }
+        case .failure(let error): return [message(error, req)]
+        }
+    }
+
+    private static func message(_ error: DecodedImage.DecodeError, _ req: Request) -> String {
+        switch error {
+        case .notAnImage: req.t("photo.problem.not_an_image")
+        case .unreadable: req.t("photo.problem.unreadable")
+        case .tooLarge(let width, let height):
+            req.t("photo.problem.too_large", ["found": "\(width) × \(height)", "width": String(PhotoRules.width),
+                                              "height": String(PhotoRules.height)])
+        }
+    }
+
+    /// An uploaded ID photo's bytes, refused with every problem the rules find.
+    static func read(_ req: Request) async throws -> [UInt8] {
+        let body = try await req.body.collect(max: PhotoRules.largestFile + 1).get()
+        let bytes = body.map { Array(buffer: $0) } ?? []
+        try await requirePasses(bytes, req)
+        return bytes
+    }
+
+    static func requirePasses(_ bytes: [UInt8], _ req: Request) async throws {
+        let problems = try await problems(bytes, req)
+        guard problems.isEmpty else {
+            throw AppError(status: .unprocessableEntity, key: "photo.refused_with", arguments: ["problems": problems.joined(separator: " ")])
+        }
     }
 
     /// Checks the photo for `caseID` under the assistant's permission and attaches it when it passes.
@@ -42,37 +70,10 @@ enum DeskPhoto {
         guard let index = materialIndex(of: record.matter), CaseWorkflow.applicantMayUpload(.material, material: index, to: record) else {
             throw AppError(status: .conflict, key: "upload.not_now")
         }
-        let problems = Self.problems(bytes, req)
+        let problems = try await Self.problems(bytes, req)
         guard problems.isEmpty else { return problems }
-        let stored = try await req.dependencies.documents.store(bytes: bytes)
-        let uploaderID = try req.requireAccount().requireID()
-        let point = try await req.pointDesk.point()
-        let now = req.now
-        do {
-            try await req.audited { db, audit in
-                guard let current = try await Case.query(on: db).filter(\.$id == caseID).with(\.$matter).first(),
-                      CaseWorkflow.applicantMayUpload(.material, material: index, to: current) else {
-                    throw AppError(status: .conflict, key: "upload.not_now")
-                }
-                let quota = Int64(req.dependencies.config.caseQuota)
-                guard try await DocumentUpload.usedBytes(caseID, on: db) + stored.size <= quota else {
-                    throw DocumentUpload.quotaLeft(used: quota, config: req.dependencies.config).full
-                }
-                let document = CaseDocument()
-                document.$caseRecord.id = caseID
-                document.$uploadedBy.id = uploaderID
-                document.purpose = .material
-                document.materialIndex = index
-                document.describe(stored, name: "id-photo.jpg")
-                document.createdAt = now
-                try await DocumentUpload.attach(document, to: current, on: db)
-                try await audit.record("document.uploaded", "document", document.id!.uuidString.lowercased(),
-                                       ["case": caseID.uuidString.lowercased(), "sha256": stored.sha256, "kind": stored.kind.rawValue,
-                                        "photo_rules": "passed", "point": point.code])
-            }
-        } catch {
-            req.dependencies.documents.remove(storageName: stored.storageName)
-            throw error
+        _ = try await DocumentUpload.receive(req, into: record, purpose: .material, materialIndex: index, checked: (bytes, "id-photo.jpg")) {
+            CaseWorkflow.applicantMayUpload(.material, material: index, to: $0)
         }
         return []
     }

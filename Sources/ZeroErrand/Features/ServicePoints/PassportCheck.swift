@@ -15,6 +15,8 @@ final class PassportCheck: Model, @unchecked Sendable {
     @Field(key: "mrz") var mrzSealed: String
     /// "E1****678".
     @Field(key: "document_masked") var documentMasked: String
+    /// As the passport prints it in Latin letters ("WANG XIULAN"), for the office to compare.
+    @Field(key: "holder_name") var holderName: String
     /// The passport's expiry day; the check gives level 3 only while the passport is valid.
     @Field(key: "expires_on") var expiresOn: String
     @Field(key: "checked_at") var checkedAt: Date

@@ -143,6 +143,7 @@ struct PointDesk {
         check.$assistant.id = try request.requireAccount().requireID()
         check.mrzSealed = try request.dependencies.secrets.sealText(mrz.line1 + "\n" + mrz.line2)
         check.documentMasked = PassportCheck.mask(mrz.documentNumber)
+        check.holderName = [mrz.surname, mrz.givenNames].filter { !$0.isEmpty }.joined(separator: " ")
         check.expiresOn = expiry.description
         check.checkedAt = request.now
         let point = try await point()

@@ -12,16 +12,20 @@ struct ServicePointCard: Encodable {
     let address: String
     let email: String
     let phone: String
+    let phoneLink: String
     let hours: [String]
     /// "Open now until 17:30" / "Closed now · opens Monday 09:30", with the point's clock and zone.
     let state: String
     let isOpen: Bool
-    let offers: [String]
+    /// "help with applications, ID photos, …" in the reader's language.
+    let offers: String
     /// "about 12 km", when the visitor gave a city.
     var distance: String?
     /// For the page's script that orders by the visitor's own location, in the browser only.
     let latitude: String
     let longitude: String
+    /// Where to take a walk-in number, when the point has a queue.
+    let queuePath: String?
 }
 
 extension Request {
@@ -34,7 +38,9 @@ extension Request {
         if let hours, let closing = hours.closing(after: now, in: zone) {
             state = t("points.open_now", clock.merging(["until": OpeningHours.clock(closing)]) { $1 })
         } else if let next = hours?.nextOpening(after: now, in: zone) {
-            state = t("points.closed_now", clock.merging(["day": t("weekday.\(next.weekday)"), "opens": OpeningHours.clock(next.minute)]) { $1 })
+            let today = next.weekday == OpeningHours.weekday(of: now, in: zone)
+            state = today ? t("points.closed_now_today", clock.merging(["opens": OpeningHours.clock(next.minute)]) { $1 })
+                : t("points.closed_now", clock.merging(["day": t("weekday.\(next.weekday)"), "opens": OpeningHours.clock(next.minute)]) { $1 })
         } else {
             state = t("points.hours_unknown")
         }
@@ -42,11 +48,15 @@ extension Request {
             code: point.code, name: point.name(locale), city: point.city(locale),
             country: Locale(identifier: locale == .zhHans ? "zh-Hans" : "en").localizedString(forRegionCode: point.country) ?? point.country,
             address: point.address, email: point.contactEmail, phone: point.contactPhone,
+            phoneLink: "tel:" + point.contactPhone.filter { $0.isNumber || $0 == "+" },
             hours: hours.map(openingLines) ?? [], state: state, isOpen: isOpen,
-            offers: PointOffer.allCases.filter(point.offerSet.contains).map { t("points.offer.\($0.rawValue)") },
-            latitude: point.latitude.map { String($0) } ?? "", longitude: point.longitude.map { String($0) } ?? "")
+            offers: PointOffer.allCases.filter(point.offerSet.contains).map { t("points.offer.\($0.rawValue)") }
+                .joined(separator: t("points.list_separator")),
+            latitude: point.latitude.map { String($0) } ?? "", longitude: point.longitude.map { String($0) } ?? "",
+            queuePath: point.offerSet.contains(.walkIn) ? SiteURL.pointQueue(code: point.code).path : nil)
         if let origin, let place = point.place {
-            card.distance = t("points.distance", ["km": String(Int(origin.kilometres(to: place).rounded()))])
+            let km = Int(origin.kilometres(to: place).rounded())
+            card.distance = km < 10 ? t("points.distance_near") : t("points.distance", ["km": String(km)])
         }
         return card
     }
@@ -64,9 +74,10 @@ extension Request {
                 lines.append(([weekday], text))
             }
         }
+        let closed = (1...7).filter { hours.spans(on: $0).isEmpty }.map { t("weekday.\($0)") }
         return lines.map { line in
             let first = t("weekday.\(line.days.first!)"), last = t("weekday.\(line.days.last!)")
             return (line.days.count == 1 ? first : "\(first)–\(last)") + " " + line.text
-        }
+        } + (closed.isEmpty ? [] : [t("points.closed_days", ["days": closed.joined(separator: t("points.list_separator"))])])
     }
 }

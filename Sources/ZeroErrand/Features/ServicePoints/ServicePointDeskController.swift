@@ -161,7 +161,7 @@ struct ServicePointDeskController: RouteCollection {
     private func passportState(_ req: Request, visitor: Account, point: ServicePoint) async throws -> String? {
         guard let id = visitor.pointCheckID,
               let check = try await PassportCheck.query(on: req.db).filter(\.$id == id).with(\.$point).first() else { return nil }
-        return req.t("desk.passport.checked", ["passport": check.documentMasked, "point": check.point.name(req.locale),
+        return req.t("desk.passport.checked", ["passport": check.documentMasked, "name": check.holderName, "point": check.point.name(req.locale),
                                                 "when": TimeDisplay.format(check.checkedAt, in: point.zone), "until": check.expiresOn])
     }
 

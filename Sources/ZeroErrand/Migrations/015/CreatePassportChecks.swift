@@ -12,6 +12,7 @@ struct CreatePassportChecks: AsyncMigration {
             .field("assistant_id", .uuid, .required, .references(Account.schema, .id))
             .field("mrz", .string, .required)
             .field("document_masked", .string, .required)
+            .field("holder_name", .string, .required)
             .field("expires_on", .string, .required)
             .field("checked_at", .datetime, .required)
             .create()

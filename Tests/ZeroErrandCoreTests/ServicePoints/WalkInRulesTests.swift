@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+@testable import ZeroErrandCore
+
+@Suite struct WalkInRulesTests {
+    let nine = Date(timeIntervalSince1970: 1_800_000_000)
+    func at(_ minutes: Double) -> Date { nine.addingTimeInterval(minutes * 60) }
+
+    @Test func theWaitIsThePeopleAheadTimesTodaysVisitsOverTheDesksWorking() {
+        #expect(WalkInRules.estimatedWait(ahead: 3, today: [], now: nine) == 36)
+        let desk1 = UUID(), desk2 = UUID()
+        let today = [WalkInRules.Ticket(takenAt: at(0), calledAt: at(5), servedAt: at(25), calledBy: desk1, status: .served),
+                     WalkInRules.Ticket(takenAt: at(1), calledAt: at(10), servedAt: at(20), calledBy: desk2, status: .served),
+                     WalkInRules.Ticket(takenAt: at(2), status: .waiting)]
+        #expect(WalkInRules.visitMinutes(today) == 15)
+        #expect(WalkInRules.desksOpen(today, now: at(30)) == 2)
+        #expect(WalkInRules.estimatedWait(ahead: 3, today: today, now: at(30)) == 23)
+        // An hour after anyone was called, one desk is reckoned with.
+        #expect(WalkInRules.desksOpen(today, now: at(75)) == 1)
+    }
+
+    @Test func theDaysFigures() {
+        let tickets = [WalkInRules.Ticket(takenAt: at(0), calledAt: at(10), servedAt: at(20), matter: "GA-PSB-001", status: .served),
+                       WalkInRules.Ticket(takenAt: at(5), calledAt: at(35), matter: "GA-PSB-001", status: .absent),
+                       WalkInRules.Ticket(takenAt: at(6), calledAt: at(26), servedAt: at(40), matter: "GA-OC-006", status: .served),
+                       WalkInRules.Ticket(takenAt: at(7), status: .waiting)]
+        let figures = WalkInRules.figures(tickets)
+        #expect(figures.taken == 4 && figures.served == 2 && figures.absent == 1 && figures.stillWaiting == 1)
+        #expect(figures.averageWaitMinutes == 20 && figures.longestWaitMinutes == 30)
+        #expect(figures.matters.map(\.code) == ["GA-PSB-001", "GA-OC-006", nil])
+        #expect(WalkInRules.figures([]).averageWaitMinutes == nil)
+    }
+}
