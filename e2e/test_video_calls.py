@@ -146,14 +146,15 @@ def prepare(citizen, citizen_base, staff, staff_base, staff_email, staff_passwor
 
 
 def soon_in_office():
-    """An office time (HH:MM, Asia/Shanghai) a minute or two from now, for a slot that starts
+    """An office time (HH:MM, Asia/Shanghai) about a minute from now, for a slot that starts
     during the test; waits past midnight if the day is about to end (slots end at 23:45)."""
     office = zoneinfo.ZoneInfo("Asia/Shanghai")
     now = datetime.datetime.now(office)
     if now.hour == 23 and now.minute >= 25:
         time.sleep((60 - now.minute) * 60 + 30)
         now = datetime.datetime.now(office)
-    soon = (now + datetime.timedelta(minutes=2)).replace(second=0, microsecond=0)
+    # 40 to 100 seconds ahead: time enough to publish and book, little left to wait.
+    soon = (now + datetime.timedelta(seconds=100)).replace(second=0, microsecond=0)
     return soon.strftime("%H:%M")
 
 
