@@ -14,7 +14,7 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import MAIL_HANG_GUARD, latest_mail, totp
+from conftest import MAIL_HANG_GUARD, ROOT, latest_mail, totp
 from test_application_journey import enrol_totp, submit_form, upload, wait
 from test_video_calls import (book_first_slot, check_phone_layout, http, join, publish_hours, sign_in, soon_in_office,
                               wait_for_call)
@@ -152,8 +152,11 @@ def test_id_card_renewed_through_a_relative(server, server_data, demo_accounts, 
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF-1.7\n% scan\n%%EOF\n")
     selector = "input[type=file][data-upload-url*='purpose=material']"
+    photo = ROOT / "Tests" / "Fixtures" / "photos" / "good.jpg"
     for index in range(len(father.find_elements(By.CSS_SELECTOR, selector))):
-        upload(father, father.find_elements(By.CSS_SELECTOR, selector)[index], scan)
+        field = father.find_elements(By.CSS_SELECTOR, selector)[index]
+        # The ID photo is a JPEG that meets the photo rules; every other material a scan.
+        upload(father, field, photo if field.get_attribute("data-id-photo") is not None else scan)
     submit_form(father, "/actions/submit")
     assert "Submitted" in main_text(father)
     status, _ = http(father, own_case)

@@ -54,7 +54,8 @@ struct TwoFactorSetupTests {
                     #expect(help.body.contains(app.dependencies.translator.text(key, locale).htmlEscaped()), "\(language): \(key)")
                 }
                 #expect(help.body.contains(paris.name(locale)) && help.body.contains("mailto:\(paris.contactEmail)")
-                        && help.body.contains("tel:+33100000001"))
+                        && help.body.contains("tel:+33100000001") && help.body.contains(paris.countryName(locale))
+                        && help.body.contains("href=\"/service-points\""))
             }
             // It changes nothing and needs no sign-in: the half-signed-in visitor still finishes with a code.
             #expect(try await browser.post("/sign-in/second-factor", ["code": TOTP(secret: testSecret(40)).code(at: clock.now)]).status == .seeOther)

@@ -65,8 +65,9 @@ struct ProxyWorld {
         let matter = try #require(try await Matter.query(on: base.app.db).filter(\.$code == Self.matter).first())
         // What applies under a mandate: the signed mandate itself is the power of attorney.
         for index in matter.materialPlan(conditions: [], hasMandate: true).missingForSubmission(supplied: []) {
+            let file = try SampleFiles.material(matter, index, pdf: "material \(index)", named: "材料\(index).pdf")
             let uploaded = try await relative.upload("/cases/\(id)/documents?purpose=material&material=\(index)",
-                                                     bytes: SampleFiles.pdf("material \(index)"), fileName: "材料\(index).pdf")
+                                                     bytes: file.bytes, fileName: file.fileName)
             #expect(uploaded.status == .created)
         }
         return id
@@ -176,8 +177,9 @@ struct MandateTests {
             let caseID = try #require(created.caseID)
             let matter = try #require(try await Matter.query(on: app.db).filter(\.$code == ProxyWorld.matter).first())
             for index in matter.materialPlan(conditions: [], hasMandate: true).missingForSubmission(supplied: []) {
+                let file = try SampleFiles.material(matter, index, pdf: "m\(index)", named: "m.pdf")
                 #expect(try await world.base.citizen.upload("/cases/\(caseID)/documents?purpose=material&material=\(index)",
-                                                            bytes: SampleFiles.pdf("m\(index)"), fileName: "m.pdf").status == .created)
+                                                            bytes: file.bytes, fileName: file.fileName).status == .created)
             }
             world.base.citizen.accept = "application/json"
             // Not accepted yet: refused.

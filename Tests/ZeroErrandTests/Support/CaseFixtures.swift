@@ -7,6 +7,13 @@ import ZeroErrandCore
 
 /// Files as a phone would send them: real magic bytes, a little content.
 enum SampleFiles {
+    /// A file for material `index` of `matter` as a person would give it: the sample ID photo for the
+    /// ID-photo material (checked against the photo rules), a PDF scan for any other.
+    static func material(_ matter: Matter, _ index: Int, pdf label: String, named name: String) throws -> (bytes: [UInt8], fileName: String) {
+        guard index == DeskPhoto.materialIndex(of: matter) else { return (pdf(label), name) }
+        return (Array(try Data(contentsOf: URL(fileURLWithPath: TestEnvironment.packageRoot + "Tests/Fixtures/photos/good.jpg"))), "photo.jpg")
+    }
+
     static func sha256(_ bytes: [UInt8]) -> String {
         var stream = SHA256Stream()
         stream.update(bytes)
@@ -61,8 +68,9 @@ struct CaseWorld {
         let id = try #require(created.caseID)
         // The materials that apply to someone applying for themselves with no conditions ticked.
         for index in matter.materials.indices where matter.materials[index].condition == nil {
+            let file = try SampleFiles.material(matter, index, pdf: "material \(index)", named: "材料\(index).pdf")
             let uploaded = try await citizen.upload("/cases/\(id)/documents?purpose=material&material=\(index)",
-                                                    bytes: SampleFiles.pdf("material \(index)"), fileName: "材料\(index).pdf")
+                                                    bytes: file.bytes, fileName: file.fileName)
             #expect(uploaded.status == .created)
         }
         return id

@@ -11,7 +11,7 @@ struct LostPhoneController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let points = try await ServicePoint.query(on: req.db).sort(\.$country).sort(\.$code).all()
         let page = LostPhonePage(points: points.map { point in
-            LostPhonePage.Point(name: point.name(req.locale), place: "\(point.city(req.locale)), \(point.country)",
+            LostPhonePage.Point(name: point.name(req.locale), place: "\(point.city(req.locale)), \(point.countryName(req.locale))",
                                 address: point.address, email: point.contactEmail, phone: point.contactPhone,
                                 phoneLink: point.contactPhone.filter { $0.isNumber || $0 == "+" })
         })

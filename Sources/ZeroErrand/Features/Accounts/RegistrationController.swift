@@ -22,7 +22,7 @@ struct RegistrationController: RouteCollection {
         // At a service point's desk the visitor registers on the assistant's screen, typing for themselves.
         // The visitor lives where the point is: its zone, not the desk computer's, is the likely one.
         let point = req.currentAccount?.kind == .assistant ? try await req.currentAccount?.$servicePoint.get(on: req.db) : nil
-        return try await req.page("accounts/register", FormPage(values: RegisterValues(timeZone: point?.timeZone ?? ""),
+        return try await req.page("accounts/register", FormPage(values: RegisterValues(atDesk: point != nil, timeZone: point?.timeZone ?? ""),
                                                                 notice: point == nil ? nil : req.t("desk.register.notice")),
                                   title: "register.title")
     }
@@ -41,7 +41,10 @@ struct RegistrationController: RouteCollection {
         if TimeZone(identifier: zone) == nil { errors["timeZone"] = req.t("field.time_zone_invalid") }
         guard errors.isEmpty, let email else {
             values.timeZone = zone
-            return try await req.page("accounts/register", FormPage(values: values, errors: errors), title: "register.title", status: .unprocessableEntity)
+            values.atDesk = req.currentAccount?.kind == .assistant
+            return try await req.page("accounts/register", FormPage(values: values, errors: errors,
+                                                                    notice: values.atDesk ? req.t("desk.register.notice") : nil),
+                                      title: "register.title", status: .unprocessableEntity)
         }
 
         try await req.accounts.limitMail(to: email)

@@ -35,7 +35,8 @@ struct CasePresenter {
         let id = caseID.uuidString
         let db = request.db
         async let documentsQuery = CaseDocument.query(on: db).filter(\.$caseRecord.$id == caseID).sort(\.$createdAt).all()
-        async let eventsQuery = CaseEvent.query(on: db).filter(\.$caseRecord.$id == caseID).with(\.$actor).sort(\.$occurredAt).all()
+        async let eventsQuery = CaseEvent.query(on: db).filter(\.$caseRecord.$id == caseID).with(\.$actor) { $0.with(\.$servicePoint) }
+            .sort(\.$occurredAt).all()
         async let messagesQuery = CaseMessage.query(on: db).filter(\.$caseRecord.$id == caseID).with(\.$author).sort(\.$createdAt).all()
         async let pausesQuery = CasePause.query(on: db).filter(\.$caseRecord.$id == caseID).all()
         async let ratingQuery = CaseRating.query(on: db).filter(\.$caseRecord.$id == caseID).first()
@@ -64,7 +65,8 @@ struct CasePresenter {
                          providedByMandate: plan.isProvidedByMandate(index),
                          canUpload: role == .applicant && CaseWorkflow.applicantMayUpload(.material, material: index, to: record),
                          documents: documents.filter { $0.purpose == .material && $0.materialIndex == index }.map(line),
-                         fromEarlierPart: fromEarlier[index].map { request.t("bundle.material_from_part", ["number": String($0 + 1)]) })
+                         fromEarlierPart: fromEarlier[index].map { request.t("bundle.material_from_part", ["number": String($0 + 1)]) },
+                         isIDPhoto: index == DeskPhoto.materialIndex(of: record.matter))
         }
         let documentNames = Dictionary(uniqueKeysWithValues: documents.map { ($0.id!, $0) })
         let timeline = events.map { event in
@@ -315,6 +317,12 @@ struct CasePresenter {
             if record.matter.code == MediationCourts.mediationMatter { return request.t("timeline.mediation_party") }
             // The relative acting under the case's mandate.
             return request.t("timeline.proxy", ["name": account.displayName])
+        }
+        // An assistant at a service point, under the applicant's permission: by name and point, for
+        // the applicant (who met them) and the office alike.
+        if account.kind == .assistant {
+            let point = account.$servicePoint.value.flatMap { $0 }?.name(locale) ?? ""
+            return request.t("timeline.assistant", ["name": account.displayName, "point": point])
         }
         if role == .office { return account.displayName }
         let roles = account.roles.map { request.t("role.\($0.rawValue)") }.joined(separator: ", ")

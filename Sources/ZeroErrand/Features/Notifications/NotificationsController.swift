@@ -139,13 +139,16 @@ struct NotificationsController: RouteCollection {
                                   ?? (event.objectType == "passport_check" ? checkNames[event.objectID] : nil) ?? "")
         }
         let now = req.now
+        let matterNames = Dictionary(uniqueKeysWithValues: try await Matter.query(on: req.db).filter(\.$code ~~ Set(permissions.flatMap(\.matters)))
+            .all().map { ($0.code, $0.name(req.locale)) })
         let given = permissions.map { permission in
-            AccessLogPage.Permission(point: permission.point.name(req.locale),
-                                     matters: permission.matters.joined(separator: ", "),
-                                     until: req.showTime(permission.expiresAt),
-                                     state: req.t(permission.revokedAt != nil ? "access.permission.ended"
-                                                  : permission.expiresAt <= now ? "access.permission.expired" : "access.permission.in_force"),
-                                     revokePath: permission.facts.isInForce(at: now) ? SiteURL.pointPermissionRevoke(id: permission.id!.uuidString).path : nil)
+            let state = if let ended = permission.revokedAt { req.t("access.permission.ended_at", ["time": req.showTime(ended)]) }
+                else if permission.expiresAt <= now { req.t("access.permission.expired_at", ["time": req.showTime(permission.expiresAt)]) }
+                else { req.t("access.permission.in_force_until", ["time": req.showTime(permission.expiresAt)]) }
+            return AccessLogPage.Permission(point: permission.point.name(req.locale),
+                                            matters: permission.matters.map { matterNames[$0] ?? $0 }.joined(separator: req.t("points.list_separator")),
+                                            state: state,
+                                            revokePath: permission.facts.isInForce(at: now) ? SiteURL.pointPermissionRevoke(id: permission.id!.uuidString).path : nil)
         }
         return try await req.page("notifications/access-log", AccessLogPage(lines: lines, permissions: given), title: "access.title")
     }
@@ -156,7 +159,7 @@ struct NotificationsController: RouteCollection {
 
     struct AccessLogPage: Encodable {
         struct Permission: Encodable {
-            let point, matters, until, state: String
+            let point, matters, state: String
             let revokePath: String?
         }
 

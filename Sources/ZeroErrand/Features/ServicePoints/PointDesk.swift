@@ -54,11 +54,14 @@ struct PointDesk {
     /// The one in force whose visitor and matter are these, for starting an application at the desk.
     func permissionInForce(_ id: UUID?, matter: String) async throws -> PointPermission {
         let actor = try request.requireAccount().actor
-        guard let id, let permission = try await PointPermission.query(on: request.db).filter(\.$id == id).with(\.$visitor).first(),
-              RecordAccess.pointApplyRefusal(actor, permission.facts, matterCode: matter, now: request.now) == nil else {
-            throw AppError(status: .forbidden, key: "point.refused.ended")
+        guard let id, let permission = try await PointPermission.query(on: request.db).filter(\.$id == id).with(\.$visitor).first()
+        else { throw AppError.notFound }
+        switch RecordAccess.pointApplyRefusal(actor, permission.facts, matterCode: matter, now: request.now) {
+        case nil: return permission
+        case .expired?, .revoked?: throw AppError(status: .forbidden, key: "point.refused.ended")
+        // Another point's permission, or another matter: as if it did not exist.
+        default: throw AppError.notFound
         }
-        return permission
     }
 
     /// Permissions of this point in force now, for the desk's list of visitors being helped.

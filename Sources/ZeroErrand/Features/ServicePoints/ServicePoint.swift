@@ -33,6 +33,11 @@ final class ServicePoint: Model, @unchecked Sendable {
     var place: GeoPoint? { latitude.flatMap { latitude in longitude.flatMap { GeoPoint(latitude: latitude, longitude: $0) } } }
     var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")! }
 
+    /// "Spain" / "西班牙" from the ISO code.
+    func countryName(_ locale: AppLocale) -> String {
+        Locale(identifier: locale == .zhHans ? "zh-Hans" : "en").localizedString(forRegionCode: country) ?? country
+    }
+
     func name(_ locale: AppLocale) -> String { locale == .zhHans ? nameZh : nameEn }
     func city(_ locale: AppLocale) -> String { locale == .zhHans ? cityZh : cityEn }
 }

@@ -46,7 +46,7 @@ extension Request {
         }
         var card = ServicePointCard(
             code: point.code, name: point.name(locale), city: point.city(locale),
-            country: Locale(identifier: locale == .zhHans ? "zh-Hans" : "en").localizedString(forRegionCode: point.country) ?? point.country,
+            country: point.countryName(locale),
             address: point.address, email: point.contactEmail, phone: point.contactPhone,
             phoneLink: "tel:" + point.contactPhone.filter { $0.isNumber || $0 == "+" },
             hours: hours.map(openingLines) ?? [], state: state, isOpen: isOpen,

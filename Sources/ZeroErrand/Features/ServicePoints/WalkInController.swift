@@ -52,11 +52,13 @@ struct WalkInController: RouteCollection {
         let ahead: String?
         let qrSVG: String
         let refresh: Bool
+        /// After being called and not there: where to take a new number.
+        let takePath: String?
     }
 
     @Sendable func ticket(req: Request) async throws -> Response {
         guard let token = req.parameters.get("token"), token.count <= 64,
-              let ticket = try await WalkInTicket.query(on: req.db).filter(\.$token == token).with(\.$point).with(\.$calledBy).first()
+              let ticket = try await WalkInTicket.query(on: req.db).filter(\.$token == token).with(\.$point).first()
         else { throw AppError.notFound }
         let point = ticket.point
         var ahead: String?
@@ -68,7 +70,7 @@ struct WalkInController: RouteCollection {
         }
         let status = switch ticket.status {
         case .waiting: req.t("queue.status.waiting")
-        case .called: req.t("queue.status.called", ["name": ticket.calledBy?.displayName ?? ""])
+        case .called: req.t("queue.status.called")
         case .served: req.t("queue.status.served")
         case .absent: req.t("queue.status.absent")
         }
@@ -76,7 +78,8 @@ struct WalkInController: RouteCollection {
         let page = TicketPage(number: ticket.number, point: point.name(req.locale), taken: TimeDisplay.format(ticket.takenAt, in: point.zone),
                               status: status, statusCode: ticket.status.rawValue, ahead: ahead,
                               qrSVG: try QRImage.svg(url, title: req.t("queue.qr_label")),
-                              refresh: [.waiting, .called].contains(ticket.status))
+                              refresh: [.waiting, .called].contains(ticket.status),
+                              takePath: ticket.status == .absent ? SiteURL.pointQueue(code: point.code).path : nil)
         return try await req.page("service-points/ticket", page, title: "queue.ticket_title")
     }
 }

@@ -12,6 +12,8 @@ struct FormPage<Values: Encodable>: Encodable {
 struct NoValues: Encodable {}
 
 struct RegisterValues: Encodable {
+    /// On a service point's shared computer: nothing typed is offered for saving or filling.
+    var atDesk = false
     var email = ""
     var displayName = ""
     var timeZone = ""

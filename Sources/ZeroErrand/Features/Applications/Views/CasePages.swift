@@ -101,6 +101,8 @@ struct MaterialSlot: Encodable {
     /// On a part of a bundled request: the earlier part whose issued result this material is
     /// (given only from the wallet, never as an upload), said in words.
     var fromEarlierPart: String? = nil
+    /// The ID photo: a JPEG checked against the photo rules (`DeskPhoto`), said before the upload.
+    var isIDPhoto = false
 }
 
 struct MessageLine: Encodable {
