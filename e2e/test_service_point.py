@@ -173,7 +173,11 @@ def test_elderly_visitor_renews_her_id_card_at_the_madrid_point(server, server_d
     log = main_text(phone)
     assert "马德里海外服务点" in log and case_number in log, log
     check_phone_layout(phone, server + "/account/access-log")
-    submit_form(phone, "/revoke")
+    old = phone.find_element(By.TAG_NAME, "html")
+    phone.find_element(By.CSS_SELECTOR, "form[action$='/revoke'] button").click()
+    wait(phone, EC.alert_is_present())   # "End this permission now?"
+    phone.switch_to.alert.accept()
+    wait(phone, EC.staleness_of(old))
     desk.get(case_url)
     assert "已结束" in main_text(desk), main_text(desk)
     assert case_number not in main_text(desk)
