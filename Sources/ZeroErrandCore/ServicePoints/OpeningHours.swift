@@ -85,6 +85,15 @@ public struct OpeningHours: Sendable, Equatable {
         return spans(on: weekday).first { $0.open <= minute && minute < $0.close }?.close
     }
 
+    /// Whether [start, end) lies wholly inside one open span of one day on the point's clock: a
+    /// video session taken at the point must begin and end while its door is open.
+    public func covers(start: Date, end: Date, in zone: TimeZone) -> Bool {
+        guard end > start else { return false }
+        let (weekday, minute) = Self.wallClock(start, in: zone)
+        let length = Int((end.timeIntervalSince(start) / 60).rounded(.up))
+        return spans(on: weekday).contains { $0.open <= minute && minute + length <= $0.close }
+    }
+
     /// The canonical text, as `parse` reads it back.
     public var text: String {
         spans.map { span in

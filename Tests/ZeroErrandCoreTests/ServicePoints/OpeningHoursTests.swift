@@ -57,4 +57,16 @@ private let madrid = TimeZone(identifier: "Europe/Madrid")!
         #expect(madrid.kilometres(to: madrid) == 0)
         #expect(GeoPoint(latitude: 91, longitude: 0) == nil)
     }
+
+    @Test func aSessionAtThePointFitsInsideOneOpenSpan() throws {
+        let hours = try OpeningHours.parse("tue-sat 09:00-13:00; tue-fri 14:30-18:30")
+        // Tuesday 30 March 2027 in Madrid (UTC+2): 11:00-11:30 fits, 12:45-13:15 runs past closing,
+        // 13:30 is the lunch break, 14:30-15:00 fits the afternoon.
+        #expect(hours.covers(start: utc("2027-03-30T09:00:00Z"), end: utc("2027-03-30T09:30:00Z"), in: madrid))
+        #expect(!hours.covers(start: utc("2027-03-30T10:45:00Z"), end: utc("2027-03-30T11:15:00Z"), in: madrid))
+        #expect(!hours.covers(start: utc("2027-03-30T11:30:00Z"), end: utc("2027-03-30T12:00:00Z"), in: madrid))
+        #expect(hours.covers(start: utc("2027-03-30T12:30:00Z"), end: utc("2027-03-30T13:00:00Z"), in: madrid))
+        // Monday is closed.
+        #expect(!hours.covers(start: utc("2027-03-29T09:00:00Z"), end: utc("2027-03-29T09:30:00Z"), in: madrid))
+    }
 }
