@@ -43,4 +43,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreatePointPermissions())
     app.migrations.add(CreatePassportChecks())
     app.migrations.add(CreateWalkInTickets())
+    // 016: a video session taken at a service point
+    app.migrations.add(AddVideoSessionPoint())
 }

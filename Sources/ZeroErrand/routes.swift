@@ -15,6 +15,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: ServicePointsController())
     try app.register(collection: WalkInController())
     try app.register(collection: DeskQueueController())
+    try app.register(collection: DeskVideoController())
     try app.register(collection: AdminController())
     try app.register(collection: DepartmentAdminController())
     try app.register(collection: StaffAdminController())

@@ -14,7 +14,7 @@ enum SiteURL: Sendable {
     case deskPermissions, deskPermission(id: String), deskPermissionEnd(id: String), deskPassportCheck(id: String)
     case deskPhoto(id: String), pointPermissionRevoke(id: String)
     case pointQueue(code: String), queueTicket(token: String), deskQueue, deskQueueNext, deskQueueTicket(id: String, outcome: String)
-    case deskQueueFigures
+    case deskQueueFigures, deskVideoOpen(session: String)
     case admin
     case adminDepartments, adminDepartmentNew, adminDepartment(id: String)
     case adminStaff, adminStaffNew, adminStaffMember(id: String), adminStaffSuspension(id: String)
@@ -105,6 +105,7 @@ enum SiteURL: Sendable {
         case .deskQueueNext: "/service-point/queue/next"
         case .deskQueueTicket(let id, let outcome): "/service-point/queue/\(id)/\(outcome)"
         case .deskQueueFigures: "/service-point/queue/figures"
+        case .deskVideoOpen(let session): "/service-point/video/\(session)/open"
         case .pointPermissionRevoke(let id): "/account/point-permissions/\(id)/revoke"
         case .admin: "/admin"
         case .adminDepartments: "/admin/departments"

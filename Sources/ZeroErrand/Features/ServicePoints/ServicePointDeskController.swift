@@ -48,7 +48,7 @@ struct ServicePointDeskController: RouteCollection {
                              path: SiteURL.deskPermission(id: permission.id!.uuidString).path,
                              endPath: SiteURL.deskPermissionEnd(id: permission.id!.uuidString).path)
         }
-        let page = DeskPage(name: point.name(req.locale), card: req.servicePointCard(point),
+        let page = DeskPage(name: point.name(req.locale), card: req.servicePointCard(point), video: try await DeskVideoController.coming(req, at: point),
                             localTime: TimeDisplay.format(now, in: point.zone),
                             homeTime: TimeDisplay.format(now, in: TimeZone(identifier: "Asia/Shanghai")!),
                             visitors: visitors, grant: FormPage(values: values, errors: errors,
@@ -187,6 +187,8 @@ struct DeskPage: Encodable {
 
     let name: String
     let card: ServicePointCard
+    /// Video sessions citizens take in this point's room.
+    let video: [DeskVideoController.Line]
     let localTime: String
     let homeTime: String
     let visitors: [Visitor]

@@ -64,10 +64,12 @@ enum VideoBooking {
     }
 
     /// Books `start` for the case's video step, moving `replacing` if given (its room closes).
-    static func book(_ record: Case, start: Date, replacing: UUID?, req: Request) async throws -> VideoSession {
+    /// `point`: the service point whose room the citizen will join from (it must offer one, and be
+    /// open for the whole slot on its own clock); nil from their own device.
+    static func book(_ record: Case, start: Date, replacing: UUID?, point: ServicePoint? = nil, req: Request) async throws -> VideoSession {
         let session: VideoSession
         do {
-            session = try await attemptBooking(record, start: start, replacing: replacing, req: req)
+            session = try await attemptBooking(record, start: start, replacing: replacing, point: point, req: req)
         } catch let error as any DatabaseError where error.isConstraintFailure {
             // The unique keys are the backstop; audited writes already run one at a time.
             throw AppError(status: .conflict, key: "video.refused.slot_taken")
@@ -76,7 +78,7 @@ enum VideoBooking {
         return session
     }
 
-    private static func attemptBooking(_ record: Case, start: Date, replacing: UUID?, req: Request) async throws -> VideoSession {
+    private static func attemptBooking(_ record: Case, start: Date, replacing: UUID?, point: ServicePoint?, req: Request) async throws -> VideoSession {
         let now = req.now
         let caseID = try record.requireID()
         let department = record.department
@@ -108,11 +110,17 @@ enum VideoBooking {
                   let host = slot.hosts.sorted(by: { $0.uuidString < $1.uuidString }).first else {
                 throw AppError(status: .conflict, key: "video.refused.slot_taken")
             }
+            if let point {
+                guard point.offerSet.contains(.videoRoom), point.openingHours?.covers(start: slot.start, end: slot.end, in: point.zone) ?? false else {
+                    throw AppError(status: .conflict, key: "video.refused.point_closed", arguments: ["point": point.name(req.locale)])
+                }
+            }
             if let previous {
                 previous.cancel(at: now)
                 try await previous.update(on: db)
             }
             let session = VideoSession()
+            session.$point.id = try point?.requireID()
             session.$caseRecord.id = caseID
             session.$department.id = try department.requireID()
             session.$host.id = host
@@ -136,6 +144,7 @@ enum VideoBooking {
                                 name: previous == nil ? "video_booked" : "video_rebooked", statusAfter: nil).create(on: db)
             var details = ["case": caseID.uuidString.lowercased(), "number": record.number, "starts_at": ISO8601DateFormatter().string(from: slot.start)]
             if let previous { details["replaces"] = try previous.requireID().uuidString.lowercased() }
+            if let point { details["point"] = point.code }
             try await audit.record("video.booked", "video_session", sessionID.uuidString.lowercased(), details)
             let invitations = VideoInvitations(outbox: outbox, config: config, now: now)
             if let previous { try await invitations.send(.cancelled, for: previous, case: record, on: db) }

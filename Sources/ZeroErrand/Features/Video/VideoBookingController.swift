@@ -20,6 +20,8 @@ struct VideoBookingController: RouteCollection {
     struct BookingForm: Content {
         var start: String?
         var replacing: String?
+        /// A service point's code, to join from its video room; empty for one's own device.
+        var point: String?
     }
 
     @Sendable func book(req: Request) async throws -> Response {
@@ -32,7 +34,13 @@ struct VideoBookingController: RouteCollection {
             guard let id = UUID(uuidString: text) else { throw AppError.badRequest }
             return id
         }
-        _ = try await VideoBooking.book(record, start: Date(timeIntervalSince1970: TimeInterval(seconds)), replacing: replacing, req: req)
+        var point: ServicePoint?
+        if let code = form.point.nonEmpty {
+            point = try await ServicePoint.query(on: req.db).filter(\.$code == code).first()
+            guard point?.offerSet.contains(.videoRoom) == true else { throw AppError(status: .unprocessableEntity, key: "video.booking.point_unknown") }
+        }
+        _ = try await VideoBooking.book(record, start: Date(timeIntervalSince1970: TimeInterval(seconds)), replacing: replacing,
+                                        point: point, req: req)
         return req.redirect(to: .caseVideo(id: try record.requireID().uuidString.lowercased()))
     }
 

@@ -35,6 +35,8 @@ final class VideoSession: Model, @unchecked Sendable {
     /// Raised at every change, for the iCalendar SEQUENCE (a calendar keeps the newest).
     @Field(key: "sequence") var sequence: Int
     @Parent(key: "booked_by") var bookedBy: Account
+    /// The overseas service point whose room the citizen joins from, with its assistant; nil from home.
+    @OptionalParent(key: "point_id") var point: ServicePoint?
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "cancelled_at") var cancelledAt: Date?
     @OptionalField(key: "ended_at") var endedAt: Date?

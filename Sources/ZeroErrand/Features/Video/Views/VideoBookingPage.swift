@@ -32,6 +32,8 @@ struct VideoBookingPage: Encodable {
     let bookPath: String
     let replacing: String?
     let notice: String
+    /// Service points with a video room the citizen may join from instead of their own device.
+    var points: [Choice] = []
 
     static func make(_ record: Case, req: Request) async throws -> VideoBookingPage {
         let caseID = try record.requireID().uuidString.lowercased()
@@ -63,6 +65,8 @@ struct VideoBookingPage: Encodable {
             earlier: sessions.filter { $0.status != .booked }.map(appointment), picker: picker, canChoose: canChoose,
             bookPath: SiteURL.caseVideo(id: caseID).path, replacing: current?.id?.uuidString.lowercased(),
             notice: req.t("video.booking.notice", ["booking": req.t("unit.hours", ["count": String(department.bookingNoticeHours)]),
-                                                  "change": req.t("unit.hours", ["count": String(department.changeNoticeHours)])]))
+                                                  "change": req.t("unit.hours", ["count": String(department.changeNoticeHours)])]),
+            points: try await ServicePoint.query(on: req.db).sort(\.$country).sort(\.$code).all().filter { $0.offerSet.contains(.videoRoom) }
+                .map { Choice(value: $0.code, label: "\($0.city(req.locale)) · \($0.name(req.locale))", selected: false) })
     }
 }

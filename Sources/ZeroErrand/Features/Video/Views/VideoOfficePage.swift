@@ -21,6 +21,8 @@ struct VideoOfficePage: Encodable {
         let number: String
         let casePath: String
         let host: String
+        /// "From Madrid Overseas Service Point, assisted by 林娜", for a session taken at a point.
+        let place: String?
         let roomPath: String?
         let cancelPath: String
     }
@@ -57,7 +59,8 @@ struct VideoOfficePage: Encodable {
             .filter(\.$lastDay >= today.description).sort(\.$firstDay).all()
         let sessions = try await VideoSession.query(on: req.db).filter(\.$department.$id == departmentID).filter(\.$status == .booked)
             .filter(\.$startsAt >= now.addingTimeInterval(-3600)).sort(\.$startsAt).limit(200)
-            .with(\.$caseRecord) { $0.with(\.$applicant) }.with(\.$host).with(\.$participants).all()
+            .with(\.$caseRecord) { $0.with(\.$applicant) }.with(\.$host).with(\.$participants) { $0.with(\.$account) }
+            .with(\.$point).all()
         let accountID = try account.requireID()
         let hours = VideoHoursText(req: req, office: zone, applicants: try await VideoApplicantZones.load(department: departmentID, on: req.db), now: now)
         let publishedID = try? req.query.get(UUID.self, at: "published")
@@ -83,7 +86,13 @@ struct VideoOfficePage: Encodable {
                                                                                          "when": req.showTime(session.startsAt, in: applicant.zone)]),
                                    number: session.caseRecord.number,
                                    casePath: SiteURL.officeCase(id: session.$caseRecord.id.uuidString.lowercased()).path,
-                                   host: session.host.displayName, roomPath: invited ? SiteURL.videoRoom(id: id).path : nil,
+                                   host: session.host.displayName,
+                                   place: session.point.map { point in
+                                       let assistants = session.participants.filter { $0.account.kind == .assistant }.map(\.account.displayName)
+                                       return req.t(assistants.isEmpty ? "video.office.at_point" : "video.office.at_point_assisted",
+                                                    ["point": point.name(req.locale), "names": assistants.joined(separator: ", ")])
+                                   },
+                                   roomPath: invited ? SiteURL.videoRoom(id: id).path : nil,
                                    cancelPath: SiteURL.officeVideoCancel(id: id).path)
             },
             applicantZones: hours.applicantZones,

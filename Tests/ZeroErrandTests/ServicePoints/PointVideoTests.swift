@@ -1,0 +1,61 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+@testable import ZeroErrand
+import ZeroErrandCore
+
+/// A video session taken in a service point's room: booked only while the point is open, opened on
+/// the point's computer by its own assistant (a named participant), and shown so to the office.
+@Suite("Video sessions at a service point")
+struct PointVideoTests {
+    @Test("Booked at the point only while it is open; its assistant opens the call and is named to the office; another point cannot")
+    func sessionAtThePoint() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await VideoWorld.make(app, clock)
+            let today = CivilDay(clock.now, in: TimeZone(identifier: "Asia/Shanghai")!)
+            let day = today.adding(days: 3)
+            try await world.publish(weekdays: Array(1...7), from: "09:00", to: "10:00", firstDay: day.description, lastDay: day.description)
+            let caseID = try await world.base.submittedCase()
+            // 09:00 in Shanghai is 02:00 in Madrid: the point is closed then.
+            let start = day.startOfDay(in: TimeZone(identifier: "Asia/Shanghai")!).addingTimeInterval(9 * 3600)
+            let fields = ["start": String(Int(start.timeIntervalSince1970)), "point": "es-madrid"]
+            #expect(try await world.citizen.post("/cases/\(caseID)/video", fields).status == .conflict)
+            #expect(try await world.citizen.post("/cases/\(caseID)/video", ["start": fields["start"]!, "point": "it-prato"]).status == .unprocessableEntity)
+            #expect(try await VideoSession.query(on: app.db).count() == 0)
+            let madrid = try #require(try await ServicePoint.query(on: app.db).filter(\.$code == "es-madrid").first())
+            madrid.hours = "mon-sun 00:00-24:00"
+            try await madrid.update(on: app.db)
+            #expect(try await world.citizen.get("/cases/\(caseID)/video").body.contains("value=\"es-madrid\""))
+            #expect(try await world.citizen.post("/cases/\(caseID)/video", fields).status == .seeOther)
+            let session = try await world.activeSession(caseID)
+            #expect(session.$point.id == madrid.id)
+
+            let assistant = try await TestAccounts.make(app, email: Inbox.uniqueAddress("madrid"), kind: .assistant,
+                                                        servicePointCode: "es-madrid", totpSecret: testSecret(91))
+            let milan = try await TestAccounts.make(app, email: Inbox.uniqueAddress("milan"), kind: .assistant,
+                                                    servicePointCode: "it-milan-1", totpSecret: testSecret(92))
+            let desk = TestBrowser(app), other = TestBrowser(app)
+            try await desk.signIn(assistant.email, totp: testSecret(91), clock: clock)
+            try await other.signIn(milan.email, totp: testSecret(92), clock: clock)
+            let sid = try session.requireID()
+            #expect(try await desk.get("/service-point").body.contains("/service-point/video/\(sid)/open"))
+            #expect(try await other.post("/service-point/video/\(sid)/open").status == .notFound)
+            #expect(try await other.get("/video/\(sid)").status == .notFound)
+            let opened = try await desk.post("/service-point/video/\(sid)/open")
+            #expect(opened.status == .seeOther && opened.location == "/video/\(sid.uuidString.lowercased())")
+            #expect(try await desk.get("/video/\(sid.uuidString.lowercased())").status == .ok)
+            let participant = try #require(try await VideoParticipant.query(on: app.db).filter(\.$session.$id == sid)
+                .filter(\.$account.$id == assistant.requireID()).first())
+            #expect(participant.role == .other)
+            // Opening again adds nobody.
+            _ = try await desk.post("/service-point/video/\(sid)/open")
+            #expect(try await VideoParticipant.query(on: app.db).filter(\.$session.$id == sid).count() == 3)
+            // The office reads where the citizen joins from and who assists.
+            let office = try await world.clerk.get("/office/video")
+            #expect(office.body.contains(app.dependencies.translator.text("video.office.at_point_assisted", .en,
+                                                                          ["point": "Madrid Overseas Service Point", "names": assistant.displayName])
+                .htmlEscaped()))
+        }
+    }
+}
