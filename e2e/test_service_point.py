@@ -184,7 +184,7 @@ def test_elderly_visitor_renews_her_id_card_at_the_madrid_point(server, server_d
 
     # The served ticket, and the pages in English at 360 px.
     desk.get(server + "/service-point/queue")
-    desk.find_element(By.CSS_SELECTOR, "form[action$='/served'] button").click()
+    submit_form(desk, "/served")   # waits for the answer before the ticket is read
     son.get(ticket_url)
     assert "Served" in main_text(son)
     for path in ("/service-points?city=Milano", f"/service-points/{POINT}/queue", ticket_url.replace(server, "")):
