@@ -45,4 +45,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateWalkInTickets())
     // 016: a video session taken at a service point
     app.migrations.add(AddVideoSessionPoint())
+    // 017: how many video rooms a point has
+    app.migrations.add(AddServicePointVideoRooms())
 }

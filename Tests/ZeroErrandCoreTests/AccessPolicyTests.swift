@@ -70,7 +70,7 @@ struct RecordAccessTests {
         }
     }
 
-    @Test("A room invitation holds only while its role does: a moved official loses it")
+    @Test("A room invitation holds only while its role does: a moved official or assistant loses it")
     func rooms() {
         let official = Actor(accountID: UUID(), kind: .staff, roles: [.clerk], departmentID: office)
         var moved = official
@@ -81,6 +81,14 @@ struct RecordAccessTests {
         #expect(!RecordAccess.mayEnterRoom(Actor(accountID: UUID(), kind: .citizen), as: .applicant, sessionDepartment: office,
                                            applicant: citizen.accountID))
         #expect(RecordAccess.mayWorkSession(official, sessionDepartment: office) && !RecordAccess.mayWorkSession(moved, sessionDepartment: office))
+        // An assistant holds a session's room only while at the point hosting it.
+        let point = UUID()
+        let assistant = Actor(accountID: UUID(), kind: .assistant, servicePointID: point)
+        var movedAssistant = assistant
+        movedAssistant.servicePointID = UUID()
+        #expect(RecordAccess.mayEnterRoom(assistant, as: .other, sessionDepartment: office, applicant: citizen.accountID, sessionPoint: point))
+        #expect(!RecordAccess.mayEnterRoom(movedAssistant, as: .other, sessionDepartment: office, applicant: citizen.accountID, sessionPoint: point))
+        #expect(!RecordAccess.mayEnterRoom(assistant, as: .other, sessionDepartment: office, applicant: citizen.accountID, sessionPoint: nil))
         #expect(!RecordAccess.mayWorkSession(citizen, sessionDepartment: office))
     }
 }

@@ -34,13 +34,17 @@ public enum RecordAccess {
 
     /// An invitation to a session's room holds only while the invited person still holds the role
     /// that earned it: the applicant of the case, or staff of the session's office (a moved or
-    /// suspended official loses the room at once).
-    public static func mayEnterRoom(_ actor: Actor?, as role: RoomRole, sessionDepartment: UUID, applicant: UUID) -> Bool {
+    /// suspended official loses the room at once; so does an assistant moved away from the service
+    /// point hosting the session).
+    public static func mayEnterRoom(_ actor: Actor?, as role: RoomRole, sessionDepartment: UUID, applicant: UUID,
+                                    sessionPoint: UUID? = nil) -> Bool {
         guard let actor else { return false }
         switch role {
         case .applicant: return actor.kind == .citizen && actor.accountID == applicant
         case .staff: return actor.kind == .staff && actor.departmentID == sessionDepartment
-        case .other: return actor.kind == .citizen || actor.kind == .assistant
+        case .other:
+            if actor.kind == .assistant { return sessionPoint != nil && actor.servicePointID == sessionPoint }
+            return actor.kind == .citizen
         }
     }
 

@@ -51,11 +51,53 @@ struct PointVideoTests {
             // Opening again adds nobody.
             _ = try await desk.post("/service-point/video/\(sid)/open")
             #expect(try await VideoParticipant.query(on: app.db).filter(\.$session.$id == sid).count() == 3)
+            // Everyone in the room reads where the applicant joins from and who the assistant is.
+            let room = try await world.citizen.get("/video/\(sid.uuidString.lowercased())").body
+            #expect(room.contains(app.dependencies.translator.text("video.role.assistant", .en, ["point": "Madrid Overseas Service Point"]))
+                    && room.contains(assistant.displayName.htmlEscaped()))
+            #expect(room.contains(app.dependencies.translator.text("video.room.at_point", .en, ["point": "Madrid Overseas Service Point"])))
             // The office reads where the citizen joins from and who assists.
             let office = try await world.clerk.get("/office/video")
             #expect(office.body.contains(app.dependencies.translator.text("video.office.at_point_assisted", .en,
                                                                           ["point": "Madrid Overseas Service Point", "names": assistant.displayName])
                 .htmlEscaped()))
+            // Moved to another point, the assistant loses the room at once.
+            assistant.$servicePoint.id = try await ServicePoint.query(on: app.db).filter(\.$code == "it-milan-1").first()?.requireID()
+            try await assistant.update(on: app.db)
+            #expect(try await desk.get("/video/\(sid.uuidString.lowercased())").status == .notFound)
+        }
+    }
+
+    @Test("A point hosts no more sessions at once than it has video rooms, whichever office books them")
+    func roomsFillUp() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await VideoWorld.make(app, clock)
+            let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+            let day = CivilDay(clock.now, in: shanghai).adding(days: 3)
+            // Two officials of the office publish the same hours: two sessions can begin at 09:00.
+            let office = try #require(try await Department.find(world.base.clerkAccount.$department.id, on: app.db))
+            let colleague = try await VideoRoomTests.staff(app, clock, department: office.code)
+            for browser in [world.clerk, colleague] {
+                try await world.publish(weekdays: Array(1...7), from: "09:00", to: "10:00", firstDay: day.description,
+                                        lastDay: day.description, as: browser)
+            }
+            let madrid = try #require(try await ServicePoint.query(on: app.db).filter(\.$code == "es-madrid").first())
+            madrid.hours = "mon-sun 00:00-24:00"
+            try await madrid.update(on: app.db)
+            let start = String(Int(day.startOfDay(in: shanghai).addingTimeInterval(9 * 3600).timeIntervalSince1970))
+            let first = try await world.base.submittedCase()
+            let (other, second) = try await world.anotherCitizen("second")
+            #expect(try await world.citizen.post("/cases/\(first)/video", ["start": start, "point": "es-madrid"]).status == .seeOther)
+            // Madrid has one room: the second citizen is told so, and nothing is booked for them.
+            let refused = try await other.post("/cases/\(second)/video", ["start": start, "point": "es-madrid"])
+            #expect(refused.status == .conflict)
+            #expect(refused.body.contains(app.dependencies.translator.text("video.refused.point_full", .en, ["point": "Madrid Overseas Service Point"])))
+            #expect(try await VideoSession.query(on: app.db).filter(\.$caseRecord.$id == second).count() == 0)
+            // With a second room, or from home, the same time is fine.
+            madrid.videoRooms = 2
+            try await madrid.update(on: app.db)
+            #expect(try await other.post("/cases/\(second)/video", ["start": start, "point": "es-madrid"]).status == .seeOther)
+            #expect(try await VideoSession.query(on: app.db).filter(\.$point.$id == madrid.requireID()).count() == 2)
         }
     }
 }

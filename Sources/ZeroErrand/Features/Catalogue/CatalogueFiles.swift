@@ -16,6 +16,8 @@ struct CatalogueFiles: Sendable {
         var place: GeoPoint
         var hours: OpeningHours
         var offers: [PointOffer]
+        /// Sessions its video room(s) can host at once; 1 unless the file says more.
+        var videoRooms: Int
     }
 
     struct MatterEntry: Sendable {
@@ -118,7 +120,8 @@ struct CatalogueFiles: Sendable {
                                  contactEmail: try f.string(node, "contact_email"), contactPhone: try f.string(node, "contact_phone"),
                                  place: GeoPoint(latitude: try f.number(node, "latitude", in: -90...90),
                                                  longitude: try f.number(node, "longitude", in: -180...180))!,
-                                 hours: hours, offers: offers)
+                                 hours: hours, offers: offers,
+                                 videoRooms: node["video_rooms"] == nil ? 1 : try f.int(node, "video_rooms", in: 1...20))
     }
 
     private static func matterEntry(_ f: YAMLFields, _ node: Node) throws -> MatterEntry {

@@ -137,5 +137,6 @@ extension ServicePoint {
         longitude = entry.place.longitude
         hours = entry.hours.text
         offers = entry.offers.map(\.rawValue)
+        videoRooms = entry.videoRooms
     }
 }

@@ -25,8 +25,10 @@ final class ServicePoint: Model, @unchecked Sendable {
     @OptionalField(key: "hours") var hours: String?
     /// `PointOffer` raw values.
     @OptionalField(key: "offers") var offers: [String]?
+    /// Sessions the point can host at once (when it offers a video room).
+    @Field(key: "video_rooms") var videoRooms: Int
 
-    init() {}
+    init() { videoRooms = 1 }
 
     var openingHours: OpeningHours? { hours.flatMap { try? OpeningHours.parse($0) } }
     var offerSet: Set<PointOffer> { Set((offers ?? []).compactMap(PointOffer.init(rawValue:))) }

@@ -50,8 +50,10 @@ extension Request {
             address: point.address, email: point.contactEmail, phone: point.contactPhone,
             phoneLink: "tel:" + point.contactPhone.filter { $0.isNumber || $0 == "+" },
             hours: hours.map(openingLines) ?? [], state: state, isOpen: isOpen,
-            offers: PointOffer.allCases.filter(point.offerSet.contains).map { t("points.offer.\($0.rawValue)") }
-                .joined(separator: t("points.list_separator")),
+            offers: PointOffer.allCases.filter(point.offerSet.contains).map { offer in
+                offer == .videoRoom && point.videoRooms > 1 ? t("points.offer.video_rooms", ["count": String(point.videoRooms)])
+                    : t("points.offer.\(offer.rawValue)")
+            }.joined(separator: t("points.list_separator")),
             latitude: point.latitude.map { String($0) } ?? "", longitude: point.longitude.map { String($0) } ?? "",
             queuePath: point.offerSet.contains(.walkIn) ? SiteURL.pointQueue(code: point.code).path : nil)
         if let origin, let place = point.place {

@@ -19,7 +19,7 @@ enum VideoAccess {
               let record = try await Case.query(on: req.db).filter(\.$id == participant.session.$caseRecord.id)
                 .with(\.$matter).with(\.$department).with(\.$applicant).first() else { throw AppError.notFound }
         guard RecordAccess.mayEnterRoom(account.actor, as: participant.role.policyRole, sessionDepartment: participant.session.$department.id,
-                                        applicant: record.$applicant.id) else { throw AppError.notFound }
+                                        applicant: record.$applicant.id, sessionPoint: participant.session.$point.id) else { throw AppError.notFound }
         return Entry(session: participant.session, participant: participant, record: record)
     }
 

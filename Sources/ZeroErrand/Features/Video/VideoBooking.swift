@@ -114,6 +114,13 @@ enum VideoBooking {
                 guard point.offerSet.contains(.videoRoom), point.openingHours?.covers(start: slot.start, end: slot.end, in: point.zone) ?? false else {
                     throw AppError(status: .conflict, key: "video.refused.point_closed", arguments: ["point": point.name(req.locale)])
                 }
+                // Sessions of any office overlapping this slot in the point's rooms. Counted inside
+                // the audited write, which runs one at a time: two bookings cannot both see a free room.
+                let overlapping = try await VideoSession.query(on: db).filter(\.$point.$id == point.requireID())
+                    .filter(\.$status == .booked).filter(\.$startsAt < slot.end).filter(\.$endsAt > slot.start).all()
+                if overlapping.filter({ $0.id != previous?.id }).count >= point.videoRooms {
+                    throw AppError(status: .conflict, key: "video.refused.point_full", arguments: ["point": point.name(req.locale)])
+                }
             }
             if let previous {
                 previous.cancel(at: now)

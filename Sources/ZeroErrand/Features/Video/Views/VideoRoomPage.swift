@@ -26,6 +26,8 @@ struct VideoRoomPage: Encodable {
     let when: String
     let otherLabel: String
     let whenOther: String
+    /// "The applicant joins from <point>, with its assistant", for a session taken at a service point.
+    let place: String?
     let status: String
     let isOpen: Bool
     let role: String
@@ -87,11 +89,13 @@ struct VideoRoomPage: Encodable {
         if session.purpose == .mediation { mediation = try await Mediation.query(on: req.db).filter(\.$sessionID == session.requireID()).first() }
         let mediationPath = mediation.map { SiteURL.mediation(id: $0.id!.uuidString.lowercased()).path }
         let applicantZone = participants.first { $0.role == .applicant }?.account.zone ?? record.department.zone
+        let pointName = try await session.$point.get(on: req.db)?.name(locale)
         return VideoRoomPage(
             sessionID: id, number: record.number, matter: record.matter.name(locale), office: record.department.name(locale),
             when: req.showTime(session.startsAt, in: isStaff ? record.department.zone : req.viewerTimeZone),
             otherLabel: req.t(isStaff ? "video.when_applicant_label" : "video.when_office_label"),
             whenOther: req.showTime(session.startsAt, in: isStaff ? applicantZone : record.department.zone),
+            place: pointName.map { req.t("video.room.at_point", ["point": $0]) },
             status: req.t("video.status.\(session.status.rawValue)"), isOpen: session.status == .booked,
             role: entry.participant.role.rawValue, selfName: try req.requireAccount().displayName, isStaff: isStaff,
             paths: ["ws": SiteURL.videoSignal(id: id).path, "ice": SiteURL.videoICE(id: id).path,
@@ -106,7 +110,9 @@ struct VideoRoomPage: Encodable {
             // A citizen sees officials as the case page shows them: by office and role, not by name.
             people: participants.map {
                 Person(name: $0.role == .staff && !isStaff ? req.t("video.js.official") : $0.account.displayName,
-                       role: req.t("video.role.\($0.role.rawValue)"), consented: $0.consentedAt != nil)
+                       role: $0.account.kind == .assistant
+                           ? req.t("video.role.assistant", ["point": pointName ?? ""]) : req.t("video.role.\($0.role.rawValue)"),
+                       consented: $0.consentedAt != nil)
             },
             outcomes: session.purpose.outcomes.map { Choice(value: $0.rawValue, label: req.t("video.outcome.\($0.rawValue)"), selected: false) },
             outcome: session.outcome.map { req.t("video.outcome.\($0.rawValue)") }, outcomeNote: session.outcomeNote,
