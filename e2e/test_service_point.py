@@ -4,8 +4,10 @@ her own address and password), she sets up her authenticator on her own phone, s
 attorney for her son at home, and gives the point a two-hour permission on the desk's screen with
 her own code. The assistant checks her passport in person, starts the renewal, uploads the scans,
 refuses a dark-background photo and takes a good one; she submits on the desk's screen with her own
-code. At home later she sees all of it in her access log and ends the permission; the desk is then
-refused. Pages are walked at 360 px in both languages."""
+code. She books the video confirmation in the point's room on her phone; the assistant opens the
+call on the desk's computer and the official confirms her identity. At home she sees all of it in
+her access log and ends the permission; the desk is then refused. Pages are walked at 360 px in
+both languages."""
 import os
 import pathlib
 import re
@@ -18,8 +20,8 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import ROOT, totp
 from test_application_journey import enrol_totp, submit_form, upload, wait
-from test_id_card_renewal import FATHER_ID, CITIZEN_ID, mail_with, main_text
-from test_video_calls import check_phone_layout, sign_in
+from test_id_card_renewal import CITIZEN_ID, FATHER_ID, OFFICE, mail_with, main_text
+from test_video_calls import check_phone_layout, join, publish_hours, sign_in, soon_in_office, wait_for_call
 
 MATTER = "GA-PSB-001"
 POINT = "es-madrid"
@@ -62,7 +64,7 @@ def test_elderly_visitor_renews_her_id_card_at_the_madrid_point(server, server_d
     check_phone_layout(phone, ticket_url)
 
     # The assistant calls the next number; her phone says it is her turn.
-    desk = browser_factory("zh-CN")
+    desk = browser_factory("zh-CN", video=True)   # the point's computer, with its camera
     assistant = f"assistant.{POINT}@demo.zeroerrand.example"
     sign_in(desk, server, assistant, demo_accounts[assistant])
     enrol_totp(desk, server)
@@ -168,7 +170,53 @@ def test_elderly_visitor_renews_her_id_card_at_the_madrid_point(server, server_d
     submit_form(desk, "/actions/submit", {"visitorCode": codes.next()})
     assert "已提交" in main_text(desk), main_text(desk)
 
+    # The office's video hours begin in a minute or two (its other officials' hours are cleared, so
+    # the clerk hosts); on her phone she books the confirmation in the point's room.
+    officer_email = f"clerk.{OFFICE}@demo.zeroerrand.example"
+    officer = browser_factory("zh-CN", video=True)
+    sign_in(officer, server, officer_email, demo_accounts[officer_email])
+    enrol_totp(officer, server)
+    subprocess.run(["sqlite3", database, f"UPDATE departments SET booking_notice_hours = 0 WHERE code = '{OFFICE}'; "
+                    f"DELETE FROM video_availability WHERE department_id = (SELECT id FROM departments WHERE code = '{OFFICE}')"],
+                   check=True)
+    publish_hours(officer, server, start=soon_in_office())
+    phone.get(case_url + "/video?night=1")
+    slot = phone.find_element(By.CSS_SELECTOR, "input[name=start]")
+    start = int(slot.get_attribute("value"))
+    slot.click()
+    phone.find_element(By.CSS_SELECTOR, f"#point option[value='{POINT}']").click()
+    submit_form(phone, "/video")
+    session = phone.find_element(By.CSS_SELECTOR, "a[href^='/video/']").get_attribute("href").rsplit("/", 1)[1]
+
+    # The assistant opens the call on the desk's computer; the official joins from home.
+    desk.get(server + "/service-point")
+    submit_form(desk, f"/service-point/video/{session}/open")
+    desk.find_element(By.ID, "join-call").click()
+    officer.get(server + "/office/video")
+    assert "申请人在马德里海外服务点参加，由 马德里海外服务点 assistant 协助" in main_text(officer), main_text(officer)
+    join(officer, server, session)
+    wait_for_call(desk)
+    wait_for_call(officer)
+    people = officer.find_element(By.CSS_SELECTOR, "[aria-labelledby=people-heading]").text
+    assert "马德里海外服务点协助人员" in people and "王秀兰" in people, people
+    assert "马德里海外服务点" in main_text(officer)
+
+    # While the slot has not begun: her son's pages in English at 360 px.
+    for path in ("/service-points?city=Milano", f"/service-points/{POINT}/queue", ticket_url.replace(server, "")):
+        check_phone_layout(son, server + path)
+    time.sleep(max(0, start + 7 - time.time()))
+    officer.get(server + f"/video/{session}")
+    form = officer.find_element(By.ID, "outcome-form")
+    form.find_element(By.CSS_SELECTOR, "input[value='identity_confirmed']").click()
+    form.find_element(By.NAME, "note").send_keys("在马德里服务点视频核验，本人与护照一致。")
+    old = officer.find_element(By.TAG_NAME, "html")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(officer, EC.staleness_of(old))
+    assert "视频核验身份通过" in main_text(officer), main_text(officer)
+
     # At home she reads who did what, and ends the permission; the desk is then refused.
+    phone.get(case_url)
+    assert "视频核验身份通过" in phone.find_element(By.ID, "timeline").text
     phone.get(server + "/account/access-log")
     log = main_text(phone)
     assert "马德里海外服务点" in log and case_number in log, log
@@ -187,5 +235,3 @@ def test_elderly_visitor_renews_her_id_card_at_the_madrid_point(server, server_d
     submit_form(desk, "/served")   # waits for the answer before the ticket is read
     son.get(ticket_url)
     assert "Served" in main_text(son)
-    for path in ("/service-points?city=Milano", f"/service-points/{POINT}/queue", ticket_url.replace(server, "")):
-        check_phone_layout(son, server + path)

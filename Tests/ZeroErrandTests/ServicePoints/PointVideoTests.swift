@@ -39,7 +39,7 @@ struct PointVideoTests {
             try await desk.signIn(assistant.email, totp: testSecret(91), clock: clock)
             try await other.signIn(milan.email, totp: testSecret(92), clock: clock)
             let sid = try session.requireID()
-            #expect(try await desk.get("/service-point").body.contains("/service-point/video/\(sid)/open"))
+            #expect(try await desk.get("/service-point").body.contains("/service-point/video/\(sid.uuidString.lowercased())/open"))
             #expect(try await other.post("/service-point/video/\(sid)/open").status == .notFound)
             #expect(try await other.get("/video/\(sid)").status == .notFound)
             let opened = try await desk.post("/service-point/video/\(sid)/open")
@@ -98,6 +98,47 @@ struct PointVideoTests {
             try await madrid.update(on: app.db)
             #expect(try await other.post("/cases/\(second)/video", ["start": start, "point": "es-madrid"]).status == .seeOther)
             #expect(try await VideoSession.query(on: app.db).filter(\.$point.$id == madrid.requireID()).count() == 2)
+        }
+    }
+
+    @Test("At the point the assistant's connection is the citizen's side of the call: identity is confirmed once they and the official were in the room together")
+    func identityConfirmedFromThePoint() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await VideoWorld.make(app, clock)
+            let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+            let day = CivilDay(clock.now, in: shanghai).adding(days: 3)
+            try await world.publish(weekdays: Array(1...7), from: "09:00", to: "10:00", firstDay: day.description, lastDay: day.description)
+            let madrid = try #require(try await ServicePoint.query(on: app.db).filter(\.$code == "es-madrid").first())
+            madrid.hours = "mon-sun 00:00-24:00"
+            try await madrid.update(on: app.db)
+            let caseID = try await world.base.submittedCase()
+            let start = day.startOfDay(in: shanghai).addingTimeInterval(9 * 3600)
+            #expect(try await world.citizen.post("/cases/\(caseID)/video", ["start": String(Int(start.timeIntervalSince1970)),
+                                                                           "point": "es-madrid"]).status == .seeOther)
+            let sid = try await world.activeSession(caseID).requireID()
+            clock.advance(by: start.timeIntervalSince(clock.now))
+            try await world.base.signInAgain()
+            let assistant = try await TestAccounts.make(app, email: Inbox.uniqueAddress("madrid"), kind: .assistant,
+                                                        servicePointCode: "es-madrid", totpSecret: testSecret(91))
+            let desk = TestBrowser(app)
+            try await desk.signIn(assistant.email, totp: testSecret(91), clock: clock)
+            #expect(try await desk.post("/service-point/video/\(sid)/open").status == .seeOther)
+
+            let port = try await app.startServer()
+            let clerk = try await SignalClient.connect(app, port: port, session: sid, as: world.clerk)
+            #expect(try await clerk.next("welcome") != nil)
+            clock.advance(by: 300)
+            // The official alone in the room: nobody to see.
+            let alone = try await world.clerk.post("/office/video/\(sid)/outcome", ["outcome": "identity_confirmed", "note": "seen"])
+            #expect(alone.status == .conflict)
+            let point = try await SignalClient.connect(app, port: port, session: sid, as: desk)
+            #expect(try await point.next("welcome") != nil)
+            clock.advance(by: 60)
+            let confirmed = try await world.clerk.post("/office/video/\(sid)/outcome", ["outcome": "identity_confirmed", "note": "seen"])
+            #expect(confirmed.status == .seeOther)
+            #expect(try await Account.find(world.base.citizenAccount.requireID(), on: app.db)?.identityVerifiedAt != nil)
+            try await point.close()
+            try await clerk.close()
         }
     }
 }

@@ -25,7 +25,7 @@ struct DeskVideoController: RouteCollection {
             .sort(\.$startsAt).limit(50).all()
         return sessions.map { session in
             Line(when: TimeDisplay.format(session.startsAt, in: point.zone), visitor: session.caseRecord.applicant.displayName,
-                 office: session.department.name(req.locale), openPath: SiteURL.deskVideoOpen(session: session.id!.uuidString).path)
+                 office: session.department.name(req.locale), openPath: SiteURL.deskVideoOpen(session: session.id!.uuidString.lowercased()).path)
         }
     }
 

@@ -222,16 +222,20 @@ struct VideoOfficeController: RouteCollection {
 
     /// "Identity confirmed" only when the server saw the citizen and this official connected to the
     /// room together, from the appointment's start, for the configured minimum: not before the
-    /// appointment, not with nobody there.
+    /// appointment, not with nobody there. A session taken at a service point is joined from the
+    /// point's computer by its assistant, with the citizen in front of that camera; there the
+    /// assistant's connection is the citizen's side of the call (the official still sees the person).
     static func requireSeenTogether(session: VideoSession, record: Case, official: Account, req: Request) async throws {
         let sessionID = try session.requireID()
         let now = req.now
         let hub = req.application.videoRooms
-        let applicantID = record.$applicant.id
         let officialID = try official.requireID()
-        let citizen = try await VideoPresence.intervals(session: sessionID, account: applicantID,
-                                                        connectedNow: await hub.isConnected(room: sessionID, account: applicantID),
-                                                        now: now, on: req.db)
+        var citizen: [CoPresence.Interval] = []
+        for accountID in try await applicantSide(of: session, record: record, on: req.db) {
+            citizen += try await VideoPresence.intervals(session: sessionID, account: accountID,
+                                                         connectedNow: await hub.isConnected(room: sessionID, account: accountID),
+                                                         now: now, on: req.db)
+        }
         let staff = try await VideoPresence.intervals(session: sessionID, account: officialID,
                                                       connectedNow: await hub.isConnected(room: sessionID, account: officialID),
                                                       now: now, on: req.db)
@@ -243,6 +247,17 @@ struct VideoOfficeController: RouteCollection {
         guard CoPresence.together(citizen, staff, notBefore: session.startsAt) >= needed else {
             throw AppError(status: .conflict, key: "video.outcome.not_seen_together", arguments: ["seconds": String(Int(needed))])
         }
+    }
+
+    /// Whose connection shows the citizen: the applicant, and at a point the assistants who joined
+    /// from its desk and still work there.
+    static func applicantSide(of session: VideoSession, record: Case, on db: any Database) async throws -> [UUID] {
+        guard let point = session.$point.id else { return [record.$applicant.id] }
+        let assistants = try await VideoParticipant.query(on: db).filter(\.$session.$id == session.requireID())
+            .join(Account.self, on: \VideoParticipant.$account.$id == \Account.$id)
+            .filter(Account.self, \.$kind == .assistant).filter(Account.self, \.$servicePoint.$id == point)
+            .all().map { $0.$account.id }
+        return [record.$applicant.id] + assistants
     }
 
     /// Where a confirmed identity takes the case: a new application is accepted, an accepted one
