@@ -1,10 +1,7 @@
 """Issue 3's browser check, in Chinese: a citizen applies and uploads a file; a clerk asks for a
 supplement; the citizen supplies it; the clerk may not decide, the station's reviewer approves with a result; the citizen downloads the
 result and sees every step on the timeline."""
-import os
-import pathlib
 import re
-import tempfile
 import time
 import uuid
 

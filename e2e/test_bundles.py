@@ -22,7 +22,7 @@ from conftest import emulate_phone, totp
 from test_application_journey import enrol_totp, submit_form, upload, wait
 from test_id_card_renewal import CITIZEN_ID, FATHER_ID, mail_with, main_text, open_case_from_queue, register
 from test_page_widths import check_in_both_languages
-from test_video_calls import book_first_slot, http, join, publish_hours, sign_in, soon_in_office, wait_for_call
+from test_video_calls import book_first_slot, http, join, publish_hours, record_outcome, sign_in, soon_in_office, wait_for_call
 
 BUNDLE = "newborn-registration"
 RELATIVE_MATTERS = ("GA-PSB-013", "GA-PSB-018")
@@ -105,7 +105,6 @@ def test_newborn_registered_by_two_offices_with_documents_from_the_wallet(
     citizen.find_element(By.CSS_SELECTOR, "#relationship option[value=parent]").click()
     citizen.find_element(By.ID, "proxyEmail").send_keys(father_email)
     submit_form(citizen, "/mandates")
-    mandate_url = citizen.current_url
     time.sleep(max(0, (int(enrolled_at // 30) + 1) * 30 - time.time() + 0.5))
     submit_form(citizen, "/signature", {"code": totp(secret)})
 
@@ -172,10 +171,7 @@ def test_newborn_registered_by_two_offices_with_documents_from_the_wallet(
     wait_for_call(station)
     time.sleep(max(0, start + 7 - time.time()))
     station.get(server + f"/video/{session}")
-    outcome = station.find_element(By.ID, "outcome-form")
-    outcome.find_element(By.CSS_SELECTOR, "input[value='identity_confirmed']").click()
-    outcome.find_element(By.NAME, "note").send_keys("本人与护照一致。")
-    click_and_wait(station, outcome.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    record_outcome(station, "identity_confirmed", "本人与护照一致。")
     decide(station, station_case, "准予在母亲户内登记出生。", household)
 
     # The household register page from the wallet into the ID card part; the station decides it too.

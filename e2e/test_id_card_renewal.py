@@ -4,7 +4,6 @@ her renewal case and submits it; the police station accepts; the officer confirm
 live video (fake cameras); a reviewer approves; the station records the card's production and says
 it is ready; the father shows his pass at the counter and collects; the case closes. The father
 never sees her other cases, and a revoked pass says so at the counter."""
-import datetime
 import os
 import re
 import subprocess
@@ -16,8 +15,8 @@ from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import MAIL_HANG_GUARD, ROOT, latest_mail, totp
 from test_application_journey import enrol_totp, submit_form, upload, wait
-from test_video_calls import (book_first_slot, check_phone_layout, http, join, publish_hours, sign_in, soon_in_office,
-                              wait_for_call)
+from test_video_calls import (book_first_slot, check_phone_layout, http, join, publish_hours, record_outcome, sign_in,
+                              soon_in_office, wait_for_call)
 
 MATTER = "GA-PSB-001"  # 居民身份证到期换领: by proxy, identity confirmed by video, four eyes
 OTHER_MATTER = "GA-PSB-006"  # 户籍证明: online, for the citizen herself
@@ -186,12 +185,7 @@ def test_id_card_renewed_through_a_relative(server, server_data, demo_accounts, 
     wait_for_call(officer)
     time.sleep(max(0, start + 7 - time.time()))
     officer.get(server + f"/video/{session}")
-    form = officer.find_element(By.ID, "outcome-form")
-    form.find_element(By.CSS_SELECTOR, "input[value='identity_confirmed']").click()
-    form.find_element(By.NAME, "note").send_keys("本人与护照一致，确认委托父亲代为换领。")
-    old = officer.find_element(By.TAG_NAME, "html")
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait(officer, EC.staleness_of(old))
+    record_outcome(officer, "identity_confirmed", "本人与护照一致，确认委托父亲代为换领。")
 
     # Four eyes: the officer who prepared it cannot decide; the station's reviewer approves.
     officer.get(office_case)

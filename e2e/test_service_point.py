@@ -9,7 +9,6 @@ call on the desk's computer and the official confirms her identity. At home she 
 her access log and ends the permission; the desk is then refused. Pages are walked at 360 px in
 both languages."""
 import os
-import pathlib
 import re
 import subprocess
 import time
@@ -21,7 +20,8 @@ from selenium.webdriver.support import expected_conditions as EC
 from conftest import ROOT, totp
 from test_application_journey import enrol_totp, submit_form, upload, wait
 from test_id_card_renewal import CITIZEN_ID, FATHER_ID, OFFICE, mail_with, main_text
-from test_video_calls import check_phone_layout, join, publish_hours, sign_in, soon_in_office, wait_for_call
+from test_video_calls import (check_phone_layout, join, publish_hours, record_outcome, sign_in, soon_in_office,
+                              wait_for_call)
 
 MATTER = "GA-PSB-001"
 POINT = "es-madrid"
@@ -206,12 +206,7 @@ def test_elderly_visitor_renews_her_id_card_at_the_madrid_point(server, server_d
         check_phone_layout(son, server + path)
     time.sleep(max(0, start + 7 - time.time()))
     officer.get(server + f"/video/{session}")
-    form = officer.find_element(By.ID, "outcome-form")
-    form.find_element(By.CSS_SELECTOR, "input[value='identity_confirmed']").click()
-    form.find_element(By.NAME, "note").send_keys("在马德里服务点视频核验，本人与护照一致。")
-    old = officer.find_element(By.TAG_NAME, "html")
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait(officer, EC.staleness_of(old))
+    record_outcome(officer, "identity_confirmed", "在马德里服务点视频核验，本人与护照一致。")
     assert "视频核验身份通过" in main_text(officer), main_text(officer)
 
     # At home she reads who did what, and ends the permission; the desk is then refused.

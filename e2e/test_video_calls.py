@@ -19,10 +19,8 @@ import zoneinfo
 
 import icalendar
 import pytest
-from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import ROOT, demo_passwords, latest_mail, start_server, stop_server
 from test_application_journey import enrol_totp, submit_form, upload, wait
@@ -100,6 +98,16 @@ def book_first_slot(citizen, case_url):
 def join(driver, base, session):
     driver.get(base + f"/video/{session}")
     driver.find_element(By.ID, "join-call").click()
+
+
+def record_outcome(staff, outcome, note):
+    """The official ends the session from the room's outcome form and waits for the next page."""
+    form = staff.find_element(By.ID, "outcome-form")
+    form.find_element(By.CSS_SELECTOR, f"input[value='{outcome}']").click()
+    form.find_element(By.NAME, "note").send_keys(note)
+    old = staff.find_element(By.TAG_NAME, "html")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(staff, EC.staleness_of(old))
 
 
 def remote_video_width(driver):
@@ -258,12 +266,7 @@ def test_booked_call_with_recording_and_outcome(server, server_data, demo_accoun
     assert http(citizen, link)[0] in (403, 404)
 
     # The officer ends the session with the outcome; the case moves on and the citizen sees it.
-    form = staff.find_element(By.ID, "outcome-form")
-    form.find_element(By.CSS_SELECTOR, "input[value='identity_confirmed']").click()
-    form.find_element(By.NAME, "note").send_keys("本人与护照照片一致，申请人确认申请。")
-    old = staff.find_element(By.TAG_NAME, "html")
-    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait(staff, EC.staleness_of(old))
+    record_outcome(staff, "identity_confirmed", "本人与护照照片一致，申请人确认申请。")
     assert "视频核验身份通过" in staff.find_element(By.TAG_NAME, "main").text, staff.find_element(By.TAG_NAME, "main").text
     citizen.get(case_url)
     page = citizen.find_element(By.TAG_NAME, "main").text
