@@ -47,4 +47,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddVideoSessionPoint())
     // 017: how many video rooms a point has
     app.migrations.add(AddServicePointVideoRooms())
+    // 018: the queue's order and the deadline reminders answered by indexes
+    app.migrations.add(AddCaseDueIndexes())
 }

@@ -26,6 +26,9 @@ final class Case: Model, @unchecked Sendable {
     @OptionalField(key: "accepted_on") var acceptedOn: String?
     /// Cached due day for queue filters and sorting; recomputed at every state change.
     @OptionalField(key: "due_on") var dueOn: String?
+    /// The queue's sort key: the due day, undated cases after every dated one on both databases
+    /// (SQLite sorts NULL first, PostgreSQL last). Indexed as written (migration 018).
+    static let queueDueKey = "COALESCE(due_on, '9999-12-31')"
     @OptionalField(key: "decided_at") var decidedAt: Date?
     /// Materials accepted as "supply later" (indices into the matter's materials) and by when.
     @Field(key: "provisional_missing") var provisionalMissing: [Int]

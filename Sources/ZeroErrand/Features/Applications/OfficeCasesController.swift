@@ -43,50 +43,46 @@ struct OfficeCasesController: RouteCollection {
 
     static let pageSize = 50
 
-    /// One query for the rows (with their matter and assignee joined in), one for the count.
+    /// Statements: the session and its account, the department, the office's matters, the count,
+    /// and the page's rows with their assignees joined in, whatever the page size.
     @Sendable func queue(req: Request) async throws -> Response {
         let account = try req.requireAccount()
-        guard let departmentID = account.$department.id, let department = try await account.$department.get(on: req.db) else {
+        guard let departmentID = account.$department.id, let department = try await account.$department.get(on: req.db),
+              let sql = req.db as? any SQLDatabase else {
             throw AppError.notFound
         }
         let query = try req.query.decode(QueueQuery.self)
         let zone = department.zone
         let today = CivilDay(req.now, in: zone)
-        // Only cases the citizen has submitted reach the office (a draft withdrawn unsent never does).
-        let builder = Case.query(on: req.db).filter(\.$department.$id == departmentID).filter(\.$submittedAt != nil)
+        let matters = try await Matter.query(on: req.db).filter(\.$department.$id == departmentID).sort(\.$code).all()
+        var filters = OfficeQueueQuery(departmentID: departmentID)
         if let status = query.status.nonEmpty {
             guard let status = CaseStatus(rawValue: status) else { throw AppError.badRequest }
-            builder.filter(\.$status == status)
+            filters.status = status
         }
         if let code = query.matter.nonEmpty {
-            guard let matter = try await Matter.query(on: req.db).filter(\.$code == code).first() else { throw AppError.badRequest }
-            builder.filter(\.$matter.$id == (try matter.requireID()))
+            guard let matter = matters.first(where: { $0.code == code }) else { throw AppError.badRequest }
+            filters.matterID = try matter.requireID()
         }
         switch query.due.nonEmpty {
         case nil: break
-        case "overdue"?:
-            builder.filter(\.$dueOn < today.description).filter(\.$status ~~ CaseStatus.allCases.filter(\.clockRuns))
+        case "overdue"?: filters.due = .before(today)
         case let days?:
             guard let days = Int(days), (0...365).contains(days) else { throw AppError.badRequest }
             // "Within N days" means working days, as the time limits themselves do.
-            let limit = req.dependencies.workingCalendar.addingWorkingDays(days, to: today)
-            builder.filter(\.$dueOn <= limit.description).filter(\.$status ~~ CaseStatus.allCases.filter(\.clockRuns))
+            filters.due = .byEnd(of: req.dependencies.workingCalendar.addingWorkingDays(days, to: today))
         }
-        if query.mine == true { builder.filter(\.$assignee.$id == account.id) }
-        // Counting a column of the queue index (never null) lets SQLite answer from the index alone;
-        // COUNT(id) read every matching row (docs/performance.md).
-        let total = try await builder.count(\.$status)
+        if query.mine == true { filters.assigneeID = account.id }
+        let total = try await filters.count(on: sql)
         let pageNumber = min(max(1, query.page ?? 1), total / Self.pageSize + 1)
-        let records = try await builder.copy().with(\.$matter).with(\.$assignee)
-            .sort(\.$dueOn).sort(\.$submittedAt).range(((pageNumber - 1) * Self.pageSize)..<(pageNumber * Self.pageSize)).all()
-        let rows = records.map { record in
-            CaseRow(path: SiteURL.officeCase(id: record.id!.uuidString).path, number: record.number, matter: record.matter.name(req.locale),
-                    status: req.t("case_status.\(record.status.rawValue)"), statusCode: record.status.rawValue,
-                    updated: TimeDisplay.format(record.updatedAt, in: zone), due: record.dueOn,
-                    overdue: record.status.clockRuns && (record.dueOn.map { $0 < today.description } ?? false),
-                    assignee: record.assignee?.displayName)
+        let names = Dictionary(uniqueKeysWithValues: matters.map { ($0.id!, $0.name(req.locale)) })
+        let rows = try await filters.page(pageNumber, size: Self.pageSize, on: sql).map { row in
+            CaseRow(path: SiteURL.officeCase(id: row.id.uuidString).path, number: row.number, matter: names[row.matter_id] ?? "",
+                    status: req.t("case_status.\(row.status.rawValue)"), statusCode: row.status.rawValue,
+                    updated: TimeDisplay.format(row.updated_at, in: zone), due: row.due_on,
+                    overdue: row.status.clockRuns && (row.due_on.map { $0 < today.description } ?? false),
+                    assignee: row.assignee_name)
         }
-        let matters = try await Matter.query(on: req.db).filter(\.$department.$id == departmentID).sort(\.$code).all()
         let pageLink = { (number: Int) -> String in
             var items = ["page=\(number)"]
             if let status = query.status.nonEmpty { items.append("status=\(status.queryEncoded)") }
@@ -230,35 +226,30 @@ struct OfficeCasesController: RouteCollection {
         let averageRating: String
     }
 
-    /// Per matter: decided cases, average calendar days from submission to decision, ratings.
-    /// Ratings are one grouped query; the timings still read every decided case of the office
-    /// (three columns each) and should become a GROUP BY too (see docs/performance.md).
+    /// Per matter: decided cases, average calendar days from submission to decision, ratings: one
+    /// grouped query over the office's cases (at most one rating per case, so the join adds no rows).
     @Sendable func stats(req: Request) async throws -> Response {
         let account = try req.requireAccount()
         guard let departmentID = account.$department.id, let sql = req.db as? any SQLDatabase else { throw AppError.notFound }
-        let decided = try await Case.query(on: req.db).filter(\.$department.$id == departmentID).filter(\.$decidedAt != nil)
-            .field(\.$matter.$id).field(\.$submittedAt).field(\.$decidedAt).all()
-        struct RatingRow: Decodable { let matter_id: UUID; let count: Int; let average: Double? }
-        let ratings = try await sql.select().column(SQLColumn("matter_id", table: Case.schema))
-            .column(SQLFunction("COUNT", args: SQLColumn("score", table: CaseRating.schema)), as: "count")
-            .column(SQLFunction("AVG", args: SQLColumn("score", table: CaseRating.schema)), as: "average")
-            .from(CaseRating.schema).join(Case.schema, on: SQLColumn("case_id", table: CaseRating.schema), .equal, SQLColumn("id", table: Case.schema))
-            .where(SQLColumn("department_id", table: Case.schema), .equal, SQLBind(departmentID))
-            .groupBy(SQLColumn("matter_id", table: Case.schema)).all(decoding: RatingRow.self)
-        let ratingByMatter = Dictionary(uniqueKeysWithValues: ratings.map { ($0.matter_id, $0) })
-        var timing: [UUID: (count: Int, days: Double)] = [:]
-        for record in decided {
-            guard let submitted = record.submittedAt, let decidedAt = record.decidedAt else { continue }
-            let entry = timing[record.$matter.id] ?? (0, 0)
-            timing[record.$matter.id] = (entry.count + 1, entry.days + decidedAt.timeIntervalSince(submitted) / 86400)
-        }
+        struct StatTotals: Decodable { let matter_id: UUID; let decided: Int; let seconds: Double?; let ratings: Int; let rating: Double? }
+        // Dates are seconds since 1970 on SQLite and timestamps on PostgreSQL.
+        let taken = sql.dialect.name == "postgresql" ? "EXTRACT(EPOCH FROM c.decided_at - c.submitted_at)" : "c.decided_at - c.submitted_at"
+        let timed = "c.decided_at IS NOT NULL AND c.submitted_at IS NOT NULL"
+        let totals = try await sql.raw("""
+            SELECT c.matter_id AS matter_id, SUM(CASE WHEN \(unsafeRaw: timed) THEN 1 ELSE 0 END) AS decided,
+                   CAST(AVG(CASE WHEN \(unsafeRaw: timed) THEN \(unsafeRaw: taken) END) AS DOUBLE PRECISION) AS seconds,
+                   COUNT(r.score) AS ratings, CAST(AVG(r.score) AS DOUBLE PRECISION) AS rating
+            FROM cases c LEFT JOIN case_ratings r ON r.case_id = c.id
+            WHERE c.department_id = \(bind: departmentID) AND (c.decided_at IS NOT NULL OR r.score IS NOT NULL)
+            GROUP BY c.matter_id
+            """).all(decoding: StatTotals.self)
+        let byMatter = Dictionary(uniqueKeysWithValues: totals.map { ($0.matter_id, $0) })
         let matters = try await Matter.query(on: req.db).filter(\.$department.$id == departmentID).sort(\.$code).all()
         let rows = matters.compactMap { matter -> StatRow? in
-            let time = timing[matter.id!], rating = ratingByMatter[matter.id!]
-            guard time != nil || rating != nil else { return nil }
-            return StatRow(matter: matter.name(req.locale), decided: time?.count ?? 0,
-                           averageDays: time.map { String(format: "%.1f", $0.days / Double($0.count)) } ?? "–",
-                           ratings: rating?.count ?? 0, averageRating: rating?.average.map { String(format: "%.1f", $0) } ?? "–")
+            guard let total = byMatter[matter.id!] else { return nil }
+            return StatRow(matter: matter.name(req.locale), decided: total.decided,
+                           averageDays: total.seconds.map { String(format: "%.1f", $0 / 86400) } ?? "–",
+                           ratings: total.ratings, averageRating: total.rating.map { String(format: "%.1f", $0) } ?? "–")
         }
         return try await req.page("office/stats", rows, title: "stats.title")
     }
