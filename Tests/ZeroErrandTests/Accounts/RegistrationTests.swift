@@ -101,4 +101,27 @@ struct RegistrationTests {
             #expect(try await browser.signIn(email, password: passphrase).location == "/sign-in/confirm-email")
         }
     }
+
+    @Test("At a desk showing English the visitor registers in the language they choose (Chinese unless they say otherwise)")
+    func languageAtTheDesk() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let assistant = try await TestAccounts.make(app, email: Inbox.uniqueAddress("desk"), kind: .assistant,
+                                                        servicePointCode: "es-madrid", totpSecret: testSecret(81))
+            let desk = TestBrowser(app)
+            try await desk.signIn(assistant.email, totp: testSecret(81), clock: clock)
+            #expect(try await desk.get("/register").body.contains("<option value=\"zh-Hans\" selected>"))
+            let fields = ["displayName": "王秀兰", "password": "马德里的阳光很好我要换身份证", "timeZone": "Europe/Madrid"]
+            let bad = try await desk.post("/register", fields.merging(["email": Inbox.uniqueAddress(), "language": "fr"]) { $1 })
+            #expect(bad.status == .unprocessableEntity && bad.body.contains(app.dependencies.translator.text("field.language_invalid", .en)))
+            for (language, expected) in [(nil, "zh-Hans"), ("en", "en")] as [(String?, String)] {
+                let email = Inbox.uniqueAddress("visitor")
+                var form = fields.merging(["email": email]) { $1 }
+                form["language"] = language
+                #expect(try await desk.post("/register", form).status == .ok)
+                #expect(try await Account.query(on: app.db).filter(\.$email == email).first()?.locale == expected)
+                let mail = try await Inbox.latest(app, to: email)
+                #expect(mail.subject == app.dependencies.translator.text("mail.confirm.subject", expected == "en" ? .en : .zhHans))
+            }
+        }
+    }
 }

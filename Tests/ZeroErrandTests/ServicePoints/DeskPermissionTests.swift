@@ -214,6 +214,11 @@ struct DeskPermissionTests {
             #expect(try await desk.madrid.get("/service-point/permissions/\(try second.requireID())").body.contains(
                 app.dependencies.translator.text("desk.permission.ended", .en).htmlEscaped()))
             #expect(try await desk.milan.get("/service-point/permissions/\(try second.requireID())").status == .notFound)
+            // A new permission for another matter does not reopen this case, and the desk is told why.
+            _ = try await desk.grant(matter: "GA-PSB-002")
+            let other = try await desk.madrid.get("/cases/\(caseID)")
+            #expect(other.status == .forbidden && !other.body.contains(number))
+            #expect(other.body.contains(app.dependencies.translator.text("point.refused.not_covered", .en).htmlEscaped()))
         }
     }
 

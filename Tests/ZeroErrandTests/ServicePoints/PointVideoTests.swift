@@ -20,7 +20,11 @@ struct PointVideoTests {
             // 09:00 in Shanghai is 02:00 in Madrid: the point is closed then.
             let start = day.startOfDay(in: TimeZone(identifier: "Asia/Shanghai")!).addingTimeInterval(9 * 3600)
             let fields = ["start": String(Int(start.timeIntervalSince1970)), "point": "es-madrid"]
-            #expect(try await world.citizen.post("/cases/\(caseID)/video", fields).status == .conflict)
+            // Refused, the booking page comes back with the reason and what was chosen.
+            let closed = try await world.citizen.post("/cases/\(caseID)/video", fields)
+            #expect(closed.status == .conflict)
+            #expect(closed.body.contains(app.dependencies.translator.text("video.refused.point_closed", .en, ["point": "Madrid Overseas Service Point"])))
+            #expect(closed.body.contains("<option value=\"es-madrid\" selected>"))
             #expect(try await world.citizen.post("/cases/\(caseID)/video", ["start": fields["start"]!, "point": "it-prato"]).status == .unprocessableEntity)
             #expect(try await VideoSession.query(on: app.db).count() == 0)
             let madrid = try #require(try await ServicePoint.query(on: app.db).filter(\.$code == "es-madrid").first())
@@ -30,6 +34,10 @@ struct PointVideoTests {
             #expect(try await world.citizen.post("/cases/\(caseID)/video", fields).status == .seeOther)
             let session = try await world.activeSession(caseID)
             #expect(session.$point.id == madrid.id)
+            // Her booking page and her mail tell her where to go, on the point's clock too.
+            #expect(try await world.citizen.get("/cases/\(caseID)/video").body.contains(madrid.address.htmlEscaped()))
+            let mail = try await Inbox.latest(app, to: world.base.citizenAccount.email, subject: "Video appointment booked")
+            #expect(mail.text.contains(madrid.address) && mail.text.contains("Madrid Overseas Service Point"))
 
             let assistant = try await TestAccounts.make(app, email: Inbox.uniqueAddress("madrid"), kind: .assistant,
                                                         servicePointCode: "es-madrid", totpSecret: testSecret(91))

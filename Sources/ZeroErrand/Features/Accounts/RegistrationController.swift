@@ -16,6 +16,8 @@ struct RegistrationController: RouteCollection {
         var displayName: String?
         var password: String?
         var timeZone: String?
+        /// Only at a desk; elsewhere the page's own language is the registrant's.
+        var language: String?
     }
 
     @Sendable func form(req: Request) async throws -> Response {
@@ -29,8 +31,12 @@ struct RegistrationController: RouteCollection {
 
     @Sendable func register(req: Request) async throws -> Response {
         let form = try req.content.decode(RegisterForm.self)
-        var values = RegisterValues(email: form.email ?? "", displayName: form.displayName ?? "", timeZone: form.timeZone ?? "")
         var errors: [String: String] = [:]
+        let atDesk = req.currentAccount?.kind == .assistant
+        var values = RegisterValues(email: form.email ?? "", displayName: form.displayName ?? "", timeZone: form.timeZone ?? "")
+        let chosenLanguage = form.language.flatMap(AppLocale.init(rawValue:))
+        if atDesk, form.language.nonEmpty != nil, chosenLanguage == nil { errors["language"] = req.t("field.language_invalid") }
+        values.language = chosenLanguage?.rawValue ?? values.language
         let email = EmailAddress.normalize(form.email ?? "")
         if email == nil { errors["email"] = req.t("field.email_invalid") }
         let name = (form.displayName ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -41,7 +47,7 @@ struct RegistrationController: RouteCollection {
         if TimeZone(identifier: zone) == nil { errors["timeZone"] = req.t("field.time_zone_invalid") }
         guard errors.isEmpty, let email else {
             values.timeZone = zone
-            values.atDesk = req.currentAccount?.kind == .assistant
+            values.atDesk = atDesk
             return try await req.page("accounts/register", FormPage(values: values, errors: errors,
                                                                     notice: values.atDesk ? req.t("desk.register.notice") : nil),
                                       title: "register.title", status: .unprocessableEntity)
@@ -50,7 +56,7 @@ struct RegistrationController: RouteCollection {
         try await req.accounts.limitMail(to: email)
         let existing = try await req.accounts.account(email: email)
         let passwordHash = try await req.accounts.hashPassword(password)
-        let locale = req.locale
+        let locale = atDesk ? chosenLanguage ?? .zhHans : req.locale
         let now = req.now
         let service = req.accounts
         let outbox = req.application.outbox

@@ -30,7 +30,8 @@ struct PointDesk {
     /// Opening it is audited and shows in the visitor's access log.
     func requireAccess(to record: Case, for action: ProxyAction) async throws {
         let actor = try request.requireAccount().actor
-        let refusals = try await permissions(from: record.$applicant.id).map {
+        let permissions = try await permissions(from: record.$applicant.id)
+        let refusals = permissions.map {
             RecordAccess.pointRefusal(actor, $0.facts, for: record.accessFacts, action: action, matterCode: record.matter.code, now: request.now)
         }
         if refusals.contains(where: { $0 == nil }) {
@@ -38,7 +39,11 @@ struct PointDesk {
             return
         }
         if refusals.contains(.visitorOnly) { throw AppError(status: .forbidden, key: "point.refused.visitor_only") }
-        if refusals.contains(.expired) || refusals.contains(.revoked) { throw AppError(status: .forbidden, key: "point.refused.ended") }
+        if refusals.contains(.expired) || refusals.contains(.revoked) {
+            // The permission that reached this case has ended; one in force now may be for other matters.
+            let otherInForce = zip(permissions, refusals).contains { $1 == .outOfScope && $0.facts.isInForce(at: request.now) }
+            throw AppError(status: .forbidden, key: otherInForce ? "point.refused.not_covered" : "point.refused.ended")
+        }
         throw AppError.notFound
     }
 

@@ -34,13 +34,20 @@ struct VideoBookingController: RouteCollection {
             guard let id = UUID(uuidString: text) else { throw AppError.badRequest }
             return id
         }
-        var point: ServicePoint?
-        if let code = form.point.nonEmpty {
-            point = try await ServicePoint.query(on: req.db).filter(\.$code == code).first()
-            guard point?.offerSet.contains(.videoRoom) == true else { throw AppError(status: .unprocessableEntity, key: "video.booking.point_unknown") }
+        do {
+            var point: ServicePoint?
+            if let code = form.point.nonEmpty {
+                point = try await ServicePoint.query(on: req.db).filter(\.$code == code).first()
+                guard point?.offerSet.contains(.videoRoom) == true else { throw AppError(status: .unprocessableEntity, key: "video.booking.point_unknown") }
+            }
+            _ = try await VideoBooking.book(record, start: Date(timeIntervalSince1970: TimeInterval(seconds)), replacing: replacing,
+                                            point: point, req: req)
+        } catch let refusal as AppError where [.conflict, .unprocessableEntity].contains(refusal.status) {
+            // The page again with the reason and what was chosen, not a dead end.
+            let page = try await VideoBookingPage.make(record, req: req, problem: req.t(refusal.key, refusal.arguments),
+                                                       chosenStart: String(seconds), chosenPoint: form.point)
+            return try await req.page("video/booking", page, title: "video.booking.title", status: refusal.status)
         }
-        _ = try await VideoBooking.book(record, start: Date(timeIntervalSince1970: TimeInterval(seconds)), replacing: replacing,
-                                        point: point, req: req)
         return req.redirect(to: .caseVideo(id: try record.requireID().uuidString.lowercased()))
     }
 

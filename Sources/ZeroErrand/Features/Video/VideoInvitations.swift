@@ -22,6 +22,7 @@ struct VideoInvitations {
         let officeZone = record.department.zone
         let link = SiteURL.videoRoom(id: sessionID.uuidString.lowercased()).absolute(config)
         let applicant = participants.first { $0.role == .applicant }?.account
+        let point = try await session.$point.get(on: db)
         for participant in participants {
             let account = participant.account
             let locale = account.appLocale
@@ -36,6 +37,11 @@ struct VideoInvitations {
                 "applicant": applicant?.displayName ?? "",
                 "when_applicant": TimeDisplay.format(session.startsAt, in: applicant?.zone ?? officeZone),
                 "link": link,
+                // Taken at a service point: where to go, and the time on the point's clock.
+                "place": point.map { point in
+                    translator.text("video.mail.place", locale, ["point": point.name(locale), "address": point.address,
+                                                                 "when_point": TimeDisplay.format(session.startsAt, in: point.zone)])
+                } ?? "",
             ]
             let event = ICalendarEvent(
                 uid: "video-\(sessionID.uuidString.lowercased())@zeroerrand", sequence: session.sequence,

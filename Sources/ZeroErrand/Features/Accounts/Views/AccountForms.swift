@@ -18,6 +18,8 @@ struct RegisterValues: Encodable {
     var displayName = ""
     var timeZone = ""
     var timeZones: [String] = TimeZone.knownTimeZoneIdentifiers.sorted()
+    /// At a desk the visitor's own language for their mail and pages, not the desk screen's.
+    var language = AppLocale.zhHans.rawValue
 }
 
 struct SignInValues: Encodable {

@@ -14,6 +14,8 @@ struct VideoBookingPage: Encodable {
         let outcome: String?
         let roomPath: String?
         let cancelPath: String?
+        /// Taken at a service point: where to go and the time on the point's clock.
+        let place: String?
     }
 
     let number: String
@@ -34,12 +36,17 @@ struct VideoBookingPage: Encodable {
     let notice: String
     /// Service points with a video room the citizen may join from instead of their own device.
     var points: [Choice] = []
+    /// Why the last booking was refused, shown above the form that keeps what was chosen.
+    var problem: String?
+    var chosenStart: String?
 
-    static func make(_ record: Case, req: Request) async throws -> VideoBookingPage {
+    static func make(_ record: Case, req: Request, problem: String? = nil, chosenStart: String? = nil,
+                     chosenPoint: String? = nil) async throws -> VideoBookingPage {
         let caseID = try record.requireID().uuidString.lowercased()
         let department = record.department
         let now = req.now
-        let sessions = try await VideoSession.query(on: req.db).filter(\.$caseRecord.$id == record.requireID()).sort(\.$startsAt, .descending).all()
+        let sessions = try await VideoSession.query(on: req.db).filter(\.$caseRecord.$id == record.requireID())
+            .with(\.$point).sort(\.$startsAt, .descending).all()
         func appointment(_ session: VideoSession) -> Appointment {
             let id = session.id?.uuidString.lowercased() ?? ""
             let booked = session.status == .booked
@@ -48,7 +55,11 @@ struct VideoBookingPage: Encodable {
                                status: req.t("video.status.\(session.status.rawValue)"),
                                outcome: session.outcome.map { req.t("video.outcome.\($0.rawValue)") },
                                roomPath: booked ? SiteURL.videoRoom(id: id).path : nil,
-                               cancelPath: mayCancel ? SiteURL.caseVideoCancel(id: caseID, session: id).path : nil)
+                               cancelPath: mayCancel ? SiteURL.caseVideoCancel(id: caseID, session: id).path : nil,
+                               place: session.point.map { point in
+                                   req.t("video.booking.at_point", ["point": point.name(req.locale), "address": point.address,
+                                                                    "when_point": req.showTime(session.startsAt, in: point.zone)])
+                               })
         }
         let current = sessions.first { $0.status == .booked }
         let refusal = try await VideoBooking.refusal(for: record, on: req.db)
@@ -67,6 +78,7 @@ struct VideoBookingPage: Encodable {
             notice: req.t("video.booking.notice", ["booking": req.t("unit.hours", ["count": String(department.bookingNoticeHours)]),
                                                   "change": req.t("unit.hours", ["count": String(department.changeNoticeHours)])]),
             points: try await ServicePoint.query(on: req.db).sort(\.$country).sort(\.$code).all().filter { $0.offerSet.contains(.videoRoom) }
-                .map { Choice(value: $0.code, label: "\($0.city(req.locale)) · \($0.name(req.locale))", selected: false) })
+                .map { Choice(value: $0.code, label: "\($0.city(req.locale)) · \($0.name(req.locale))", selected: $0.code == chosenPoint) },
+            problem: problem, chosenStart: chosenStart)
     }
 }
