@@ -142,7 +142,7 @@ def test_elderly_visitor_renews_her_id_card_at_the_madrid_point(server, server_d
     desk.find_element(By.CSS_SELECTOR, f"a[href*='/matters/{MATTER}/apply?permission=']").click()
     assert "王秀兰" in desk.find_element(By.ID, "desk-note").text
     options = desk.find_elements(By.CSS_SELECTOR, "select[name=mandate] option")
-    next(o for o in options if "李建华" in o.text).click()
+    next(o for o in options if o.text == "为王秀兰办理，由其亲属李建华代办").click()
     desk.find_element(By.NAME, "details").send_keys("本人在马德里服务点换领到期身份证，由儿子李建华在温州代领。")
     submit_form(desk, f"/apply?permission={permission_url.rsplit('/', 1)[1]}")
     case_url = desk.current_url

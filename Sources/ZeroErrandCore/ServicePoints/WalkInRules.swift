@@ -46,6 +46,8 @@ public enum WalkInRules {
         public var served: Int
         public var absent: Int
         public var stillWaiting: Int
+        /// Called and not yet marked served or not there: at a desk now.
+        public var atDesk: Int = 0
         /// From taking the number to being called, for those called; nil when nobody was.
         public var averageWaitMinutes: Int?
         public var longestWaitMinutes: Int?
@@ -53,8 +55,8 @@ public enum WalkInRules {
         public var matters: [(code: String?, count: Int)]
 
         public static func == (a: Figures, b: Figures) -> Bool {
-            (a.taken, a.served, a.absent, a.stillWaiting, a.averageWaitMinutes, a.longestWaitMinutes) ==
-                (b.taken, b.served, b.absent, b.stillWaiting, b.averageWaitMinutes, b.longestWaitMinutes)
+            (a.taken, a.served, a.absent, a.stillWaiting, a.atDesk) == (b.taken, b.served, b.absent, b.stillWaiting, b.atDesk)
+                && (a.averageWaitMinutes, a.longestWaitMinutes) == (b.averageWaitMinutes, b.longestWaitMinutes)
                 && a.matters.map(\.code) == b.matters.map(\.code) && a.matters.map(\.count) == b.matters.map(\.count)
         }
     }
@@ -68,6 +70,7 @@ public enum WalkInRules {
         return Figures(taken: tickets.count, served: tickets.filter { $0.status == .served }.count,
                        absent: tickets.filter { $0.status == .absent }.count,
                        stillWaiting: tickets.filter { $0.status == .waiting }.count,
+                       atDesk: tickets.filter { $0.status == .called }.count,
                        averageWaitMinutes: waits.isEmpty ? nil : Int((waits.reduce(0, +) / Double(waits.count)).rounded()),
                        longestWaitMinutes: waits.max().map { Int($0.rounded()) }, matters: matters)
     }

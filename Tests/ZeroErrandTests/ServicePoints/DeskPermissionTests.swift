@@ -66,6 +66,7 @@ struct DeskPermissionTests {
             let path = "/matters/\(DeskPermissionTests.matterCode)/apply?permission=\(try permission.requireID())"
             let form = try await madrid.get(path)
             #expect(form.status == .ok)
+            #expect(form.body.contains(world.app.dependencies.translator.text("desk.apply.for_visitor", .en, ["name": visitor.displayName])))
             #expect(form.body.contains("desk-note"))
             let created = try await madrid.post(path, ["details": "出生证明认证，孩子在马德里出生。"])
             #expect(created.status == .seeOther)

@@ -50,6 +50,9 @@ struct WalkInQueueTests {
             clock.advance(by: 10 * 60)
             #expect(try await madrid.post("/service-point/queue/next").status == .seeOther)
             #expect(try await door.get(firstPath).body.contains(t(app, "queue.status.called")))
+            // A second press while number 1 is at the desk calls nobody else.
+            #expect(try await madrid.post("/service-point/queue/next").status == .seeOther)
+            #expect(try await WalkInTicket.query(on: app.db).filter(\.$status == .called).count() == 1)
             let one = try #require(try await WalkInTicket.query(on: app.db).filter(\.$number == 1).first())
             #expect(try await milan.post("/service-point/queue/\(try one.requireID())/served").status == .notFound)
             clock.advance(by: 10 * 60)

@@ -94,8 +94,14 @@ struct ApplicationsController: RouteCollection {
         let refusal = held.isEmpty ? ownRefusal : nil
         var choices: [Choice] = []
         let selfApplies = ApplicationStart(matter.channels).citizenApplies
-        if selfApplies && ownRefusal == nil { choices.append(Choice(value: "", label: req.t("apply.for.myself"), selected: chosen.nonEmpty == nil)) }
-        if ownRefusal == nil { choices += own.map { Choice(value: $0.id!.uuidString, label: req.t("apply.for.own_mandate", ["name": $0.proxyName]),
+        // At a desk the assistant reads the choices about the visitor, not about themselves.
+        let visitor = applicant.desk?.displayName
+        let forSelf = visitor.map { req.t("desk.apply.for_visitor", ["name": $0]) } ?? req.t("apply.for.myself")
+        let forSelfWith = { (proxy: String) in
+            visitor.map { req.t("desk.apply.for_visitor_mandate", ["name": $0, "proxy": proxy]) } ?? req.t("apply.for.own_mandate", ["name": proxy])
+        }
+        if selfApplies && ownRefusal == nil { choices.append(Choice(value: "", label: forSelf, selected: chosen.nonEmpty == nil)) }
+        if ownRefusal == nil { choices += own.map { Choice(value: $0.id!.uuidString, label: forSelfWith($0.proxyName),
                                     selected: chosen == $0.id!.uuidString) } }
         choices += held.map { Choice(value: $0.id!.uuidString, label: req.t("apply.for.held_mandate", ["name": $0.principal.displayName]),
                                      selected: chosen == $0.id!.uuidString) }

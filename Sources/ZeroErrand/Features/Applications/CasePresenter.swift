@@ -260,7 +260,8 @@ struct CasePresenter {
                                                                 "principal": principalName, "until": $0.validUntil]) },
             proxyID: try mandate.map { role == .office ? try request.dependencies.secrets.openText($0.proxyIDNumberSealed) : $0.proxyIDMasked },
             status: status,
-            path: mandate.map { SiteURL.mandate(id: $0.id!.uuidString.lowercased()).path },
+            // The mandate's page is its principal's, its relative's and the office's; not a desk's.
+            path: request.currentAccount?.kind == .assistant ? nil : mandate.map { SiteURL.mandate(id: $0.id!.uuidString.lowercased()).path },
             formPath: isPrincipal && record.status == .draft ? SiteURL.caseMandate(id: id).path : nil,
             choices: choices)
     }

@@ -78,7 +78,7 @@ struct DeskQueueController: RouteCollection {
         let day: String
         let previousDay: String
         let nextDay: String?
-        let taken, served, absent, stillWaiting: Int
+        let taken, served, absent, stillWaiting, atDesk: Int
         let averageWait: String
         let longestWait: String
         let matters: [MatterLine]
@@ -101,6 +101,7 @@ struct DeskQueueController: RouteCollection {
                                previousDay: SiteURL.deskQueueFigures.path + "?day=" + day.adding(days: -1).description,
                                nextDay: day < today ? SiteURL.deskQueueFigures.path + "?day=" + day.adding(days: 1).description : nil,
                                taken: figures.taken, served: figures.served, absent: figures.absent, stillWaiting: figures.stillWaiting,
+                               atDesk: figures.atDesk,
                                averageWait: minutes(figures.averageWaitMinutes), longestWait: minutes(figures.longestWaitMinutes),
                                matters: figures.matters.map {
                                    FiguresPage.MatterLine(matter: $0.code.flatMap { names[$0] } ?? req.t("queue.matter_unsaid"), count: $0.count)

@@ -54,6 +54,9 @@ struct WalkInQueue {
         let assistantID = try request.requireAccount().requireID()
         let (now, day, pointID) = (request.now, CivilDay(request.now, in: point.zone).description, try point.requireID())
         return try await request.audited { db, audit in
+            // One visitor at a desk at a time: a second press (or a double click) answers the same one.
+            if let current = try await WalkInTicket.query(on: db).filter(\.$point.$id == pointID).filter(\.$day == day)
+                .filter(\.$status == .called).filter(\.$calledBy.$id == assistantID).first() { return current }
             guard let next = try await WalkInTicket.query(on: db).filter(\.$point.$id == pointID).filter(\.$day == day)
                 .filter(\.$status == .waiting).sort(\.$number).first() else { return nil }
             next.status = .called
