@@ -22,13 +22,17 @@ public enum WalkInRules {
 
     /// Until the day has served someone, a visit is reckoned at this many minutes.
     public static let usualVisitMinutes = 12.0
+    /// The usual figure counts as this many of the day's visits, so that one quick visit early in
+    /// the day does not make everyone's wait look like a minute.
+    static let usualVisitWeight = 3.0
 
-    /// Minutes a visit takes today (called to served), or the usual figure.
+    /// Minutes a visit takes today (called to served), drawn towards the usual figure while the day
+    /// has served few.
     public static func visitMinutes(_ today: [Ticket]) -> Double {
         let visits = today.compactMap { ticket in
             ticket.calledAt.flatMap { called in ticket.servedAt.map { $0.timeIntervalSince(called) / 60 } }
         }
-        return visits.isEmpty ? usualVisitMinutes : visits.reduce(0, +) / Double(visits.count)
+        return (visits.reduce(0, +) + usualVisitMinutes * usualVisitWeight) / (Double(visits.count) + usualVisitWeight)
     }
 
     /// Desks working now: assistants who called someone in the last hour (at least one).

@@ -12,9 +12,13 @@ import Testing
         let today = [WalkInRules.Ticket(takenAt: at(0), calledAt: at(5), servedAt: at(25), calledBy: desk1, status: .served),
                      WalkInRules.Ticket(takenAt: at(1), calledAt: at(10), servedAt: at(20), calledBy: desk2, status: .served),
                      WalkInRules.Ticket(takenAt: at(2), status: .waiting)]
-        #expect(WalkInRules.visitMinutes(today) == 15)
+        // Visits of 20 and 10 minutes, with the usual 12 counted three times.
+        #expect(WalkInRules.visitMinutes(today) == 66.0 / 5)
         #expect(WalkInRules.desksOpen(today, now: at(30)) == 2)
-        #expect(WalkInRules.estimatedWait(ahead: 3, today: today, now: at(30)) == 23)
+        #expect(WalkInRules.estimatedWait(ahead: 3, today: today, now: at(30)) == 20)
+        // One quick visit early in the day: five people ahead still wait most of an hour, not a minute.
+        let quick = [WalkInRules.Ticket(takenAt: at(0), calledAt: at(1), servedAt: at(2), calledBy: desk1, status: .served)]
+        #expect(WalkInRules.estimatedWait(ahead: 5, today: quick, now: at(3)) == 47)
         // An hour after anyone was called, one desk is reckoned with.
         #expect(WalkInRules.desksOpen(today, now: at(75)) == 1)
     }
