@@ -230,3 +230,6 @@ def test_elderly_visitor_renews_her_id_card_at_the_madrid_point(server, server_d
     submit_form(desk, "/served")   # waits for the answer before the ticket is read
     son.get(ticket_url)
     assert "Served" in main_text(son)
+    # The ticket's link is its only key: it never reaches the server's log.
+    log = open(server_data["log"]).read()
+    assert ticket_url.rsplit("/", 1)[1] not in log and "GET /queue/:token" in log

@@ -78,7 +78,7 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     app.routes.defaultMaxBodySize = "1mb"
     app.http.server.configuration.idleTimeout = .milliseconds(Int64(config.idleTimeout * 1000))
     app.middleware = Middlewares()
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(RequestLogMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     let routeTable = app.routes
