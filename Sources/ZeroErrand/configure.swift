@@ -62,6 +62,8 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
         try await sql.raw("PRAGMA journal_mode=WAL").run()
     }
     let catalogue = try CatalogueFiles.load(from: resources + "Catalogue/")
+    // Made here, before anything runs concurrently: the application's storage is not safe to fill then.
+    _ = app.metrics
     _ = try await app.audited(.system) { db, audit in
         try await CatalogueSeeder.apply(catalogue, on: db, audit: audit)
     }

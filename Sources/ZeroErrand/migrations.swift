@@ -49,4 +49,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddServicePointVideoRooms())
     // 018: the queue's order and the deadline reminders answered by indexes
     app.migrations.add(AddCaseDueIndexes())
+    // 019: the outbox's waiting and given-up mail by index (the sender's poll, /metrics)
+    app.migrations.add(AddOutboxStateIndexes())
 }

@@ -2,6 +2,7 @@ import Vapor
 
 func routes(_ app: Application) throws {
     try app.register(collection: HomeController())
+    try app.register(collection: MetricsController())
     try app.register(collection: RegistrationController())
     try app.register(collection: SignInController())
     try app.register(collection: PasswordResetController())

@@ -47,6 +47,10 @@ struct AppConfig: Sendable {
     /// Reverse proxies in front of the app (`ZE_TRUSTED_PROXIES`, comma-separated addresses): only
     /// from these is `X-Forwarded-For` believed, so throttles and the audit log see the real client.
     var trustedProxies: Set<String> = []
+    /// Client addresses that may read `GET /metrics` (`ZE_METRICS_ALLOW`, comma-separated; this
+    /// machine by default). Behind a proxy the client is the forwarded one, so a request relayed
+    /// from outside is never taken for this machine's own.
+    var metricsAllowed: Set<String> = ["127.0.0.1", "::1"]
     /// Settings that work but deserve a word at start-up (logged by `configure`).
     var warnings: [String] = []
 
@@ -173,6 +177,8 @@ struct AppConfig: Sendable {
                          auditCheckpointMail: auditorText.map { MailAddress(address: $0, name: "Auditor") },
                          trustedProxies: Set((get("ZE_TRUSTED_PROXIES") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                              .filter { !$0.isEmpty }),
+                         metricsAllowed: Set((get("ZE_METRICS_ALLOW") ?? "127.0.0.1,::1").split(separator: ",")
+                             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }),
                          warnings: warnings)
     }
 

@@ -68,7 +68,9 @@ struct Outbox: Sendable {
                 mail.lastError = String(describing: error).prefix(500).description
                 mail.nextAttemptAt = now.addingTimeInterval(min(30 * pow(2, Double(mail.attempts - 1)), 3600))
                 mail.claimedUntil = nil
-                if now.timeIntervalSince(mail.createdAt) >= Self.giveUpAfter {
+                let givenUp = now.timeIntervalSince(mail.createdAt) >= Self.giveUpAfter
+                app.metrics.mailDeliveryFailure(givenUp: givenUp)
+                if givenUp {
                     mail.deadAt = now
                     mail.textBody = ""
                     app.logger.error("mail delivery given up", metadata: ["mail": .string(mail.id?.uuidString ?? ""), "attempts": .stringConvertible(mail.attempts)])

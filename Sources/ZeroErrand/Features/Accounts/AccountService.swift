@@ -124,6 +124,7 @@ struct AccountService {
         }
         // After the transaction: on SQLite a second connection writing inside it would wait for it for ever.
         if case .accepted = outcome { try await request.throttles.clear(key) }
+        if case .rejected = outcome, failureAction == "sign_in.failed" { request.application.metrics.signInFailure("second_factor") }
         return outcome
     }
 
@@ -214,6 +215,7 @@ struct AccountService {
         if blocked == nil { blocked = try await throttles.attempt(keys.account, .signInAnywhere) }
         if let blocked {
             request.logger.notice("sign-in refused while throttled", metadata: ["channel": .string(channel)])
+            request.application.metrics.signInFailure("throttled")
             return .blocked(until: blocked)
         }
         let matches: Bool
@@ -225,6 +227,7 @@ struct AccountService {
             throw error
         }
         guard matches, let account else {
+            request.application.metrics.signInFailure("password")
             try await request.audited { _, audit in
                 try await audit.record("sign_in.failed", "account", objectID, ["reason": "password", "client": channel])
             }
@@ -235,6 +238,7 @@ struct AccountService {
         // in from one office network), but never resets what the client failed before.
         try await throttles.refund(keys.client)
         if account.suspendedAt != nil {
+            request.application.metrics.signInFailure("suspended")
             try await request.audited { _, audit in
                 try await audit.record("sign_in.failed", "account", objectID, ["reason": "suspended", "client": channel])
             }

@@ -66,8 +66,11 @@ extension Application {
         let database = database ?? db
         let clock = dependencies.clock
         let key = dependencies.secrets.auditKey
+        let metrics = self.metrics
+        let asked = ContinuousClock.now
         return try await auditLock.run {
-            try await database.transaction { transaction in
+            metrics.auditWait(ContinuousClock.now - asked)
+            return try await database.transaction { transaction in
                 // On PostgreSQL, locking the head row first makes audited transactions of every app
                 // instance run one at a time, as the in-process lock does within one instance: reads
                 // inside them (a TOTP counter, a token's use) see every earlier commit.

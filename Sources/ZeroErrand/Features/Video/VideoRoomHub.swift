@@ -76,6 +76,12 @@ actor VideoRoomHub {
         (rooms[room] ?? [:]).values.contains { $0.account == account && ($0.socket != nil || $0.instance != instance) }
     }
 
+    /// Rooms with someone connected to this instance, and this instance's sockets (for metrics).
+    func localCounts() -> (rooms: Int, sockets: Int) {
+        let local = rooms.values.map { $0.values.filter { $0.socket != nil }.count }
+        return (local.filter { $0 > 0 }.count, local.reduce(0, +))
+    }
+
     /// Everyone the room counts against its limit of six, here and on other instances.
     func memberCount(room: UUID) -> Int { rooms[room]?.count ?? 0 }
 
