@@ -8,6 +8,11 @@
                                          meanwhile by the server, by COMMAND, and by everything else
                                          on the machine (the machine is shared: that last figure says
                                          how much the run was disturbed)
+  bench.py sqlite-queue DB DEPARTMENT SECONDS THREADS OUT
+                                         runs the queue page's count and rows, written by hand, on
+                                         THREADS connections for SECONDS and writes the pages per
+                                         second to OUT (the page's floor on SQLite)
+  bench.py queue-sql DEPARTMENT          prints the same two statements for pgbench
   bench.py report RESULTS_DIR            prints the table and writes RESULTS_DIR/results.md
 """
 import base64
@@ -17,8 +22,10 @@ import json
 import os
 import resource
 import secrets
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 
@@ -70,6 +77,35 @@ def measure(pid, out, command):
                "other_cpu": round(max(0.0, busy - server - client - postgres), 2)},
               open(out, "w"))
     sys.exit(code)
+
+
+# The queue's first page (status "submitted") as the app asks for it: its count and its 50 rows.
+QUEUE_COUNT_SQL = ("SELECT COUNT(*) FROM cases WHERE department_id = {d} AND submitted_at IS NOT NULL "
+                   "AND status = 'submitted'")
+QUEUE_PAGE_SQL = ("SELECT c.id, c.number, c.matter_id, c.status, c.updated_at, c.due_on, a.display_name FROM cases c "
+                  "LEFT JOIN accounts a ON a.id = c.assignee_id WHERE c.department_id = {d} AND c.submitted_at IS NOT NULL "
+                  "AND c.status = 'submitted' ORDER BY COALESCE(c.due_on, '9999-12-31'), c.submitted_at LIMIT 50")
+
+
+def sqlite_queue(db, department, seconds, threads, out):
+    deadline = time.time() + seconds
+    counts = [0] * threads
+
+    def run(index):
+        connection = sqlite3.connect(db, check_same_thread=False)
+        while time.time() < deadline:
+            connection.execute(QUEUE_COUNT_SQL.format(d="?"), (department,)).fetchall()
+            rows = connection.execute(QUEUE_PAGE_SQL.format(d="?"), (department,)).fetchall()
+            assert rows, "the hand-written queue query found no rows"
+            counts[index] += 1
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    started = time.time()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    json.dump({"rps": sum(counts) / (time.time() - started)}, open(out, "w"))
 
 
 SCENARIOS = [
@@ -145,6 +181,14 @@ def report(directory):
         md.append(f"| {title} | `{request}` | {r['rps']:.1f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | "
                   f"{ratio(r['rps'] / ping['rps'])} | {r['p99_us'] / ping['p99_us']:.1f}× | {queries.get(name, '–')} | "
                   f"{cores(name, 'server_cpu')} | {cores(name, 'postgres_cpu')} | {cores(name, 'other_cpu')} |")
+    floor_path = os.path.join(directory, "queue_sql.json")
+    if os.path.exists(floor_path) and "queue" in results:
+        floor = json.load(open(floor_path))["rps"]
+        sentence = (f"(b) against its own rows and count in hand-written SQL ({floor:.1f} pages/s straight from the "
+                    f"database, same connections): {ratio(results['queue']['rps'] / floor)}")
+        print("\n" + sentence)
+        md.append("")
+        md.append(sentence + ".")
     with open(os.path.join(directory, "results.md"), "w") as f:
         f.write("\n".join(md) + "\n")
 
@@ -157,6 +201,12 @@ if __name__ == "__main__":
         print(secrets.token_urlsafe(32))
     elif command == "measure":
         measure(int(sys.argv[2]), sys.argv[3], sys.argv[5:])
+    elif command == "queue-sql":
+        department = "'" + sys.argv[2].replace("'", "''") + "'"
+        print(QUEUE_COUNT_SQL.format(d=department) + ";")
+        print(QUEUE_PAGE_SQL.format(d=department) + ";")
+    elif command == "sqlite-queue":
+        sqlite_queue(sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
     elif command == "report":
         report(sys.argv[2])
     else:
