@@ -209,6 +209,10 @@ struct VideoRoomTests {
             try await clerk.send(["type": "answer", "to": citizen.peer, "data": ["type": "answer", "sdp": "v=0 clerk"]])
             #expect(try await citizen.next("answer") != nil)
             #expect(clerk.count("answer") == 0)
+            // Both are connected to this instance: nothing between them went through the relay's table
+            // (on PostgreSQL, where other instances would read it).
+            let relayed = try await VideoSignal.query(on: app.db).all().map(\.payload)
+            #expect(!relayed.contains { $0.contains("v=0") || $0.contains("candidate:1") }, "\(relayed)")
 
             // A flood: far fewer than sent get through (burst of 100, then 40 a second).
             for index in 0..<400 { try await citizen.send(["type": "media", "data": ["audioOnly": index % 2 == 0]]) }

@@ -143,7 +143,14 @@ actor VideoRoomHub {
     /// A validated client message: `from` is always the sender's own peer id.
     func relay(room: UUID, from peer: String, _ message: SignalMessage) async {
         guard rooms[room]?[peer]?.socket != nil else { return }
-        await publish(RoomEnvelope(room: room, type: message.kind.rawValue, from: peer, to: message.to, data: message.data, instance: instance))
+        let envelope = RoomEnvelope(room: room, type: message.kind.rawValue, from: peer, to: message.to, data: message.data, instance: instance)
+        // For a peer connected here: straight to its socket. Other instances would only drop it,
+        // and the trip through PostgreSQL (a row and a NOTIFY) is the relay's whole cost.
+        if let to = message.to, rooms[room]?[to]?.instance == instance {
+            deliver(envelope)
+            return
+        }
+        await publish(envelope)
     }
 
     /// Sends a message to the room on every instance.
