@@ -49,6 +49,8 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
         petitionLimits: try HolidayFile.loadPetitionLimits(resources + "Calendar/petition-limits.yaml"),
         verificationTexts: try VerificationTexts.load(resources + "Verification/texts.json"))
     app.dependencies.documents.clearIncoming()
+    // Set here, before anything runs concurrently: the application's storage is not safe to fill then.
+    app.metrics = AppMetrics()
 
     try configureDatabase(app, config)
     if case .postgres(_, let searchPath?) = config.database, let schema = searchPath.first, let sql = app.db as? any SQLDatabase {
@@ -62,8 +64,6 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
         try await sql.raw("PRAGMA journal_mode=WAL").run()
     }
     let catalogue = try CatalogueFiles.load(from: resources + "Catalogue/")
-    // Made here, before anything runs concurrently: the application's storage is not safe to fill then.
-    _ = app.metrics
     _ = try await app.audited(.system) { db, audit in
         try await CatalogueSeeder.apply(catalogue, on: db, audit: audit)
     }

@@ -499,3 +499,70 @@ struct ByteBudgetTests {
         #expect(throws: UploadTooLarge(limit: 5)) { try small.consume(.max) }
     }
 }
+
+@Suite("Reading a byte range of an encrypted file")
+struct ByteRangeDecryptionTests {
+    let key = SymmetricKey(size: .bits256)
+
+    /// What a reader of `range` does: read the span's sealed bytes (cut at the file's end), open
+    /// them from the span's first chunk, finish when the span reached the end, drop and cut.
+    private func read(_ range: Range<Int64>, of stored: [UInt8], feed: Int = 1000) throws -> [UInt8] {
+        let header = Array(stored[0..<ZEDOC1Span.headerLength])
+        let span = try ZEDOC1Span(plaintext: range, header: header)
+        let sealed = stored[Int(span.sealed.lowerBound)..<min(stored.count, Int(span.sealed.upperBound))]
+        var decryptor = try ChunkedDecryptor(key: key, header: header, startingAtChunk: span.firstChunk)
+        var plain: [UInt8] = []
+        var start = sealed.startIndex
+        while start < sealed.endIndex {
+            let end = min(sealed.endIndex, start + feed)
+            plain += try decryptor.decrypt(sealed[start..<end])
+            start = end
+        }
+        if span.sealed.upperBound >= Int64(stored.count) { plain += try decryptor.finish() }
+        return Array(plain.dropFirst(span.skip).prefix(range.count))
+    }
+
+    @Test("Every range of a file with small chunks reads exactly its bytes, including the short last chunk")
+    func everyRange() throws {
+        for size in [1, 7, 8, 23, 24] {
+            var rng = SplitMix64(seed: UInt64(size))
+            let plaintext = rng.bytes(size)
+            let stored = try sealDocument(plaintext, key: key, chunkSize: 8, maxSlice: 5)
+            for first in 0..<size {
+                for end in (first + 1)...size {
+                    #expect(try read(Int64(first)..<Int64(end), of: stored, feed: 5) == Array(plaintext[first..<end]), "\(size) \(first)..<\(end)")
+                }
+            }
+        }
+    }
+
+    @Test("A range in the middle of a large file decrypts only the chunks that hold it")
+    func middleOfALargeFile() throws {
+        var rng = SplitMix64(seed: 99)
+        let plaintext = rng.bytes(5 * 65_536 + 100)
+        let stored = try sealDocument(plaintext, key: key)
+        let span = try ZEDOC1Span(plaintext: 70_000..<140_000, header: Array(stored[0..<18]))
+        #expect(span.firstChunk == 1 && span.skip == 70_000 - 65_536)
+        #expect(span.sealed == Int64(18 + 65_552)..<Int64(18 + 3 * 65_552))
+        #expect(try read(70_000..<140_000, of: stored, feed: 40_000) == Array(plaintext[70_000..<140_000]))
+        #expect(try read(Int64(plaintext.count - 10)..<Int64(plaintext.count), of: stored) == Array(plaintext.suffix(10)))
+    }
+
+    @Test("A chunk moved to another place, or from another file, fails: each is opened with its own index")
+    func movedChunksFail() throws {
+        var rng = SplitMix64(seed: 5)
+        let plaintext = rng.bytes(40)
+        let stored = try sealDocument(plaintext, key: key, chunkSize: 8)
+        let sealed = 8 + 16
+        // Chunk 1's bytes put in chunk 3's place: reading chunk 3 alone must not give chunk 1's text.
+        var swapped = stored
+        swapped.replaceSubrange((18 + 3 * sealed)..<(18 + 4 * sealed), with: stored[(18 + sealed)..<(18 + 2 * sealed)])
+        #expect(throws: DocumentCryptoError.tampered) { try read(24..<32, of: swapped) }
+        #expect(try read(8..<16, of: swapped) == Array(plaintext[8..<16]))
+        // The same chunk of a second file under another nonce prefix does not open either.
+        let other = try sealDocument(plaintext, key: key, chunkSize: 8)
+        var mixed = stored
+        mixed.replaceSubrange((18 + sealed)..<(18 + 2 * sealed), with: other[(18 + sealed)..<(18 + 2 * sealed)])
+        #expect(throws: DocumentCryptoError.tampered) { try read(8..<16, of: mixed) }
+    }
+}

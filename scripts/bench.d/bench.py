@@ -13,6 +13,11 @@
                                          THREADS connections for SECONDS and writes the pages per
                                          second to OUT (the page's floor on SQLite)
   bench.py queue-sql DEPARTMENT          prints the same two statements for pgbench
+  bench.py documents BASE COOKIE CSRF CASE_IDS OUT
+                                         uploads a 20 MiB file into each draft case in CASE_IDS
+                                         (comma-separated) and downloads it again, each time beside
+                                         `sha256sum` of the same file, and writes the median seconds
+                                         of each to OUT
   bench.py report RESULTS_DIR            prints the table and writes RESULTS_DIR/results.md
 """
 import base64
@@ -117,6 +122,41 @@ SCENARIOS = [
 ]
 
 
+DOCUMENT_BYTES = 20 * 1024 * 1024
+
+
+def documents(base, cookie, csrf, case_ids, out):
+    """Upload and download of one 20 MiB file through the app (streamed, encrypted, fsynced), each
+    beside `sha256sum` reading the same file from the page cache: the ratio says how close the app
+    comes to merely reading and hashing the bytes once."""
+    import statistics
+    import tempfile
+    work = tempfile.mkdtemp(prefix="ze-bench-doc-")
+    path = os.path.join(work, "bench.pdf")
+    with open(path, "wb") as f:
+        f.write(b"%PDF-1.7\n" + os.urandom(DOCUMENT_BYTES - 9))
+    timed = {"sha256sum": [], "upload": [], "download": []}
+
+    def clock(name, command):
+        started = time.perf_counter()
+        result = subprocess.run(command, check=True, capture_output=True)
+        timed[name].append(time.perf_counter() - started)
+        return result.stdout
+
+    for case in case_ids:
+        clock("sha256sum", ["sha256sum", path])
+        stored = json.loads(clock("upload", [
+            "curl", "-sSf", "-T", path, "-H", f"Cookie: {cookie}", "-H", f"X-CSRF-Token: {csrf}", "-H", "X-File-Name: bench.pdf",
+            "-H", "Content-Type: application/octet-stream", "-H", "Accept: application/json",
+            f"{base}/cases/{case}/documents?purpose=material&material=0"]))
+        assert stored["size"] == DOCUMENT_BYTES, stored
+        clock("download", ["curl", "-sSf", "-o", "/dev/null", "-H", f"Cookie: {cookie}", f"{base}/cases/{case}/documents/{stored['id']}"])
+    os.remove(path)
+    os.rmdir(work)
+    json.dump({"bytes": DOCUMENT_BYTES, "rounds": len(case_ids), **{k: statistics.median(v) for k, v in timed.items()}},
+              open(out, "w"), indent=2)
+
+
 def ms(us):
     return f"{us / 1000:.2f} ms"
 
@@ -189,6 +229,17 @@ def report(directory):
         print("\n" + sentence)
         md.append("")
         md.append(sentence + ".")
+    documents_path = os.path.join(directory, "documents.json")
+    if os.path.exists(documents_path):
+        d = json.load(open(documents_path))
+        mb = d["bytes"] / 1e6
+        sentence = (f"Documents, {d['bytes'] >> 20} MiB, median of {d['rounds']}: `sha256sum` {d['sha256sum'] * 1000:.0f} ms "
+                    f"({mb / d['sha256sum']:.0f} MB/s); upload {d['upload'] * 1000:.0f} ms ({mb / d['upload']:.0f} MB/s, "
+                    f"{ratio(d['sha256sum'] / d['upload'])} of sha256sum); download {d['download'] * 1000:.0f} ms "
+                    f"({mb / d['download']:.0f} MB/s, {ratio(d['sha256sum'] / d['download'])} of sha256sum)")
+        print("\n" + sentence)
+        md.append("")
+        md.append(sentence + ".")
     with open(os.path.join(directory, "results.md"), "w") as f:
         f.write("\n".join(md) + "\n")
 
@@ -207,6 +258,8 @@ if __name__ == "__main__":
         print(QUEUE_PAGE_SQL.format(d=department) + ";")
     elif command == "sqlite-queue":
         sqlite_queue(sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
+    elif command == "documents":
+        documents(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5].split(","), sys.argv[6])
     elif command == "report":
         report(sys.argv[2])
     else:

@@ -213,6 +213,16 @@ public struct ChunkedDecryptor: Sendable {
         self.key = key
     }
 
+    /// Decrypts from chunk `first` on, for a range read: `header` is the file's first 18 bytes and
+    /// the bytes fed begin at that chunk (`ZEDOC1Span.sealed`). Each chunk is still opened with its
+    /// own index, so chunks moved from elsewhere in the file fail as they would in a whole read.
+    public init(key: SymmetricKey, header: [UInt8], startingAtChunk first: UInt32) throws {
+        self.key = key
+        (chunkSize, noncePrefix) = try ZEDOC1.parse(header[...])
+        headerBytes = header
+        index = first
+    }
+
     /// True once the final chunk has been opened.
     public var isComplete: Bool { sawFinal }
 
@@ -297,6 +307,33 @@ public struct ChunkedDecryptor: Sendable {
         } catch {
             throw DocumentCryptoError.tampered
         }
+    }
+}
+
+/// Where a byte range of a ZEDOC1 file's plaintext lies in the stored file, so that it can be read
+/// without decrypting what comes before it (a video player seeking in a recording).
+public struct ZEDOC1Span: Sendable, Equatable {
+    /// Bytes before the first chunk: what `init` needs as `header`.
+    public static let headerLength = ZEDOC1.headerLength
+
+    /// The index of the chunk holding the range's first byte.
+    public let firstChunk: UInt32
+    /// Offsets in the stored file of the sealed chunks holding the range; the last chunk may be
+    /// shorter, so this can run past the file's end.
+    public let sealed: Range<Int64>
+    /// Plaintext bytes to drop from the start of the first chunk.
+    public let skip: Int
+
+    /// `range` must not be empty; `header` is the file's first 18 bytes.
+    public init(plaintext range: Range<Int64>, header: [UInt8]) throws {
+        precondition(!range.isEmpty, "an empty range reads nothing")
+        let chunkSize = Int64(try ZEDOC1.parse(header[...]).chunkSize)
+        let sealedSize = chunkSize + Int64(ZEDOC1.tagLength)
+        let first = range.lowerBound / chunkSize, last = (range.upperBound - 1) / chunkSize
+        guard last < Int64(ZEDOC1.maxChunks) else { throw DocumentCryptoError.chunkLimitExceeded }
+        firstChunk = UInt32(first)
+        sealed = (Int64(ZEDOC1.headerLength) + first * sealedSize)..<(Int64(ZEDOC1.headerLength) + (last + 1) * sealedSize)
+        skip = Int(range.lowerBound - first * chunkSize)
     }
 }
 

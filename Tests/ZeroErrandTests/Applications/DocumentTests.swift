@@ -42,6 +42,38 @@ struct DocumentTests {
         }
     }
 
+    @Test("A download asked for one byte range gets those bytes (206); past the end 416; several ranges the whole file")
+    func byteRanges() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let id = try #require(try await world.citizen.post("/matters/\(world.matter.code)/apply", ["details": "x"]).caseID)
+            // Several 64 KiB chunks, so that ranges start and end inside and across them.
+            var bytes = SampleFiles.pdf("range")
+            bytes += (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            #expect(try await world.citizen.upload("/cases/\(id)/documents?purpose=material&material=0", bytes: bytes,
+                                                   fileName: "long.pdf").status == .created)
+            let path = "/cases/\(id)/documents/\(try #require(try await CaseDocument.query(on: app.db).first()).requireID())"
+            let asked = { (range: String) in try await world.citizen.get(path, headers: ["Range": range]) }
+            let whole = try await world.citizen.get(path)
+            #expect(whole.status == .ok && whole.bytes == bytes && whole.headers.first(name: .acceptRanges) == "bytes")
+            let middle = try await asked("bytes=65530-131080")
+            #expect(middle.status == .partialContent && middle.bytes == Array(bytes[65530...131080]))
+            #expect(middle.headers.first(name: .contentRange) == "bytes 65530-131080/\(bytes.count)")
+            #expect(try await asked("bytes=-10").bytes == Array(bytes.suffix(10)))
+            #expect(try await asked("bytes=150000-").bytes == Array(bytes[150000...]))
+            #expect(try await asked("bytes=0-0").bytes == [bytes[0]])
+            let past = try await asked("bytes=\(bytes.count)-")
+            #expect(past.status == .rangeNotSatisfiable && past.headers.first(name: .contentRange) == "bytes */\(bytes.count)")
+            #expect(try await asked("bytes=0-1,5-6").bytes == bytes)
+            // Another citizen asking for a range of it gets what a whole download gets: nothing.
+            let strangerEmail = Inbox.uniqueAddress("stranger")
+            try await TestAccounts.make(app, email: strangerEmail)
+            let stranger = TestBrowser(app)
+            try await stranger.signIn(strangerEmail)
+            #expect(try await stranger.get(path, headers: ["Range": "bytes=0-99"]).status == .notFound)
+        }
+    }
+
     @Test("The type comes from the bytes: an HTML file named .pdf is refused and leaves nothing")
     func sniffing() async throws {
         try await withTestApp { (app, clock) async throws in
@@ -154,12 +186,9 @@ struct DocumentTests {
             let store = DocumentStore(directory: app.dependencies.documents.directory,
                                       keys: DocumentKeys(current: newKey, all: [newKey.id: newKey.key]), maxBytes: 1 << 20)
             for document in documents {
-                var bytes: [UInt8] = []
-                for try await piece in try store.readStream(storageName: document.storageName, wrappedKey: document.wrappedKey,
-                                                            expectedSHA256: document.sha256) {
-                    bytes += piece.readableBytesView
-                }
-                #expect(SampleFiles.sha256(bytes) == document.sha256)
+                let bytes = try await store.read(storageName: document.storageName, wrappedKey: document.wrappedKey,
+                                                 expectedSHA256: document.sha256)
+                #expect(SampleFiles.sha256(Array(bytes)) == document.sha256)
             }
         }
     }

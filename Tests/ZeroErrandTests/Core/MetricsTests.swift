@@ -38,8 +38,30 @@ struct MetricsTests {
             #expect(lines.contains { $0.hasPrefix("zeroerrand_http_request_duration_seconds_bucket{") && $0.contains("route=\"/ping\"") })
             #expect(lines.contains { $0.hasPrefix("zeroerrand_sign_in_failures_total{reason=\"password\"} ") }, "\(text)")
             #expect(lines.contains("zeroerrand_outbox_backlog \(Double(waiting))") && waiting > 0 && lines.contains("zeroerrand_outbox_given_up 0.0"))
-            #expect(lines.contains("zeroerrand_video_sockets_open 0.0"))
             #expect(lines.contains { $0.hasPrefix("zeroerrand_audit_write_wait_seconds_count ") })
+        }
+    }
+
+    @Test("Open video rooms and sockets are counted while a participant is connected, and no longer once they leave")
+    func videoSockets() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await VideoWorld.make(app, clock)
+            let (_, session) = try await world.bookedSession()
+            let port = try await app.startServer()
+            let lines = { try await Self.scrape(app, port: port).body.map { String(buffer: $0) }?.split(separator: "\n").map(String.init) ?? [] }
+            #expect(try await lines().contains("zeroerrand_video_sockets_open 0.0"))
+            let citizen = try await SignalClient.connect(app, port: port, session: try session.requireID(), as: world.citizen)
+            #expect(try await citizen.next("welcome") != nil)
+            let open = try await lines()
+            #expect(open.contains("zeroerrand_video_sockets_open 1.0") && open.contains("zeroerrand_video_rooms_open 1.0"), "\(open)")
+            try await citizen.close()
+            var closed: [String] = []
+            for _ in 0..<50 {
+                closed = try await lines()
+                if closed.contains("zeroerrand_video_sockets_open 0.0") { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(closed.contains("zeroerrand_video_sockets_open 0.0"), "\(closed)")
         }
     }
 

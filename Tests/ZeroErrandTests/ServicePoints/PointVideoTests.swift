@@ -13,12 +13,9 @@ struct PointVideoTests {
     func sessionAtThePoint() async throws {
         try await withTestApp { (app, clock) async throws in
             let world = try await VideoWorld.make(app, clock)
-            let today = CivilDay(clock.now, in: TimeZone(identifier: "Asia/Shanghai")!)
-            let day = today.adding(days: 3)
-            try await world.publish(weekdays: Array(1...7), from: "09:00", to: "10:00", firstDay: day.description, lastDay: day.description)
+            let start = try await world.nineOClockSlot()
             let caseID = try await world.base.submittedCase()
             // 09:00 in Shanghai is 02:00 in Madrid: the point is closed then.
-            let start = day.startOfDay(in: TimeZone(identifier: "Asia/Shanghai")!).addingTimeInterval(9 * 3600)
             let fields = ["start": String(Int(start.timeIntervalSince1970)), "point": "es-madrid"]
             // Refused, the booking page comes back with the reason and what was chosen.
             let closed = try await world.citizen.post("/cases/\(caseID)/video", fields)
@@ -27,9 +24,7 @@ struct PointVideoTests {
             #expect(closed.body.contains("<option value=\"es-madrid\" selected>"))
             #expect(try await world.citizen.post("/cases/\(caseID)/video", ["start": fields["start"]!, "point": "it-prato"]).status == .unprocessableEntity)
             #expect(try await VideoSession.query(on: app.db).count() == 0)
-            let madrid = try #require(try await ServicePoint.query(on: app.db).filter(\.$code == "es-madrid").first())
-            madrid.hours = "mon-sun 00:00-24:00"
-            try await madrid.update(on: app.db)
+            let madrid = try await world.madridOpenAllDay()
             #expect(try await world.citizen.get("/cases/\(caseID)/video").body.contains("value=\"es-madrid\""))
             #expect(try await world.citizen.post("/cases/\(caseID)/video", fields).status == .seeOther)
             let session = try await world.activeSession(caseID)
@@ -80,19 +75,11 @@ struct PointVideoTests {
     func roomsFillUp() async throws {
         try await withTestApp { (app, clock) async throws in
             let world = try await VideoWorld.make(app, clock)
-            let shanghai = TimeZone(identifier: "Asia/Shanghai")!
-            let day = CivilDay(clock.now, in: shanghai).adding(days: 3)
             // Two officials of the office publish the same hours: two sessions can begin at 09:00.
             let office = try #require(try await Department.find(world.base.clerkAccount.$department.id, on: app.db))
             let colleague = try await VideoRoomTests.staff(app, clock, department: office.code)
-            for browser in [world.clerk, colleague] {
-                try await world.publish(weekdays: Array(1...7), from: "09:00", to: "10:00", firstDay: day.description,
-                                        lastDay: day.description, as: browser)
-            }
-            let madrid = try #require(try await ServicePoint.query(on: app.db).filter(\.$code == "es-madrid").first())
-            madrid.hours = "mon-sun 00:00-24:00"
-            try await madrid.update(on: app.db)
-            let start = String(Int(day.startOfDay(in: shanghai).addingTimeInterval(9 * 3600).timeIntervalSince1970))
+            let start = String(Int(try await world.nineOClockSlot(publishedBy: [world.clerk, colleague]).timeIntervalSince1970))
+            let madrid = try await world.madridOpenAllDay()
             let first = try await world.base.submittedCase()
             let (other, second) = try await world.anotherCitizen("second")
             #expect(try await world.citizen.post("/cases/\(first)/video", ["start": start, "point": "es-madrid"]).status == .seeOther)
@@ -113,14 +100,9 @@ struct PointVideoTests {
     func identityConfirmedFromThePoint() async throws {
         try await withTestApp { (app, clock) async throws in
             let world = try await VideoWorld.make(app, clock)
-            let shanghai = TimeZone(identifier: "Asia/Shanghai")!
-            let day = CivilDay(clock.now, in: shanghai).adding(days: 3)
-            try await world.publish(weekdays: Array(1...7), from: "09:00", to: "10:00", firstDay: day.description, lastDay: day.description)
-            let madrid = try #require(try await ServicePoint.query(on: app.db).filter(\.$code == "es-madrid").first())
-            madrid.hours = "mon-sun 00:00-24:00"
-            try await madrid.update(on: app.db)
+            let start = try await world.nineOClockSlot()
+            try await world.madridOpenAllDay()
             let caseID = try await world.base.submittedCase()
-            let start = day.startOfDay(in: shanghai).addingTimeInterval(9 * 3600)
             #expect(try await world.citizen.post("/cases/\(caseID)/video", ["start": String(Int(start.timeIntervalSince1970)),
                                                                            "point": "es-madrid"]).status == .seeOther)
             let sid = try await world.activeSession(caseID).requireID()

@@ -35,6 +35,11 @@ final class TestBrowser: @unchecked Sendable {
         try await send(.GET, path, body: nil)
     }
 
+    /// A GET with headers of its own (a `Range`, say).
+    func get(_ path: String, headers: HTTPHeaders) async throws -> Page {
+        try await send(.GET, path, rawBody: nil, extraHeaders: headers)
+    }
+
     /// Posts a form the way the site's pages do: URL-encoded with the CSRF field added.
     @discardableResult
     func post(_ path: String, _ fields: [String: String] = [:], csrf: Bool = true) async throws -> Page {

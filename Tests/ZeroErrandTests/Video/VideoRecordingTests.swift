@@ -85,6 +85,14 @@ struct VideoRecordingTests {
             #expect(download.bytes == whole)
             #expect(download.headers.first(name: .contentType) == "video/webm")
             #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "video.recording_viewed").count() == 1)
+            // A player seeks with ranges: each gets its bytes; only one from the first byte is another viewing.
+            let recording = "/office/video/\(sid)/recordings/\(rid)"
+            let seek = try await world.clerk.get(recording, headers: ["Range": "bytes=100-"])
+            #expect(seek.status == .partialContent && seek.bytes == Array(whole[100...]))
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "video.recording_viewed").count() == 1)
+            #expect(try await world.clerk.get(recording, headers: ["Range": "bytes=0-99"]).bytes == Array(whole[0..<100]))
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "video.recording_viewed").count() == 2)
+            #expect(try await world.citizen.get(recording, headers: ["Range": "bytes=100-"]).status == .forbidden)
             // The citizen sees that the office watched it (by office and role, not by name).
             let accessLog = try await world.citizen.get("/account/access-log")
             #expect(accessLog.body.contains("Watched or downloaded the recording") && !accessLog.body.contains(world.base.clerkAccount.displayName))

@@ -66,13 +66,30 @@ struct VideoWorld {
         try #require(try await VideoSession.query(on: app.db).filter(\.$caseRecord.$id == caseID).filter(\.$status == .booked).first())
     }
 
+    /// Hours 09:00–10:00 (Shanghai) three days from now, published by the clerk or by each of
+    /// `publishers` (two officials give two sessions at once); answers that day's 09:00.
+    func nineOClockSlot(publishedBy publishers: [TestBrowser]? = nil) async throws -> Date {
+        let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+        let day = CivilDay(clock.now, in: shanghai).adding(days: 3)
+        for browser in publishers ?? [clerk] {
+            try await publish(weekdays: Array(1...7), from: "09:00", to: "10:00", firstDay: day.description, lastDay: day.description, as: browser)
+        }
+        return day.startOfDay(in: shanghai).addingTimeInterval(9 * 3600)
+    }
+
+    /// The Madrid service point, opened round the clock so that any office slot is in its hours.
+    @discardableResult
+    func madridOpenAllDay() async throws -> ServicePoint {
+        let madrid = try #require(try await ServicePoint.query(on: app.db).filter(\.$code == "es-madrid").first())
+        madrid.hours = "mon-sun 00:00-24:00"
+        try await madrid.update(on: app.db)
+        return madrid
+    }
+
     /// A submitted application with an appointment at the next 09:00 office slot at least two days away.
     func bookedSession() async throws -> (caseID: UUID, session: VideoSession) {
-        let today = CivilDay(clock.now, in: TimeZone(identifier: "Asia/Shanghai")!)
-        let day = today.adding(days: 3)
-        try await publish(weekdays: Array(1...7), from: "09:00", to: "10:00", firstDay: day.description, lastDay: day.description)
+        let start = try await nineOClockSlot()
         let caseID = try await base.submittedCase()
-        let start = day.startOfDay(in: TimeZone(identifier: "Asia/Shanghai")!).addingTimeInterval(9 * 3600)
         #expect(try await book(caseID, at: start).status == .seeOther)
         return (caseID, try await activeSession(caseID))
     }

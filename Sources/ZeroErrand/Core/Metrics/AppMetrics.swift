@@ -1,5 +1,6 @@
 import CoreMetrics
 import Metrics
+import NIOConcurrencyHelpers
 import Prometheus
 import Vapor
 
@@ -9,6 +10,14 @@ import Vapor
 final class AppMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
+    /// Made once per route and status: making one is a lookup in the registry under its lock.
+    private let requestMetrics = NIOLockedValueBox<[RequestKey: (CoreMetrics.Counter, CoreMetrics.Timer)]>([:])
+
+    private struct RequestKey: Hashable {
+        let method: String
+        let route: String
+        let status: UInt
+    }
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -21,10 +30,18 @@ final class AppMetrics: Sendable {
 
     /// One answered request: `route` is its pattern (`/cases/:id`), never the path as typed.
     func request(method: String, route: String, status: UInt, duration: Duration) {
-        Counter(label: "zeroerrand_http_requests_total", dimensions: [("method", method), ("route", route), ("status", String(status))],
-                factory: factory).increment()
-        CoreMetrics.Timer(label: "zeroerrand_http_request_duration_seconds", dimensions: [("method", method), ("route", route)],
-                      factory: factory).record(duration: duration)
+        let key = RequestKey(method: method, route: route, status: status)
+        let (counter, timer) = requestMetrics.withLockedValue { made in
+            if let pair = made[key] { return pair }
+            let pair = (CoreMetrics.Counter(label: "zeroerrand_http_requests_total", dimensions: [("method", method), ("route", route), ("status", String(status))],
+                                factory: factory),
+                        CoreMetrics.Timer(label: "zeroerrand_http_request_duration_seconds", dimensions: [("method", method), ("route", route)],
+                                          factory: factory))
+            made[key] = pair
+            return pair
+        }
+        counter.increment()
+        timer.record(duration: duration)
     }
 
     /// How long an audited write waited for its turn before its transaction began.
@@ -34,12 +51,12 @@ final class AppMetrics: Sendable {
 
     /// A sign-in refused: `password`, `throttled`, `suspended` or `second_factor`.
     func signInFailure(_ reason: String) {
-        Counter(label: "zeroerrand_sign_in_failures_total", dimensions: [("reason", reason)], factory: factory).increment()
+        CoreMetrics.Counter(label: "zeroerrand_sign_in_failures_total", dimensions: [("reason", reason)], factory: factory).increment()
     }
 
     /// A mail the SMTP server did not take (it is tried again later, or given up on).
     func mailDeliveryFailure(givenUp: Bool) {
-        Counter(label: "zeroerrand_outbox_delivery_failures_total", dimensions: [("given_up", givenUp ? "true" : "false")],
+        CoreMetrics.Counter(label: "zeroerrand_outbox_delivery_failures_total", dimensions: [("given_up", givenUp ? "true" : "false")],
                 factory: factory).increment()
     }
 
@@ -52,10 +69,12 @@ final class AppMetrics: Sendable {
 extension Application {
     private struct MetricsKey: StorageKey { typealias Value = AppMetrics }
 
+    /// Set once by `configure`, before anything runs concurrently.
     var metrics: AppMetrics {
-        if let metrics = storage[MetricsKey.self] { return metrics }
-        let metrics = AppMetrics()
-        storage[MetricsKey.self] = metrics
-        return metrics
+        get {
+            guard let metrics = storage[MetricsKey.self] else { fatalError("configure sets app.metrics before it is used") }
+            return metrics
+        }
+        set { storage[MetricsKey.self] = newValue }
     }
 }

@@ -251,7 +251,7 @@ struct ApplicationsController: RouteCollection {
 
     @Sendable func download(req: Request) async throws -> Response {
         let record = try await CaseAccess.applicantSideCase(req, for: .view)
-        return try DocumentUpload.send(try await DocumentUpload.find(req, on: record), for: req)
+        return try await DocumentUpload.send(try await DocumentUpload.find(req, on: record), for: req)
     }
 
     // MARK: Talking to the office, rating

@@ -129,8 +129,10 @@ struct CasePresenter {
             desk: try await deskNote(),
             errors: errors)
         if page.desk != nil {
-            // The visitor's own acts are not the desk's: messages to the office and ratings are theirs.
+            // The visitor's own acts are not the desk's: messages to the office and ratings are theirs,
+            // and the mandate's page is its principal's, its relative's and the office's.
             (page.messagePath, page.ratingPath) = ("", nil)
+            page.mandate?.path = nil
         }
         return page
     }
@@ -260,8 +262,7 @@ struct CasePresenter {
                                                                 "principal": principalName, "until": $0.validUntil]) },
             proxyID: try mandate.map { role == .office ? try request.dependencies.secrets.openText($0.proxyIDNumberSealed) : $0.proxyIDMasked },
             status: status,
-            // The mandate's page is its principal's, its relative's and the office's; not a desk's.
-            path: request.currentAccount?.kind == .assistant ? nil : mandate.map { SiteURL.mandate(id: $0.id!.uuidString.lowercased()).path },
+            path: mandate.map { SiteURL.mandate(id: $0.id!.uuidString.lowercased()).path },
             formPath: isPrincipal && record.status == .draft ? SiteURL.caseMandate(id: id).path : nil,
             choices: choices)
     }

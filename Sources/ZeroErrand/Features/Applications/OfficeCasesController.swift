@@ -205,7 +205,7 @@ struct OfficeCasesController: RouteCollection {
             try await audit.record("document.viewed", "document", document.id!.uuidString.lowercased(),
                                    ["case": record.id!.uuidString.lowercased()])
         }
-        return try DocumentUpload.send(document, for: req, inline: (try? req.query.get(Int.self, at: "inline")) == 1)
+        return try await DocumentUpload.send(document, for: req, inline: (try? req.query.get(Int.self, at: "inline")) == 1)
     }
 
     struct MessageForm: Content { var body: String? }

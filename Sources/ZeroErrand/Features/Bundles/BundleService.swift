@@ -145,7 +145,7 @@ struct BundleService {
         do {
             if destinations.count > 1 {
                 // Read back through the hash check: every copy holds exactly the bytes received.
-                let bytes = Array(try store.read(storageName: stored.storageName, wrappedKey: stored.wrappedKey, expectedSHA256: stored.sha256))
+                let bytes = Array(try await store.read(storageName: stored.storageName, wrappedKey: stored.wrappedKey, expectedSHA256: stored.sha256))
                 for _ in 1..<destinations.count { blobs.append(try await store.storeBytes(bytes)) }
             }
             let copies = blobs

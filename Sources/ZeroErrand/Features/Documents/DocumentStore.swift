@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import NIOCore
+import NIOFileSystem
+import NIOPosix
 import Vapor
 import ZeroErrandCore
 
@@ -89,130 +91,138 @@ struct DocumentStore: Sendable {
     where Body.Element == ByteBuffer {
         try FileManager.default.createDirectory(atPath: incoming, withIntermediateDirectories: true)
         let storageName = UUID().uuidString.lowercased() + ".zed"
-        let partPath = incoming + "/" + storageName + ".part"
-        guard FileManager.default.createFile(atPath: partPath, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let handle = FileHandle(forWritingAtPath: partPath) else {
-            throw Abort(.internalServerError, reason: "document store is not writable")
-        }
+        let partPath = FilePath(incoming + "/" + storageName + ".part")
+        // Created under its own name (not NIO's hidden temporary one), so that start-up finds a
+        // crash's leftovers in `incoming`; private to the server's user.
+        let options = OpenOptions.Write(existingFile: .none, newFile: .init(permissions: [.ownerReadWrite], transactionalCreation: false))
         do {
             let dataKey = Envelope.newDataKey()
-            var encryptor = ChunkedEncryptor(key: dataKey)
-            var hasher = SHA256Stream()
-            var budget = ByteBudget(limit: limit)
-            var head: [UInt8] = []
-            var kind: FileKind?
-            var decided = !identify
-            var size: Int64 = 0
-            try handle.write(contentsOf: encryptor.header())
-
-            func consume(_ bytes: [UInt8], final: Bool) throws {
-                hasher.update(bytes)
-                try handle.write(contentsOf: try encryptor.encrypt(bytes, final: final))
-            }
-            for try await buffer in body {
-                let bytes = Array(buffer.readableBytesView)
-                try budget.consume(bytes.count)
-                size += Int64(bytes.count)
+            let (size, sha256, kind) = try await FileSystem.shared.withFileHandle(forWritingAt: partPath, options: options) { handle in
+                var file = handle.bufferedWriter(capacity: .kibibytes(512))
+                var encryptor = ChunkedEncryptor(key: dataKey)
+                var hasher = SHA256Stream()
+                var budget = ByteBudget(limit: limit)
+                var head: [UInt8] = []
+                var kind: FileKind?
+                var decided = !identify
+                var size: Int64 = 0
+                try await file.write(contentsOf: encryptor.header())
+                for try await buffer in body {
+                    let bytes = buffer.readableBytesView
+                    try budget.consume(bytes.count)
+                    size += Int64(bytes.count)
+                    if !decided {
+                        // Hold the first bytes back until there are enough to tell the type.
+                        head += bytes
+                        guard head.count >= FileKind.sniffLength else { continue }
+                        guard let sniffed = FileKind.sniff(head) else { throw StoreError.unsupportedType }
+                        (kind, decided) = (sniffed, true)
+                        hasher.update(head)
+                        try await file.write(contentsOf: try encryptor.encrypt(head, final: false))
+                        head = []
+                    } else {
+                        hasher.update(bytes)
+                        try await file.write(contentsOf: try encryptor.encrypt(bytes, final: false))
+                    }
+                }
                 if !decided {
-                    // Hold the first bytes back until there are enough to tell the type.
-                    head += bytes
-                    guard head.count >= FileKind.sniffLength else { continue }
+                    guard !head.isEmpty else { throw StoreError.empty }
                     guard let sniffed = FileKind.sniff(head) else { throw StoreError.unsupportedType }
                     kind = sniffed
-                    decided = true
-                    try consume(head, final: false)
-                    head = []
-                } else {
-                    try consume(bytes, final: false)
                 }
+                if size == 0 { throw StoreError.empty }
+                hasher.update(head)
+                try await file.write(contentsOf: try encryptor.encrypt(head, final: true))
+                try await file.flush()
+                try await handle.synchronize()
+                return (size, hasher.hexDigest(), kind)
             }
-            if !decided {
-                guard !head.isEmpty else { throw StoreError.empty }
-                guard let sniffed = FileKind.sniff(head) else { throw StoreError.unsupportedType }
-                kind = sniffed
-            }
-            if size == 0 { throw StoreError.empty }
-            try consume(head, final: true)
-            try handle.synchronize()
-            try handle.close()
-            try FileManager.default.moveItem(atPath: partPath, toPath: directory + "/" + storageName)
-            try Self.syncDirectory(directory)
-            return (Blob(storageName: storageName, size: size, sha256: hasher.hexDigest(), wrappedKey: try Envelope.wrap(dataKey, with: keys.current)), kind)
+            try await FileSystem.shared.moveItem(at: partPath, to: FilePath(directory + "/" + storageName))
+            try await Self.syncDirectory(directory)
+            return (Blob(storageName: storageName, size: size, sha256: sha256, wrappedKey: try Envelope.wrap(dataKey, with: keys.current)), kind)
         } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(atPath: partPath)
+            _ = try? await FileSystem.shared.removeItem(at: partPath)
             throw error
         }
     }
 
-    /// Decrypts a stored file piece by piece, for files too large to hold in memory (recordings).
+    /// A stored file ready to be sent: its data key unwrapped and its presence checked, so that a
+    /// missing file or an unknown key fails before any byte of the response has gone out.
+    struct Source: Sendable {
+        let path: FilePath
+        let key: SymmetricKey
+        let expectedSHA256: String
+    }
+
+    func source(storageName: String, wrappedKey: WrappedKey, expectedSHA256: String) async throws -> Source {
+        let path = FilePath(directory + "/" + storageName)
+        guard try await FileSystem.shared.info(forFileAt: path) != nil else {
+            throw Abort(.internalServerError, reason: "stored document \(storageName) is missing")
+        }
+        return Source(path: path, key: try Envelope.unwrap(wrappedKey, using: keys.all), expectedSHA256: expectedSHA256)
+    }
+
+    /// Decrypts a stored file piece by piece into `send`, which is awaited before the next piece is
+    /// read: a slow client holds the reading back, so memory stays flat whatever the file's size.
     /// The hash is checked at the end: a file that does not match stops with an error before its
     /// last piece, so a client never receives a complete copy of altered bytes.
-    func readStream(storageName: String, wrappedKey: WrappedKey, expectedSHA256: String) throws -> AsyncThrowingStream<ByteBuffer, any Error> {
-        guard let handle = FileHandle(forReadingAtPath: directory + "/" + storageName) else {
-            throw Abort(.internalServerError, reason: "stored document \(storageName) is missing")
-        }
-        let key = try Envelope.unwrap(wrappedKey, using: keys.all)
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                var decryptor = ChunkedDecryptor(key: key)
-                do {
-                    var hasher = SHA256Stream()
-                    var pending: [UInt8] = []
-                    while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty {
-                        let plain = try decryptor.decrypt(Array(piece))
-                        hasher.update(plain)
-                        // Held back one piece, so the last one goes out only once the hash is right.
-                        if !pending.isEmpty { continuation.yield(ByteBuffer(bytes: pending)) }
-                        pending = plain
-                    }
-                    let tail = try decryptor.finish()
-                    hasher.update(tail)
-                    try handle.close()
-                    guard hasher.hexDigest() == expectedSHA256 else {
-                        throw Abort(.internalServerError, reason: "stored document \(storageName) does not match its recorded hash")
-                    }
-                    continuation.yield(ByteBuffer(bytes: pending + tail))
-                    continuation.finish()
-                } catch {
-                    try? handle.close()
-                    continuation.finish(throwing: error)
-                }
+    func stream(_ source: Source, into send: (ByteBuffer) async throws -> Void) async throws {
+        try await FileSystem.shared.withFileHandle(forReadingAt: source.path) { handle in
+            var decryptor = ChunkedDecryptor(key: source.key)
+            var hasher = SHA256Stream()
+            var pending: [UInt8] = []
+            for try await piece in handle.readChunks(in: 0..., chunkLength: .kibibytes(512)) {
+                let plain = try decryptor.decrypt(piece.readableBytesView)
+                hasher.update(plain)
+                // Held back one piece, so the last one goes out only once the hash is right.
+                if !pending.isEmpty { try await send(ByteBuffer(bytes: pending)) }
+                pending = plain
             }
-            continuation.onTermination = { _ in task.cancel() }
+            let tail = try decryptor.finish()
+            hasher.update(tail)
+            guard hasher.hexDigest() == source.expectedSHA256 else {
+                throw Abort(.internalServerError, reason: "stored document \(source.path) does not match its recorded hash")
+            }
+            try await send(ByteBuffer(bytes: pending + tail))
         }
     }
 
-    /// A response body that decrypts the stored file as it is sent; a file that fails its hash
-    /// check ends the response with an error instead of its last piece.
-    func responseBody(storageName: String, wrappedKey: WrappedKey, expectedSHA256: String, size: Int?, logger: Logger) throws -> Response.Body {
-        let stream = try readStream(storageName: storageName, wrappedKey: wrappedKey, expectedSHA256: expectedSHA256)
-        return Response.Body(asyncStream: { writer in
-            do {
-                for try await buffer in stream { try await writer.write(.buffer(buffer)) }
-                try await writer.write(.end)
-            } catch {
-                logger.error("stored file \(storageName) could not be sent: \(error)")
-                try await writer.write(.error(error))
+    /// The plaintext bytes `range` of a stored file, decrypting only the chunks that hold them.
+    /// Each chunk is authenticated with its place in the file; the whole file's hash is not (only
+    /// a whole read sees every byte), so a range is for playing a recording, not for keeping.
+    func stream(_ source: Source, range: Range<Int64>, into send: (ByteBuffer) async throws -> Void) async throws {
+        try await FileSystem.shared.withFileHandle(forReadingAt: source.path) { handle in
+            let header = Array(try await handle.readChunk(fromAbsoluteOffset: 0, length: .bytes(Int64(ZEDOC1Span.headerLength))).readableBytesView)
+            let span = try ZEDOC1Span(plaintext: range, header: header)
+            let fileSize = try await handle.info().size
+            var decryptor = try ChunkedDecryptor(key: source.key, header: header, startingAtChunk: span.firstChunk)
+            var skip = span.skip
+            var left = Int(range.count)
+            func emit(_ plain: [UInt8]) async throws {
+                let dropped = min(skip, plain.count)
+                skip -= dropped
+                let part = plain[dropped..<min(plain.count, dropped + left)]
+                left -= part.count
+                if !part.isEmpty { try await send(ByteBuffer(bytes: part)) }
             }
-        }, count: size ?? -1)
+            for try await piece in handle.readChunks(in: span.sealed.lowerBound..<min(span.sealed.upperBound, fileSize),
+                                                     chunkLength: .kibibytes(512)) {
+                try await emit(try decryptor.decrypt(piece.readableBytesView))
+            }
+            // A short final chunk is only opened once the input has ended.
+            if span.sealed.upperBound >= fileSize { try await emit(try decryptor.finish()) }
+            guard left == 0 else { throw DocumentCryptoError.truncated }
+        }
     }
 
-    /// The whole plaintext of a small stored piece (a recording chunk, at most `VideoConfig.chunkLimit`),
-    /// checked against its recorded hash. Documents go out through `responseBody`, never whole.
-    func read(storageName: String, wrappedKey: WrappedKey, expectedSHA256: String) throws -> Data {
-        guard let encrypted = FileManager.default.contents(atPath: directory + "/" + storageName) else {
-            throw Abort(.internalServerError, reason: "stored document \(storageName) is missing")
-        }
-        var decryptor = ChunkedDecryptor(key: try Envelope.unwrap(wrappedKey, using: keys.all))
-        // The last short chunk is only known to be last when the input ends: finish() returns it.
-        let plaintext = try decryptor.decrypt(encrypted) + decryptor.finish()
-        var hasher = SHA256Stream()
-        hasher.update(plaintext)
-        guard hasher.hexDigest() == expectedSHA256 else {
-            throw Abort(.internalServerError, reason: "stored document \(storageName) does not match its recorded hash")
-        }
-        return Data(plaintext)
+    /// The whole plaintext of a small stored piece (a recording chunk, at most `VideoConfig.chunkLimit`;
+    /// a drawn signature; a printed certificate), checked against its recorded hash. Documents go out
+    /// through `stream`, never whole.
+    func read(storageName: String, wrappedKey: WrappedKey, expectedSHA256: String) async throws -> Data {
+        let source = try await source(storageName: storageName, wrappedKey: wrappedKey, expectedSHA256: expectedSHA256)
+        var whole = Data()
+        try await stream(source) { whole.append(contentsOf: $0.readableBytesView) }
+        return whole
     }
 
     func remove(storageName: String) {
@@ -228,10 +238,12 @@ struct DocumentStore: Sendable {
     }
 
     /// A rename is durable only once the directory itself is synced.
-    private static func syncDirectory(_ path: String) throws {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { return }
-        defer { close(descriptor) }
-        fsync(descriptor)
+    private static func syncDirectory(_ path: String) async throws {
+        try await NIOThreadPool.singleton.runIfActive {
+            let descriptor = open(path, O_RDONLY)
+            guard descriptor >= 0 else { return }
+            defer { close(descriptor) }
+            fsync(descriptor)
+        }
     }
 }

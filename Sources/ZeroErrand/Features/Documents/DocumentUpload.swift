@@ -139,14 +139,14 @@ enum DocumentUpload {
 
     /// Sends a stored file as an attachment, decrypted piece by piece as it goes out (never whole
     /// in memory); a file whose bytes do not match the recorded hash ends in an error, never complete.
+    /// A request for one byte range gets that range (`DocumentStore.response`).
     /// `inline`: shown in the official's case page (an image, or a PDF in the browser's viewer in a
     /// frame) rather than downloaded. The framed document is sandboxed by its own response header:
     /// Chromium refuses to show a PDF in an `<iframe sandbox>`, but shows one served with
     /// `Content-Security-Policy: sandbox`, which gives it an opaque origin and no scripts of ours.
-    static func send(_ document: some StoredFile, for req: Request, inline: Bool = false) throws -> Response {
-        let body = try req.dependencies.documents.responseBody(storageName: document.storageName, wrappedKey: document.wrappedKey,
-                                                               expectedSHA256: document.sha256, size: Int(document.size), logger: req.logger)
-        let response = Response(status: .ok, body: body)
+    static func send(_ document: some StoredFile, for req: Request, inline: Bool = false) async throws -> Response {
+        let response = try await req.dependencies.documents.response(for: req, storageName: document.storageName, wrappedKey: document.wrappedKey,
+                                                                     expectedSHA256: document.sha256, size: document.size)
         response.headers.contentType = HTTPMediaType(type: String(document.kind.mimeType.split(separator: "/")[0]),
                                                      subType: String(document.kind.mimeType.split(separator: "/")[1]))
         // The extension is the one the bytes were found to be, whatever the uploader's name said.

@@ -98,7 +98,7 @@ struct MediationAgreementController: RouteCollection {
                 try await trail.record("mediation.ruling_viewed", "mediation", entry.loaded.id.uuidString.lowercased(), ["number": ruling.number])
             }
         }
-        return try DocumentUpload.send(document, for: req)
+        return try await DocumentUpload.send(document, for: req)
     }
 
     @Sendable func reportUnpaid(req: Request) async throws -> Response {

@@ -35,12 +35,12 @@ struct MediationPapersController: RouteCollection {
 
     @Sendable func download(req: Request) async throws -> Response {
         let entry = try await MediationAccess.entry(req)
-        return try DocumentUpload.send(try await req.mediations.document(entry.loaded, viewer: entry.viewer), for: req)
+        return try await DocumentUpload.send(try await req.mediations.document(entry.loaded, viewer: entry.viewer), for: req)
     }
 
     @Sendable func requestPaper(req: Request) async throws -> Response {
         let entry = try await MediationAccess.entry(req)
-        return try DocumentUpload.send(try await req.mediations.requestPaper(entry.loaded, viewer: entry.viewer), for: req)
+        return try await DocumentUpload.send(try await req.mediations.requestPaper(entry.loaded, viewer: entry.viewer), for: req)
     }
 
     struct AgentForm: Content { var mandate: String? }

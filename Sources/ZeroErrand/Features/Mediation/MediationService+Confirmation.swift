@@ -190,7 +190,7 @@ extension MediationService {
         // The sealed ruling goes with the application as its own stored copy of the same bytes (each
         // document owns its blob), so the court receives exactly what it issued.
         let store = request.dependencies.documents
-        let copy = try await store.storeBytes(Array(try store.read(storageName: rulingDocument.storageName, wrappedKey: rulingDocument.wrappedKey,
+        let copy = try await store.storeBytes(Array(try await store.read(storageName: rulingDocument.storageName, wrappedKey: rulingDocument.wrappedKey,
                                                                    expectedSHA256: rulingDocument.sha256)))
         let now = request.now, obligationID = try obligation.requireID(), mediationID = loaded.id
         let details = request.t("mediation.enforcement.details", ["number": ruling.number, "amount": MediationFiling.formatAmount(obligation.amountMinor, currency: obligation.currency),

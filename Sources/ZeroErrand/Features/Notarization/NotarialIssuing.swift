@@ -155,7 +155,7 @@ extension NotarizationService {
         let signature = act.signatures.last { $0.$account.id == record.$applicant.id && $0.sha256 == act.notarization.documentSHA256 }
         var drawing: PNGImage?
         if let signatureID = signature?.id, let row = try await SignatureDrawing.query(on: request.db).filter(\.$signature.$id == signatureID).first() {
-            let bytes = try request.dependencies.documents.read(storageName: row.storageName, wrappedKey: row.wrappedKey, expectedSHA256: row.sha256)
+            let bytes = try await request.dependencies.documents.read(storageName: row.storageName, wrappedKey: row.wrappedKey, expectedSHA256: row.sha256)
             drawing = try? PNGImage(Array(bytes))
         }
         let placeholderDay = CivilDay(request.now, in: zone)

@@ -96,7 +96,7 @@ struct PetitionController: RouteCollection {
                 try await audit.record("petition.document_read", "petition", entry.id.uuidString.lowercased(), ["document": id.uuidString.lowercased()])
             }
         }
-        return try DocumentUpload.send(document, for: req)
+        return try await DocumentUpload.send(document, for: req)
     }
 
     struct EvidenceDTO: Content {
@@ -255,7 +255,7 @@ struct PetitionController: RouteCollection {
         guard let petition = try await findReport(req, code: form.code ?? ""), let id = form.document.flatMap(UUID.init(uuidString:)),
               let document = try await PetitionDocument.query(on: req.db).filter(\.$id == id).filter(\.$petition.$id == petition.requireID())
                 .filter(\.$purpose == .opinion).first() else { throw AppError.notFound }
-        return try DocumentUpload.send(document, for: req)
+        return try await DocumentUpload.send(document, for: req)
     }
 
     /// Counted per client before the code is even looked at; a right code gives its try back, so a

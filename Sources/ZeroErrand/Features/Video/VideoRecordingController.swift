@@ -158,7 +158,8 @@ struct VideoRecordingController: RouteCollection {
         return try await RecordingStoredDTO(sha256: whole.sha256, bytes: whole.size).encodeResponse(for: req)
     }
 
-    /// Staff of the case's department only (invited or not); every viewing is audited.
+    /// Staff of the case's department only (invited or not); every viewing is audited once: a
+    /// player seeking asks for ranges, and only a request from the first byte counts as a viewing.
     @Sendable func download(req: Request) async throws -> Response {
         let (session, record) = try await VideoAccess.officeSession(req)
         guard let recordingID = req.parameters.get("recording", as: UUID.self),
@@ -167,12 +168,19 @@ struct VideoRecordingController: RouteCollection {
               let storageName = recording.storageName, let key = recording.wrappedKey, let sha256 = recording.sha256 else {
             throw AppError.notFound
         }
-        let body = try req.dependencies.documents.responseBody(storageName: storageName, wrappedKey: key, expectedSHA256: sha256,
-                                                               size: recording.size.map(Int.init), logger: req.logger)
-        try await req.audited { _, audit in
-            try await audit.record("video.recording_viewed", "video_recording", recordingID.uuidString.lowercased(), ["case": record.number])
+        let size = recording.size ?? 0
+        let response = try await req.dependencies.documents.response(for: req, storageName: storageName, wrappedKey: key,
+                                                                     expectedSHA256: sha256, size: size)
+        let viewing = switch DocumentStore.byteRange(req.headers, size: size) {
+        case .whole: true
+        case .part(let range): range.lowerBound == 0
+        case .unsatisfiable: false
         }
-        let response = Response(status: .ok, body: body)
+        if viewing {
+            try await req.audited { _, audit in
+                try await audit.record("video.recording_viewed", "video_recording", recordingID.uuidString.lowercased(), ["case": record.number])
+            }
+        }
         response.headers.contentType = HTTPMediaType(type: recording.mimeType.hasPrefix("audio") ? "audio" : "video", subType: "webm")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"recording-\(record.number).webm\"")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
@@ -208,7 +216,7 @@ struct RecordingChunks: AsyncSequence, Sendable {
         let store: DocumentStore
         mutating func next() async throws -> ByteBuffer? {
             guard let chunk = remaining.popFirst() else { return nil }
-            return ByteBuffer(data: try store.read(storageName: chunk.storageName, wrappedKey: chunk.wrappedKey, expectedSHA256: chunk.sha256))
+            return ByteBuffer(data: try await store.read(storageName: chunk.storageName, wrappedKey: chunk.wrappedKey, expectedSHA256: chunk.sha256))
         }
     }
 

@@ -67,7 +67,7 @@ struct DocumentWallet {
         // whatever becomes of the original, and the bytes are the ones issued.
         let source = item.document
         let store = request.dependencies.documents
-        let blob = try await store.storeBytes(Array(try store.read(storageName: source.storageName, wrappedKey: source.wrappedKey,
+        let blob = try await store.storeBytes(Array(try await store.read(storageName: source.storageName, wrappedKey: source.wrappedKey,
                                                                    expectedSHA256: source.sha256)))
         do {
             return try await recordCopy(blob, from: source, into: caseID, number: number, office: office, material: index, by: accountID, now: now)

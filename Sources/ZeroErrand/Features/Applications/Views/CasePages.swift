@@ -159,7 +159,7 @@ struct CasePage: Encodable {
     let applicantCard: ApplicantCard?
     /// The video step, for matters done by video.
     let video: VideoPanel?
-    let mandate: MandatePanel?
+    var mandate: MandatePanel?
     /// The notarial act, for notarization matters.
     let notarization: NotarizationPanel?
     var wallet: WalletPicker? = nil
@@ -189,7 +189,7 @@ struct MandatePanel: Encodable {
     let text: String?
     let proxyID: String?
     let status: String?
-    let path: String?
+    var path: String?
     let formPath: String?
     let choices: [Choice]
 }
