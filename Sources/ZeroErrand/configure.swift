@@ -51,6 +51,7 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     app.dependencies.documents.clearIncoming()
     // Set here, before anything runs concurrently: the application's storage is not safe to fill then.
     app.metrics = AppMetrics()
+    app.catalogue = CatalogueCache()
 
     try configureDatabase(app, config)
     if case .postgres(_, let searchPath?) = config.database, let schema = searchPath.first, let sql = app.db as? any SQLDatabase {
@@ -67,6 +68,8 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     _ = try await app.audited(.system) { db, audit in
         try await CatalogueSeeder.apply(catalogue, on: db, audit: audit)
     }
+    // Instances already running read the catalogue as this one seeded it.
+    await CatalogueCache.edited(app)
 
     _ = app.instanceID
     app.dummyPasswordHash = try await app.dependencies.passwordHasher.hash(random.token(), on: app.threadPool)
@@ -104,7 +107,7 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     let relay = VideoRelay(app)
     let clock = app.dependencies.clock
     app.videoRooms = VideoRoomHub(instance: app.instanceID, now: clock.now) { envelope in await relay?.publish(envelope) }
-    if relay != nil { app.lifecycle.use(VideoRelayListener()) }
+    if relay != nil { app.lifecycle.use(InstanceListener()) }
     app.lifecycle.use(VideoRoomsLifecycle())
     registerCommands(app)
     try routes(app)

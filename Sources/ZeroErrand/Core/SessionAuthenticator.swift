@@ -17,10 +17,12 @@ struct SessionAuthenticator: AsyncMiddleware {
         let token = isAPI ? request.headers.bearerAuthorization?.token : request.cookies[request.cookieName(Self.cookieName)]?.string
         if let token, !token.isEmpty {
             let hash = request.dependencies.secrets.tokenHash(token)
+            // One statement on every signed-in request: the account is joined, not loaded after.
             if let session = try await SignInSession.query(on: request.db).filter(\.$tokenHash == hash)
-                .with(\.$account).first() {
+                .join(Account.self, on: \SignInSession.$account.$id == \Account.$id).first() {
                 let now = request.now
-                let account = session.account
+                let account = try session.joined(Account.self)
+                session.$account.value = account
                 if account.suspendedAt != nil || SessionPolicy.isExpired(
                     createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, kind: account.kind,
                     pending: session.stage != .signedIn, now: now) {

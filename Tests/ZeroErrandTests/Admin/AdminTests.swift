@@ -101,29 +101,38 @@ struct AdminTests {
         }
     }
 
+    /// The matter's edit form as an administrator sends it, renamed in English and otherwise changed
+    /// in fee, time limit, channels and keywords; materials as they were.
+    static func editForm(_ matter: Matter, nameEn: String) -> [(String, String)] {
+        var pairs: [(String, String)] = [
+            ("nameZh", matter.nameZh), ("nameEn", nameEn),
+            ("descriptionZh", matter.descriptionZh), ("descriptionEn", matter.descriptionEn),
+            ("keywordsZh", "身份证"), ("keywordsEn", "ID card, passport-free"), ("area", matter.area.rawValue),
+            ("department", matter.$department.id.uuidString), ("identityLevel", "3"), ("timeLimitDays", "15"),
+            ("feeAmount", "25.50"), ("feeNoteZh", "工本费"), ("feeNoteEn", "Card fee"),
+            ("channels[]", "proxy"), ("channels[]", "video")]
+        for (index, material) in matter.materials.enumerated() {
+            pairs += [("materials[\(index)][nameZh]", material.nameZh), ("materials[\(index)][nameEn]", material.nameEn),
+                      ("materials[\(index)][descriptionZh]", material.descriptionZh),
+                      ("materials[\(index)][descriptionEn]", material.descriptionEn),
+                      ("materials[\(index)][condition]", material.condition?.rawValue ?? "")]
+            if material.providedByMandate { pairs.append(("materials[\(index)][providedByMandate]", "true")) }
+        }
+        return pairs
+    }
+
     @Test("An edited matter is kept, audited, and not overwritten by the catalogue file at the next start")
     func editMatter() async throws {
         try await withTestApp { (app, clock) async throws in
             let admin = try await signedInAdmin(app, clock)
             let matter = try #require(try await Matter.query(on: app.db).sort(\.$code).with(\.$department).first())
-            var pairs: [(String, String)] = [
-                ("nameZh", matter.nameZh), ("nameEn", "Renewal of an expired ID card (edited)"),
-                ("descriptionZh", matter.descriptionZh), ("descriptionEn", matter.descriptionEn),
-                ("keywordsZh", "身份证"), ("keywordsEn", "ID card, passport-free"), ("area", matter.area.rawValue),
-                ("department", matter.$department.id.uuidString), ("identityLevel", "3"), ("timeLimitDays", "15"),
-                ("feeAmount", "25.50"), ("feeNoteZh", "工本费"), ("feeNoteEn", "Card fee"),
-                ("channels[]", "proxy"), ("channels[]", "video")]
-            for (index, material) in matter.materials.enumerated() {
-                pairs += [("materials[\(index)][nameZh]", material.nameZh), ("materials[\(index)][nameEn]", material.nameEn),
-                          ("materials[\(index)][descriptionZh]", material.descriptionZh),
-                          ("materials[\(index)][descriptionEn]", material.descriptionEn),
-                          ("materials[\(index)][condition]", material.condition?.rawValue ?? "")]
-                if material.providedByMandate { pairs.append(("materials[\(index)][providedByMandate]", "true")) }
-            }
-            let saved = try await admin.post("/admin/matters/\(matter.code)", pairs: pairs)
+            // The catalogue in memory, read before the edit, is read again after it.
+            #expect(try await app.catalogue.matter(matter.requireID(), on: app.db)?.nameEn == matter.nameEn)
+            let saved = try await admin.post("/admin/matters/\(matter.code)", pairs: Self.editForm(matter, nameEn: "Renewal of an expired ID card (edited)"))
             #expect(saved.status == .seeOther)
             let edited = try #require(try await Matter.find(matter.id, on: app.db))
             #expect(edited.nameEn == "Renewal of an expired ID card (edited)")
+            #expect(try await app.catalogue.matter(matter.requireID(), on: app.db)?.nameEn == edited.nameEn)
             #expect(edited.feeFen == 2550 && edited.timeLimitDays == 15 && edited.channels == [.proxy, .video])
             #expect(edited.materials.allSatisfy { !$0.canSupplyLater })
             // What decides when each material is needed survives the edit, as the form showed it.

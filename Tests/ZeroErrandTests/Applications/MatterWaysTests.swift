@@ -48,6 +48,7 @@ struct MatterWaysTests {
         matter.materials.append(Matter.Material(nameZh: "境外结婚证认证", nameEn: "Certified foreign marriage certificate", descriptionZh: "x",
                                                 descriptionEn: "x", canSupplyLater: false, condition: .marriedAbroad))
         try await matter.update(on: world.app.db)
+        world.app.catalogue.drop() // as the administrator's edit page does
         return matter
     }
 

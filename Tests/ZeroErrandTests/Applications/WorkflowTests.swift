@@ -126,6 +126,7 @@ struct WorkflowTests {
             #expect(world.matter.decidedBy == .reviewer)
             world.matter.fourEyes = true
             try await world.matter.update(on: app.db)
+            app.catalogue.drop() // as the administrator's edit page does
             let departmentCode = try #require(try await Department.find(world.matter.$department.id, on: app.db)?.code)
             func staff(_ name: String, _ roles: [StaffRole], _ seed: UInt8) async throws -> TestBrowser {
                 let account = try await TestAccounts.make(app, email: Inbox.uniqueAddress(name), kind: .staff, roles: roles,

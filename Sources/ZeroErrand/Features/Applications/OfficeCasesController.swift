@@ -43,8 +43,8 @@ struct OfficeCasesController: RouteCollection {
 
     static let pageSize = 50
 
-    /// Statements: the session and its account, the department, the office's matters, the count,
-    /// and the page's rows with their assignees joined in, whatever the page size.
+    /// Statements: the session with its account, the department, the count, and the page's rows
+    /// with their assignees joined in, whatever the page size (the office's matters are in memory).
     @Sendable func queue(req: Request) async throws -> Response {
         let account = try req.requireAccount()
         guard let departmentID = account.$department.id, let department = try await account.$department.get(on: req.db),
@@ -54,7 +54,7 @@ struct OfficeCasesController: RouteCollection {
         let query = try req.query.decode(QueueQuery.self)
         let zone = department.zone
         let today = CivilDay(req.now, in: zone)
-        let matters = try await Matter.query(on: req.db).filter(\.$department.$id == departmentID).sort(\.$code).all()
+        let matters = try await req.catalogue.matters(of: departmentID, on: req.db)
         var filters = OfficeQueueQuery(departmentID: departmentID)
         if let status = query.status.nonEmpty {
             guard let status = CaseStatus(rawValue: status) else { throw AppError.badRequest }
@@ -244,7 +244,7 @@ struct OfficeCasesController: RouteCollection {
             GROUP BY c.matter_id
             """).all(decoding: StatTotals.self)
         let byMatter = Dictionary(uniqueKeysWithValues: totals.map { ($0.matter_id, $0) })
-        let matters = try await Matter.query(on: req.db).filter(\.$department.$id == departmentID).sort(\.$code).all()
+        let matters = try await req.catalogue.matters(of: departmentID, on: req.db)
         let rows = matters.compactMap { matter -> StatRow? in
             guard let total = byMatter[matter.id!] else { return nil }
             return StatRow(matter: matter.name(req.locale), decided: total.decided,

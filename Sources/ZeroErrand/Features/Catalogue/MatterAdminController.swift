@@ -120,6 +120,7 @@ struct MatterAdminController: RouteCollection {
             try await matter.update(on: db)
             try await audit.record("matter.updated", "matter", matter.code)
         }
+        await CatalogueCache.edited(req.application)
         return req.redirect(to: .matter(code: matter.code))
     }
 

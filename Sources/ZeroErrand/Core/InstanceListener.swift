@@ -1,0 +1,90 @@
+import Fluent
+import FluentPostgresDriver
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+
+/// Keeps one connection LISTENing for what other app instances sharing the PostgreSQL database
+/// announce: video room messages (`VideoRelay`) and catalogue edits (`CatalogueCache`);
+/// reconnecting when it drops.
+final class InstanceListener: LifecycleHandler, @unchecked Sendable {
+    private var task: Task<Void, Never>?
+    private let connection = NIOLockedValueBox<PostgresConnection?>(nil)
+
+    /// Boot from `app.boot()` (tests): starts listening without waiting for it.
+    func didBoot(_ application: Application) throws {
+        _ = try start(application)
+    }
+
+    /// Boot from `app.asyncBoot()` (`serve`): waits (briefly) until this instance hears the
+    /// others, so a call placed right after start-up is not missed.
+    func didBootAsync(_ application: Application) async throws {
+        guard let ready = try start(application) else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for await _ in ready { return } }
+            group.addTask { try? await Task.sleep(for: .seconds(5)) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Keeps a connection LISTENing, reconnecting when it drops; the stream yields each time it listens.
+    private func start(_ application: Application) throws -> AsyncStream<Void>? {
+        guard let relay = VideoRelay(application), let catalogue = CatalogueCache.channel(application),
+              case .postgres(let url, _) = application.dependencies.config.database else { return nil }
+        let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+        let ready = AsyncStream<Void>.makeStream()
+        task = Task {
+            while !Task.isCancelled {
+                do {
+                    let connection = try await PostgresConnection.connect(on: application.eventLoopGroup.any(), configuration: configuration,
+                                                                          id: 1, logger: application.logger).get()
+                    self.connection.withLockedValue { $0 = connection }
+                    do {
+                        try await withThrowingTaskGroup(of: Void.self) { group in
+                            group.addTask {
+                                try await connection.listen(on: relay.channel) { notifications in
+                                    ready.continuation.yield()
+                                    for try await notification in notifications { await relay.receive(notification.payload) }
+                                }
+                            }
+                            group.addTask {
+                                try await connection.listen(on: catalogue) { notifications in
+                                    // An edit announced while this connection was down went unheard.
+                                    application.catalogue.drop()
+                                    for try await notification in notifications where notification.payload != application.instanceID {
+                                        application.catalogue.drop()
+                                    }
+                                }
+                            }
+                            // Either ending means the connection is gone: reconnect for both.
+                            try await group.next()
+                            group.cancelAll()
+                        }
+                    } catch {
+                        // Closing the connection is how shutdown stops the listener: not worth a warning.
+                        if !Task.isCancelled { application.logger.warning("instance listener stopped: \(String(reflecting: error))") }
+                    }
+                    try? await connection.close()
+                } catch {
+                    if !Task.isCancelled { application.logger.warning("instance listener cannot connect: \(String(reflecting: error))") }
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        return ready.stream
+    }
+
+    func shutdown(_ application: Application) {
+        task?.cancel()
+        let open: PostgresConnection? = connection.withLockedValue { $0 }
+        _ = open?.close() as EventLoopFuture<Void>?
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        task?.cancel()
+        // Closing the connection ends the wait for the next notification.
+        try? await connection.withLockedValue { $0 }?.close()
+        await task?.value
+    }
+}
