@@ -68,8 +68,10 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     _ = try await app.audited(.system) { db, audit in
         try await CatalogueSeeder.apply(catalogue, on: db, audit: audit)
     }
-    // Instances already running read the catalogue as this one seeded it.
+    // Instances already running read the catalogue as this one seeded it; this one reads it now,
+    // not in its first request.
     await CatalogueCache.edited(app)
+    _ = try await app.catalogue.matters(on: app.db)
 
     _ = app.instanceID
     app.dummyPasswordHash = try await app.dependencies.passwordHasher.hash(random.token(), on: app.threadPool)

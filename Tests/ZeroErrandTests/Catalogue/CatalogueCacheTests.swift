@@ -28,12 +28,7 @@ struct CatalogueCacheTests {
     func editReachesOtherInstances() async throws {
         try await withTestApp { (app, clock) async throws in
             let matter = try #require(try await Matter.query(on: app.db).sort(\.$code).first())
-            let other = try await Application.make(.testing)
-            other.logger.logLevel = .warning
-            do {
-                try await configure(other, config: app.dependencies.config, clock: clock.appClock, random: .system)
-                try await app.asyncBoot()
-                try await other.asyncBoot()
+            try await withSecondInstance(of: app, clock: clock) { other in
                 // The other instance holds the matter in memory as it was.
                 #expect(try await other.catalogue.matter(matter.requireID(), on: other.db)?.nameEn == matter.nameEn)
                 let admin = try await AdminTests().signedInAdmin(app, clock)
@@ -46,11 +41,7 @@ struct CatalogueCacheTests {
                     try await Task.sleep(for: .milliseconds(100))
                 }
                 #expect(seen == "Edited on the first instance")
-            } catch {
-                try? await other.asyncShutdown()
-                throw error
             }
-            try await other.asyncShutdown()
         }
     }
 }

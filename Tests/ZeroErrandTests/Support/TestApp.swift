@@ -76,3 +76,20 @@ private func cleanUp(_ app: Application, schema: String, directory: String) asyn
     try? await app.asyncShutdown()
     try? FileManager.default.removeItem(atPath: directory)
 }
+
+/// A second instance of the app on the same database and clock as `app` (PostgreSQL), both booted
+/// so that each hears what the other announces; the second is shut down afterwards.
+func withSecondInstance(of app: Application, clock: ManualClock, _ test: (Application) async throws -> Void) async throws {
+    let other = try await Application.make(.testing)
+    other.logger.logLevel = .warning
+    do {
+        try await configure(other, config: app.dependencies.config, clock: clock.appClock, random: .system)
+        try await app.asyncBoot()
+        try await other.asyncBoot()
+        try await test(other)
+    } catch {
+        try? await other.asyncShutdown()
+        throw error
+    }
+    try await other.asyncShutdown()
+}

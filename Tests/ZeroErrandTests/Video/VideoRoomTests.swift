@@ -282,12 +282,7 @@ struct VideoRoomTests {
             let world = try await VideoWorld.make(app, clock)
             let (_, session) = try await world.bookedSession()
             let sid = try session.requireID()
-            let other = try await Application.make(.testing)
-            other.logger.logLevel = .warning
-            do {
-                try await configure(other, config: app.dependencies.config, clock: clock.appClock, random: .system)
-                try await app.asyncBoot()
-                try await other.asyncBoot()
+            try await withSecondInstance(of: app, clock: clock) { other in
                 let firstPort = try await app.startServer()
                 let secondPort = try await other.startServer()
                 #expect(app.instanceID != other.instanceID)
@@ -309,11 +304,7 @@ struct VideoRoomTests {
                 try await clerk.close()
                 await other.server.shutdown()
                 await app.server.shutdown()
-            } catch {
-                try? await other.asyncShutdown()
-                throw error
             }
-            try await other.asyncShutdown()
         }
     }
 }
