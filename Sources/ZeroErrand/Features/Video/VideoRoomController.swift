@@ -1,4 +1,5 @@
 import Fluent
+import NIOCore
 import Vapor
 import ZeroErrandCore
 
@@ -70,7 +71,11 @@ struct VideoRoomController: RouteCollection {
                                       name: entry.participant.role == .staff ? "" : account.displayName, role: entry.participant.role.rawValue)
         return req.webSocket(maxFrameSize: WebSocketMaxFrameSize(integerLiteral: 1 << 20)) { req, socket in
             // Keeps a quiet call's socket from counting as idle, and notices a peer that vanished.
-            socket.pingInterval = .seconds(Int64(max(5, req.dependencies.config.idleTimeout / 3)))
+            // Set on the socket's event loop: setting it sends the first ping and then marks it
+            // unanswered, and from another thread a quick pong could land in between, be forgotten,
+            // and get the socket closed one interval later (one of 5,000 idle sockets in the bench).
+            let interval = TimeAmount.seconds(Int64(max(5, req.dependencies.config.idleTimeout / 3)))
+            socket.eventLoop.execute { socket.pingInterval = interval }
             await signal(req: req, socket: socket, participant)
         }
     }
