@@ -67,10 +67,10 @@ func configure(_ app: Application, config: AppConfig, clock: AppClock, random: R
     let catalogue = try CatalogueFiles.load(from: resources + "Catalogue/")
     _ = try await app.audited(.system) { db, audit in
         try await CatalogueSeeder.apply(catalogue, on: db, audit: audit)
+        // Instances already running read the catalogue as this one seeded it.
+        try await CatalogueCache.announceEdit(on: db, app)
     }
-    // Instances already running read the catalogue as this one seeded it; this one reads it now,
-    // not in its first request.
-    await CatalogueCache.edited(app)
+    // Read now, not in the first request.
     _ = try await app.catalogue.matters(on: app.db)
 
     _ = app.instanceID

@@ -8,6 +8,13 @@ import Vapor
 /// announce: video room messages (`VideoRelay`) and catalogue edits (`CatalogueCache`);
 /// reconnecting when it drops.
 final class InstanceListener: LifecycleHandler, @unchecked Sendable {
+    /// NOTIFY channels are database-wide: deployments (and tests) in separate schemas of one
+    /// database get a channel each, `ze_<topic>_<schema>`. Nil on SQLite, where one instance serves.
+    static func channel(_ topic: String, _ app: Application) -> String? {
+        guard case .postgres(_, let searchPath) = app.dependencies.config.database else { return nil }
+        return "ze_\(topic)_" + (searchPath?.first ?? "public").filter { $0.isLetter || $0.isNumber || $0 == "_" }.prefix(40)
+    }
+
     private var task: Task<Void, Never>?
     private let connection = NIOLockedValueBox<PostgresConnection?>(nil)
 
@@ -30,16 +37,20 @@ final class InstanceListener: LifecycleHandler, @unchecked Sendable {
 
     /// Keeps a connection LISTENing, reconnecting when it drops; the stream yields each time it listens.
     private func start(_ application: Application) throws -> AsyncStream<Void>? {
-        guard let relay = VideoRelay(application), let catalogue = CatalogueCache.channel(application),
+        guard let relay = VideoRelay(application), let catalogue = Self.channel("catalogue", application),
               case .postgres(let url, _) = application.dependencies.config.database else { return nil }
         let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
         let ready = AsyncStream<Void>.makeStream()
         task = Task {
+            var reconnecting = false
             while !Task.isCancelled {
                 do {
                     let connection = try await PostgresConnection.connect(on: application.eventLoopGroup.any(), configuration: configuration,
                                                                           id: 1, logger: application.logger).get()
                     self.connection.withLockedValue { $0 = connection }
+                    // Edits announced while the connection was down went unheard (the first
+                    // connection follows start-up's own read of the catalogue).
+                    if reconnecting { application.catalogue.drop() }
                     do {
                         try await withThrowingTaskGroup(of: Void.self) { group in
                             group.addTask {
@@ -50,8 +61,6 @@ final class InstanceListener: LifecycleHandler, @unchecked Sendable {
                             }
                             group.addTask {
                                 try await connection.listen(on: catalogue) { notifications in
-                                    // An edit announced while this connection was down went unheard.
-                                    application.catalogue.drop()
                                     for try await notification in notifications where notification.payload != application.instanceID {
                                         application.catalogue.drop()
                                     }
@@ -69,6 +78,7 @@ final class InstanceListener: LifecycleHandler, @unchecked Sendable {
                 } catch {
                     if !Task.isCancelled { application.logger.warning("instance listener cannot connect: \(String(reflecting: error))") }
                 }
+                reconnecting = true
                 try? await Task.sleep(for: .seconds(1))
             }
         }

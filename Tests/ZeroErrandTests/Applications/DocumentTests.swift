@@ -65,6 +65,16 @@ struct DocumentTests {
             let past = try await asked("bytes=\(bytes.count)-")
             #expect(past.status == .rangeNotSatisfiable && past.headers.first(name: .contentRange) == "bytes */\(bytes.count)")
             #expect(try await asked("bytes=0-1,5-6").bytes == bytes)
+            // Numbers no client should send: a range ending before it starts is ignored, one past
+            // the end cannot be satisfied, and an end past the file's is cut to it.
+            let backwards = try await asked("bytes=500-100")
+            #expect(backwards.status == .ok && backwards.bytes == bytes)
+            #expect(try await asked("bytes=\(bytes.count + 1)-").status == .rangeNotSatisfiable)
+            #expect(try await asked("bytes=\(bytes.count + 5)-\(bytes.count + 9)").status == .rangeNotSatisfiable)
+            #expect(try await asked("bytes=-0").status == .rangeNotSatisfiable)
+            let huge = try await asked("bytes=10-\(Int.max)")
+            #expect(huge.status == .partialContent && huge.bytes == Array(bytes[10...]))
+            #expect(try await asked("bytes=-\(Int.max)").bytes == bytes)
             // Another citizen asking for a range of it gets what a whole download gets: nothing.
             let strangerEmail = Inbox.uniqueAddress("stranger")
             try await TestAccounts.make(app, email: strangerEmail)

@@ -59,11 +59,23 @@ enum CaseAccess {
     /// recorded for the citizen's access log, once per `viewedAgainAfter` for repeated views.
     static func auditView(_ req: Request, of record: Case, as action: String = "case.viewed") async throws {
         let objectID = try record.requireID().uuidString.lowercased()
-        let seenRecently = action == "case.viewed" ? try await AuditEvent.query(on: req.db).filter(\.$objectType == "case")
-            .filter(\.$objectID == objectID).filter(\.$action == action).filter(\.$actor == req.auditContext.actor)
-            .filter(\.$occurredAt > req.now.addingTimeInterval(-viewedAgainAfter)).first() != nil : false
-        if !seenRecently {
+        if action == "case.viewed" {
+            try await auditViewOnce(req, action, "case", objectID, ["number": record.number])
+        } else {
             try await req.audited { _, trail in try await trail.record(action, "case", objectID, ["number": record.number]) }
+        }
+    }
+
+    /// Records that the signed-in person looked at something, unless they did within the last
+    /// `viewedAgainAfter`: a link opened over and over, or a viewer fetching a file in byte ranges,
+    /// is one entry, and cannot flood the log or the audit lock.
+    static func auditViewOnce(_ req: Request, _ action: String, _ objectType: String, _ objectID: String,
+                              _ details: [String: String]) async throws {
+        let seenRecently = try await AuditEvent.query(on: req.db).filter(\.$objectType == objectType)
+            .filter(\.$objectID == objectID).filter(\.$action == action).filter(\.$actor == req.auditContext.actor)
+            .filter(\.$occurredAt > req.now.addingTimeInterval(-viewedAgainAfter)).first() != nil
+        if !seenRecently {
+            try await req.audited { _, trail in try await trail.record(action, objectType, objectID, details) }
         }
     }
 

@@ -201,10 +201,9 @@ struct OfficeCasesController: RouteCollection {
     @Sendable func download(req: Request) async throws -> Response {
         let record = try await CaseAccess.officeCase(req, audit: nil)
         let document = try await DocumentUpload.find(req, on: record)
-        try await req.audited { _, audit in
-            try await audit.record("document.viewed", "document", document.id!.uuidString.lowercased(),
-                                   ["case": record.id!.uuidString.lowercased()])
-        }
+        // Once per person and document in a while: a PDF viewer may fetch one file in many ranges.
+        try await CaseAccess.auditViewOnce(req, "document.viewed", "document", document.id!.uuidString.lowercased(),
+                                           ["case": record.id!.uuidString.lowercased()])
         return try await DocumentUpload.send(document, for: req, inline: (try? req.query.get(Int.self, at: "inline")) == 1)
     }
 

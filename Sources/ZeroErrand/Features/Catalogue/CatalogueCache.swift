@@ -8,7 +8,7 @@ import Vapor
 /// matter from the database decoded its materials JSON on every request: a sixth of a queue page's
 /// time in the profile of issue 15.
 ///
-/// An edit drops this instance's copy at once and announces itself with a NOTIFY on `channel`;
+/// An edit drops this instance's copy once it has committed, and announces itself with a NOTIFY;
 /// other instances sharing the PostgreSQL database hear it (`InstanceListener`) and drop theirs.
 /// The next read loads every matter again. The models are shared by all requests that read them
 /// and are never changed: code that edits a matter loads its own copy.
@@ -29,8 +29,12 @@ final class CatalogueCache: Sendable {
         return loaded
     }
 
+    /// A matter missing from the copy (added by another instance's start-up whose notice was
+    /// missed) makes one fresh load before the answer is nil.
     func matter(_ id: UUID, on db: any Database) async throws -> Matter? {
-        try await matters(on: db)[id]
+        if let matter = try await matters(on: db)[id] { return matter }
+        drop()
+        return try await matters(on: db)[id]
     }
 
     /// An office's matters in code order.
@@ -42,22 +46,13 @@ final class CatalogueCache: Sendable {
         state.withLockedValue { $0.matters = nil; $0.generation += 1 }
     }
 
-    /// NOTIFY channels are database-wide; deployments (and tests) in separate schemas of one
-    /// database get a channel each. Nil on SQLite, where one instance serves.
-    static func channel(_ app: Application) -> String? {
-        guard case .postgres(_, let searchPath) = app.dependencies.config.database else { return nil }
-        return "ze_catalogue_" + (searchPath?.first ?? "public").filter { $0.isLetter || $0.isNumber || $0 == "_" }.prefix(40)
-    }
-
-    /// After a committed edit: drop this copy, and tell the other instances to drop theirs.
-    static func edited(_ app: Application) async {
-        app.catalogue.drop()
-        guard let channel = channel(app), let sql = app.db as? any SQLDatabase else { return }
-        do {
-            try await sql.raw("SELECT pg_notify(\(bind: channel), \(bind: app.instanceID))").run()
-        } catch {
-            app.logger.warning("other instances not told of a catalogue edit: \(String(reflecting: error))")
-        }
+    /// Tells the other instances, inside the transaction that edits the catalogue: PostgreSQL
+    /// delivers the notice only if it commits. Nothing to tell on SQLite, where one instance serves.
+    /// The caller drops its own copy once the transaction has committed (`drop()`): dropped before,
+    /// a request in between could load the old matters again and keep them.
+    static func announceEdit(on db: any Database, _ app: Application) async throws {
+        guard let channel = InstanceListener.channel("catalogue", app), let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("SELECT pg_notify(\(bind: channel), \(bind: app.instanceID))").run()
     }
 }
 

@@ -119,8 +119,9 @@ struct MatterAdminController: RouteCollection {
         try await req.audited { db, audit in
             try await matter.update(on: db)
             try await audit.record("matter.updated", "matter", matter.code)
+            try await CatalogueCache.announceEdit(on: db, req.application)
         }
-        await CatalogueCache.edited(req.application)
+        req.catalogue.drop()
         return req.redirect(to: .matter(code: matter.code))
     }
 

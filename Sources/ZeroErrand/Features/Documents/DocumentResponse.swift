@@ -11,16 +11,24 @@ extension DocumentStore {
         case unsatisfiable
     }
 
-    /// What a `Range` header asks of a file of `size` bytes (RFC 9110, section 14).
+    /// What a `Range` header asks of a file of `size` bytes (RFC 9110, section 14). Vapor parses
+    /// the numbers without checking them: a range that ends before it starts is invalid and
+    /// ignored (the whole file), one starting at or past the end cannot be satisfied, and an end
+    /// past the file's is cut to it (never `last + 1`, which could overflow).
     static func byteRange(_ headers: HTTPHeaders, size: Int64) -> ByteRange {
         guard let asked = headers.range, asked.unit == .bytes, asked.ranges.count == 1 else { return .whole }
-        let range: Range<Int64>
         switch asked.ranges[0] {
-        case .start(let first): range = Int64(first)..<size
-        case .tail(let length): range = max(0, size - Int64(length))..<size
-        case .within(let first, let last): range = Int64(first)..<min(size, Int64(last) + 1)
+        case .start(let first):
+            guard first >= 0 else { return .whole }
+            return Int64(first) < size ? .part(Int64(first)..<size) : .unsatisfiable
+        case .tail(let length):
+            guard length > 0, size > 0 else { return .unsatisfiable }
+            return .part(max(0, size - Int64(length))..<size)
+        case .within(let first, let last):
+            guard first >= 0, last >= first else { return .whole }
+            guard Int64(first) < size else { return .unsatisfiable }
+            return .part(Int64(first)..<(Int64(last) >= size - 1 ? size : Int64(last) + 1))
         }
-        return range.isEmpty || range.lowerBound >= size ? .unsatisfiable : .part(range)
     }
 
     func response(for req: Request, storageName: String, wrappedKey: WrappedKey, expectedSHA256: String, size: Int64) async throws -> Response {

@@ -195,6 +195,8 @@ struct DocumentStore: Sendable {
             let header = Array(try await handle.readChunk(fromAbsoluteOffset: 0, length: .bytes(Int64(ZEDOC1Span.headerLength))).readableBytesView)
             let span = try ZEDOC1Span(plaintext: range, header: header)
             let fileSize = try await handle.info().size
+            // A stored file shorter than its recorded size: nothing of the range is there.
+            guard fileSize > span.sealed.lowerBound else { throw DocumentCryptoError.truncated }
             var decryptor = try ChunkedDecryptor(key: source.key, header: header, startingAtChunk: span.firstChunk)
             var skip = span.skip
             var left = Int(range.count)

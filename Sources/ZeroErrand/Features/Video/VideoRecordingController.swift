@@ -158,28 +158,22 @@ struct VideoRecordingController: RouteCollection {
         return try await RecordingStoredDTO(sha256: whole.sha256, bytes: whole.size).encodeResponse(for: req)
     }
 
-    /// Staff of the case's department only (invited or not); every viewing is audited once: a
-    /// player seeking asks for ranges, and only a request from the first byte counts as a viewing.
+    /// Staff of the case's department only (invited or not); every viewing is audited, once per
+    /// person and recording in a while (a player seeking asks for many ranges).
     @Sendable func download(req: Request) async throws -> Response {
         let (session, record) = try await VideoAccess.officeSession(req)
         guard let recordingID = req.parameters.get("recording", as: UUID.self),
               let recording = try await VideoRecording.query(on: req.db).filter(\.$id == recordingID)
                 .filter(\.$session.$id == session.requireID()).filter(\.$status == .complete).first(),
-              let storageName = recording.storageName, let key = recording.wrappedKey, let sha256 = recording.sha256 else {
+              let storageName = recording.storageName, let key = recording.wrappedKey, let sha256 = recording.sha256,
+              let size = recording.size else {
             throw AppError.notFound
         }
-        let size = recording.size ?? 0
         let response = try await req.dependencies.documents.response(for: req, storageName: storageName, wrappedKey: key,
                                                                      expectedSHA256: sha256, size: size)
-        let viewing = switch DocumentStore.byteRange(req.headers, size: size) {
-        case .whole: true
-        case .part(let range): range.lowerBound == 0
-        case .unsatisfiable: false
-        }
-        if viewing {
-            try await req.audited { _, audit in
-                try await audit.record("video.recording_viewed", "video_recording", recordingID.uuidString.lowercased(), ["case": record.number])
-            }
+        if response.status != .rangeNotSatisfiable {
+            try await CaseAccess.auditViewOnce(req, "video.recording_viewed", "video_recording", recordingID.uuidString.lowercased(),
+                                               ["case": record.number])
         }
         response.headers.contentType = HTTPMediaType(type: recording.mimeType.hasPrefix("audio") ? "audio" : "video", subType: "webm")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"recording-\(record.number).webm\"")

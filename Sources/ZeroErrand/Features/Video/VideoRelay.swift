@@ -1,7 +1,6 @@
 import Fluent
 import FluentPostgresDriver
 import Foundation
-import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -11,14 +10,12 @@ import Vapor
 /// nothing to relay.
 struct VideoRelay: Sendable {
     let app: Application
-    /// NOTIFY channels are database-wide; deployments (and tests) in separate schemas of one
-    /// database get a channel each.
     let channel: String
 
     init?(_ app: Application) {
-        guard case .postgres(_, let searchPath) = app.dependencies.config.database else { return nil }
+        guard let channel = InstanceListener.channel("video", app) else { return nil }
         self.app = app
-        channel = "ze_video_" + (searchPath?.first ?? "public").filter { $0.isLetter || $0.isNumber || $0 == "_" }.prefix(40)
+        self.channel = channel
     }
 
     func publish(_ envelope: RoomEnvelope) async {
