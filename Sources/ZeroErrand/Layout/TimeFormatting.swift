@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import ZeroErrandCore
 
 extension Request {
     /// The zone times are shown in: the account's own zone, else UTC (named either way).
@@ -14,23 +15,31 @@ extension Request {
 }
 
 enum TimeDisplay {
-    /// Built from calendar components rather than a DateFormatter: making a formatter per call cost
-    /// ~75 µs, several milliseconds on a 50-row queue page (docs/performance.md).
+    /// Built from the zone's offset at that instant and integer arithmetic, not a DateFormatter or a
+    /// Calendar: a formatter per call cost ~75 µs, and a Calendar with `String(format:)` still about
+    /// a tenth of a 50-row queue page (docs/performance.md). Seconds are dropped, as a clock shows.
     static func format(_ date: Date, in zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         let offset = zone.secondsFromGMT(for: date)
+        let (year, month, day, minuteOfDay) = civil(date, offset: offset)
         let sign = offset < 0 ? "-" : "+"
-        return String(format: "%04d-%02d-%02d %02d:%02d (%@, UTC%@%02d:%02d)", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
-                      parts.hour ?? 0, parts.minute ?? 0, zone.identifier, sign, abs(offset) / 3600, abs(offset) % 3600 / 60)
+        return "\(year)-\(two(month))-\(two(day)) \(two(minuteOfDay / 60)):\(two(minuteOfDay % 60)) "
+            + "(\(zone.identifier), UTC\(sign)\(two(abs(offset) / 3600)):\(two(abs(offset) % 3600 / 60)))"
     }
 
     /// "17:30": the end of a span whose start was shown in full, on the same clock.
     static func clock(_ date: Date, in zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        let minuteOfDay = civil(date, offset: zone.secondsFromGMT(for: date)).minuteOfDay
+        return "\(two(minuteOfDay / 60)):\(two(minuteOfDay % 60))"
     }
+
+    /// The day and minute on a clock `offset` seconds from UTC, by integer arithmetic (exact for
+    /// every day; `CivilDay(daysSinceEpoch:)` is Howard Hinnant's `civil_from_days`).
+    static func civil(_ date: Date, offset: Int) -> (year: Int, month: Int, day: Int, minuteOfDay: Int) {
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let day = CivilDay(daysSinceEpoch: days)
+        return (day.year, day.month, day.day, (local - days * 86_400) / 60)
+    }
+
+    private static func two(_ number: Int) -> String { number < 10 ? "0\(number)" : "\(number)" }
 }

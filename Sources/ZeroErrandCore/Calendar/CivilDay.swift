@@ -94,7 +94,7 @@ public struct CivilDay: Hashable, Comparable, Sendable, CustomStringConvertible 
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    init(daysSinceEpoch days: Int) {
+    public init(daysSinceEpoch days: Int) {
         // Howard Hinnant's civil_from_days.
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

@@ -251,8 +251,22 @@ struct WorkflowTests {
             #expect(!(try await world.clerk.get("/office/queue?due=overdue").body.contains(number)))
             clock.advance(by: 60 * 86400)
             try await world.signInAgain()
-            #expect(try await world.clerk.get("/office/queue?due=overdue").body.contains(number))
+            let overdue = try await world.clerk.get("/office/queue?due=overdue").body
+            #expect(overdue.contains(number))
+            #expect(overdue.contains(#"<tr role="row" class="row-overdue">"#) && overdue.contains(#"<strong class="badge badge-overdue">Overdue</strong>"#))
+            #expect(overdue.contains(#"<td role="cell" data-label="Handled by"><span class="meta">Nobody yet</span></td>"#))
             #expect(try await world.clerk.get("/office/queue?status=nonsense").status == .badRequest)
+
+            // Names are text, never markup; and a page past the last shows the last.
+            world.clerkAccount.displayName = #"Li "<b>&'"#
+            try await world.clerkAccount.save(on: app.db)
+            let record = try #require(try await Case.find(first, on: app.db))
+            record.$assignee.id = world.clerkAccount.id
+            try await record.save(on: app.db)
+            let assigned = try await world.clerk.get("/office/queue?page=2").body
+            #expect(assigned.contains(#"data-label="Handled by">Li &quot;&lt;b&gt;&amp;&#39;</td>"#))
+            #expect(!assigned.contains("<b>&"))
+            #expect(assigned.contains(number))
         }
     }
 }

@@ -13,4 +13,24 @@ struct TimeDisplayTests {
         let winter = instant.addingTimeInterval(-86400)
         #expect(TimeDisplay.format(winter, in: TimeZone(identifier: "Europe/Madrid")!) == "2026-03-28 14:00 (Europe/Madrid, UTC+01:00)")
     }
+
+    @Test("The day and minute agree with the Gregorian calendar's for instants from 1901 to 2100, in zones with odd offsets")
+    func agreesWithCalendar() {
+        var generator = SystemRandomNumberGenerator()
+        let zones = ["Asia/Shanghai", "America/St_Johns", "Asia/Kathmandu", "Pacific/Chatham", "America/Los_Angeles", "UTC", "Australia/Lord_Howe"]
+        for name in zones {
+            let zone = TimeZone(identifier: name)!
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            // Random instants, and midnights and leap days, where an off-by-one would show first.
+            let edges: [TimeInterval] = [-2_177_452_800, -1, 0, 951_782_400, 951_868_799, 4_107_542_399]
+            for seconds in edges + (0..<300).map({ _ in TimeInterval(Int64.random(in: -2_177_452_800...4_102_444_800, using: &generator)) }) {
+                let date = Date(timeIntervalSince1970: seconds)
+                let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+                let shown = TimeDisplay.civil(date, offset: zone.secondsFromGMT(for: date))
+                #expect(shown.year == parts.year && shown.month == parts.month && shown.day == parts.day
+                        && shown.minuteOfDay == parts.hour! * 60 + parts.minute!, "\(name) \(seconds)")
+            }
+        }
+    }
 }

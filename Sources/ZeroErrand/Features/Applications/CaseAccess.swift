@@ -81,10 +81,12 @@ enum CaseAccess {
 
     static let viewedAgainAfter: TimeInterval = 10 * 60
 
-    /// The case with its department, and its matter from the catalogue in memory.
+    /// The case with its department (joined: one statement), and its matter from the catalogue in memory.
     private static func find(_ req: Request, with relations: (QueryBuilder<Case>) -> QueryBuilder<Case>) async throws -> Case? {
         guard let id = req.parameters.get("id", as: UUID.self),
-              let record = try await relations(Case.query(on: req.db).filter(\.$id == id).with(\.$department)).first() else { return nil }
+              let record = try await relations(Case.query(on: req.db).filter(\.$id == id)
+                .join(Department.self, on: \Case.$department.$id == \Department.$id)).first() else { return nil }
+        record.$department.value = try record.joined(Department.self)
         try await record.useCatalogueMatter(req)
         return record
     }

@@ -34,13 +34,17 @@ struct CasePresenter {
         let caseID = try record.requireID()
         let id = caseID.uuidString
         let db = request.db
+        // Who acted and who wrote are joined, not loaded after; pauses matter only while the time
+        // limit applies, and a rating exists only on a closed case (closing is final).
         async let documentsQuery = CaseDocument.query(on: db).filter(\.$caseRecord.$id == caseID).sort(\.$createdAt).all()
-        async let eventsQuery = CaseEvent.query(on: db).filter(\.$caseRecord.$id == caseID).with(\.$actor) { $0.with(\.$servicePoint) }
-            .sort(\.$occurredAt).all()
-        async let messagesQuery = CaseMessage.query(on: db).filter(\.$caseRecord.$id == caseID).with(\.$author).sort(\.$createdAt).all()
-        async let pausesQuery = CasePause.query(on: db).filter(\.$caseRecord.$id == caseID).all()
-        async let ratingQuery = CaseRating.query(on: db).filter(\.$caseRecord.$id == caseID).first()
+        async let eventsQuery = CaseEvent.query(on: db).filter(\.$caseRecord.$id == caseID)
+            .join(Account.self, on: \CaseEvent.$actor.$id == \Account.$id, method: .left).sort(\.$occurredAt).all()
+        async let messagesQuery = CaseMessage.query(on: db).filter(\.$caseRecord.$id == caseID)
+            .join(Account.self, on: \CaseMessage.$author.$id == \Account.$id).sort(\.$createdAt).all()
+        async let pausesQuery: [CasePause] = record.status.clockApplies ? CasePause.query(on: db).filter(\.$caseRecord.$id == caseID).all() : []
+        async let ratingQuery: CaseRating? = record.status == .closed ? CaseRating.query(on: db).filter(\.$caseRecord.$id == caseID).first() : nil
         let (documents, events, messages, pauses, rating) = try await (documentsQuery, eventsQuery, messagesQuery, pausesQuery, ratingQuery)
+        try await Self.attachActors(events, messages, on: db)
 
         let documentPath = { (document: CaseDocument) -> String in
             role == .office ? SiteURL.officeCaseDocument(id: id, document: document.id!.uuidString).path
@@ -137,6 +141,25 @@ struct CasePresenter {
         return page
     }
 
+    /// Sets each line's author from its joined row (a system event has none), and for an assistant
+    /// the service point they work at, which their name is shown with.
+    private static func attachActors(_ events: [CaseEvent], _ messages: [CaseMessage], on db: any Database) async throws {
+        for event in events { event.$actor.value = .some(event.$actor.id == nil ? nil : try event.joined(Account.self)) }
+        for message in messages { message.$author.value = try message.joined(Account.self) }
+        let assistants = (events.compactMap { $0.actor } + messages.map(\.author)).filter { $0.kind == .assistant }
+        let pointIDs = Set(assistants.compactMap(\.$servicePoint.id))
+        guard !pointIDs.isEmpty else { return }
+        let points = Dictionary(uniqueKeysWithValues: try await ServicePoint.query(on: db).filter(\.$id ~~ pointIDs).all().map { ($0.id!, $0) })
+        for assistant in assistants { assistant.$servicePoint.value = .some(assistant.$servicePoint.id.flatMap { points[$0] }) }
+    }
+
+    /// The applicant's name, without a read when it is the viewer or already loaded.
+    private func applicantName() async throws -> String {
+        if let applicant = record.$applicant.value { return applicant.displayName }
+        if let viewer = request.currentAccount, viewer.id == record.$applicant.id { return viewer.displayName }
+        return try await record.$applicant.get(on: request.db).displayName
+    }
+
     /// For an assistant at a service point: whose case this is, and the permission it is worked under.
     private func deskNote() async throws -> DeskNote? {
         guard role == .applicant, let account = request.currentAccount, account.kind == .assistant,
@@ -230,7 +253,7 @@ struct CasePresenter {
         let isApplicant = role == .applicant && request.currentAccount?.id == record.$applicant.id
         let bookable = isApplicant && VideoBooking.bookableStatuses.contains(record.status)
         return VideoPanel(status: isApplicant || role == .office ? request.t("video.panel.not_booked")
-                            : request.t("video.panel.not_booked_relative", ["name": try await record.$applicant.get(on: request.db).displayName]),
+                            : request.t("video.panel.not_booked_relative", ["name": try await applicantName()]),
                           path: bookable ? SiteURL.caseVideo(id: id).path : nil,
                           linkLabel: bookable ? request.t("video.panel.book") : nil)
     }
@@ -256,7 +279,7 @@ struct CasePresenter {
             let problem = mandate.status == .accepted ? MandateRules.validity(mandate.facts, today: CivilDay(request.now, in: Mandate.zone)) : nil
             return request.t("mandate.status.\(problem?.rawValue ?? mandate.status.rawValue)")
         }
-        let principalName = try await record.$applicant.get(on: request.db).displayName
+        let principalName = try await applicantName()
         return MandatePanel(
             text: mandate.map { request.t("case.mandate.text", ["name": $0.proxyName, "relationship": request.t("relationship.\($0.relationship.rawValue)"),
                                                                 "principal": principalName, "until": $0.validUntil]) },

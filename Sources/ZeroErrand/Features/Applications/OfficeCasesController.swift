@@ -29,7 +29,9 @@ struct OfficeCasesController: RouteCollection {
     }
 
     struct QueuePage: Encodable {
-        let rows: [CaseRow]
+        /// The table's head and rows, written by `QueueTable`.
+        let tableHTML: String
+        let empty: Bool
         let statuses: [Choice]
         let matters: [Choice]
         let dueChoices: [Choice]
@@ -74,7 +76,8 @@ struct OfficeCasesController: RouteCollection {
         }
         if query.mine == true { filters.assigneeID = account.id }
         let total = try await filters.count(on: sql)
-        let pageNumber = min(max(1, query.page ?? 1), total / Self.pageSize + 1)
+        // The last page that has rows (a total of exactly 50 is one page, not two).
+        let pageNumber = min(max(1, query.page ?? 1), max(1, (total + Self.pageSize - 1) / Self.pageSize))
         let names = Dictionary(uniqueKeysWithValues: matters.map { ($0.id!, $0.name(req.locale)) })
         let rows = try await filters.page(pageNumber, size: Self.pageSize, on: sql).map { row in
             CaseRow(path: SiteURL.officeCase(id: row.id.uuidString).path, number: row.number, matter: names[row.matter_id] ?? "",
@@ -92,7 +95,7 @@ struct OfficeCasesController: RouteCollection {
             return SiteURL.officeQueue.path + "?" + items.joined(separator: "&")
         }
         let page = QueuePage(
-            rows: rows,
+            tableHTML: QueueTable(req).html(rows), empty: rows.isEmpty,
             statuses: CaseStatus.allCases.filter { $0 != .draft }.map { Choice(value: $0.rawValue, label: req.t("case_status.\($0.rawValue)"), selected: $0.rawValue == query.status) },
             matters: matters.map { Choice(value: $0.code, label: $0.name(req.locale), selected: $0.code == query.matter) },
             dueChoices: [("overdue", "queue.due.overdue"), ("0", "queue.due.today"), ("5", "queue.due.week")].map {
