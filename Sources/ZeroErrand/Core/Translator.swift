@@ -118,6 +118,6 @@ extension Request {
     }
 
     func t(_ key: String, _ arguments: [String: String] = [:]) -> String {
-        dependencies.translator.text(key, locale, arguments)
+        translator.text(key, locale, arguments)
     }
 }
