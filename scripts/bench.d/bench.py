@@ -378,34 +378,31 @@ def report(directory):
         md.append(f"| {title} | `{request}` | {r['rps']:.1f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | "
                   f"{ratio(r['rps'] / ping['rps'])} | {r['p99_us'] / ping['p99_us']:.1f}× | {queries.get(name, '–')} | "
                   f"{cores(name, 'server_cpu')} | {cores(name, 'postgres_cpu')} | {cores(name, 'other_cpu')} |")
+
+    def say(sentence):
+        """A finding after the table: printed, and a paragraph of the markdown."""
+        print("\n" + sentence)
+        md.extend(["", sentence + "."])
+
     floor_path = os.path.join(directory, "queue_sql.json")
     if os.path.exists(floor_path) and "queue" in results:
         floor = json.load(open(floor_path))["rps"]
-        sentence = (f"(b) against its own rows and count in hand-written SQL ({floor:.1f} pages/s straight from the "
-                    f"database, same connections): {ratio(results['queue']['rps'] / floor)}")
-        print("\n" + sentence)
-        md.append("")
-        md.append(sentence + ".")
+        say(f"(b) against its own rows and count in hand-written SQL ({floor:.1f} pages/s straight from the "
+            f"database, same connections): {ratio(results['queue']['rps'] / floor)}")
     documents_path = os.path.join(directory, "documents.json")
     if os.path.exists(documents_path):
         d = json.load(open(documents_path))
         mb = d["bytes"] / 1e6
-        sentence = (f"Documents, {d['bytes'] >> 20} MiB, median of {d['rounds']}: `sha256sum` {d['sha256sum'] * 1000:.0f} ms "
-                    f"({mb / d['sha256sum']:.0f} MB/s); upload {d['upload'] * 1000:.0f} ms ({mb / d['upload']:.0f} MB/s, "
-                    f"{ratio(d['sha256sum'] / d['upload'])} of sha256sum); download {d['download'] * 1000:.0f} ms "
-                    f"({mb / d['download']:.0f} MB/s, {ratio(d['sha256sum'] / d['download'])} of sha256sum)")
-        print("\n" + sentence)
-        md.append("")
-        md.append(sentence + ".")
+        say(f"Documents, {d['bytes'] >> 20} MiB, median of {d['rounds']}: `sha256sum` {d['sha256sum'] * 1000:.0f} ms "
+            f"({mb / d['sha256sum']:.0f} MB/s); upload {d['upload'] * 1000:.0f} ms ({mb / d['upload']:.0f} MB/s, "
+            f"{ratio(d['sha256sum'] / d['upload'])} of sha256sum); download {d['download'] * 1000:.0f} ms "
+            f"({mb / d['download']:.0f} MB/s, {ratio(d['sha256sum'] / d['download'])} of sha256sum)")
     sockets_path = os.path.join(directory, "sockets.json")
     if os.path.exists(sockets_path):
         k = json.load(open(sockets_path))
-        sentence = (f"Idle video signalling sockets: {k['sockets']:,} in {k['rooms']} rooms, every one welcomed, opened in "
-                    f"{k['open_seconds']:.0f} s; the server's resident memory {k['rss_before'] / 2**20:.0f} MiB before, "
-                    f"{k['rss_with_sockets'] / 2**20:.0f} MiB with them: {k['per_socket'] / 1024:.1f} KiB per socket")
-        print("\n" + sentence)
-        md.append("")
-        md.append(sentence + ".")
+        say(f"Idle video signalling sockets: {k['sockets']:,} in {k['rooms']} rooms, every one welcomed, opened in "
+            f"{k['open_seconds']:.0f} s; the server's resident memory {k['rss_before'] / 2**20:.0f} MiB before, "
+            f"{k['rss_with_sockets'] / 2**20:.0f} MiB with them: {k['per_socket'] / 1024:.1f} KiB per socket")
     with open(os.path.join(directory, "results.md"), "w") as f:
         f.write("\n".join(md) + "\n")
 

@@ -55,7 +55,9 @@ final class InstanceListener: LifecycleHandler, @unchecked Sendable {
                         try await withThrowingTaskGroup(of: Void.self) { group in
                             group.addTask {
                                 try await connection.listen(on: relay.channel) { notifications in
+                                    // Start-up waits for the first listen only; later ones have nobody to tell.
                                     ready.continuation.yield()
+                                    ready.continuation.finish()
                                     for try await notification in notifications { await relay.receive(notification.payload) }
                                 }
                             }

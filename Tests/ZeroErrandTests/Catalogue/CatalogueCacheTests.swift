@@ -28,7 +28,7 @@ struct CatalogueCacheTests {
     func editReachesOtherInstances() async throws {
         try await withTestApp { (app, clock) async throws in
             let matter = try #require(try await Matter.query(on: app.db).sort(\.$code).first())
-            try await withSecondInstance(of: app, clock: clock) { other in
+            try await withTwoInstances(app, clock: clock) { other in
                 // The other instance holds the matter in memory as it was.
                 #expect(try await other.catalogue.matter(matter.requireID(), on: other.db)?.nameEn == matter.nameEn)
                 let admin = try await AdminTests().signedInAdmin(app, clock)

@@ -77,9 +77,9 @@ private func cleanUp(_ app: Application, schema: String, directory: String) asyn
     try? FileManager.default.removeItem(atPath: directory)
 }
 
-/// A second instance of the app on the same database and clock as `app` (PostgreSQL), both booted
-/// so that each hears what the other announces; the second is shut down afterwards.
-func withSecondInstance(of app: Application, clock: ManualClock, _ test: (Application) async throws -> Void) async throws {
+/// Boots `app` and a second instance on the same database and clock (PostgreSQL), so that each
+/// hears what the other announces; the test gets the second, which is shut down afterwards.
+func withTwoInstances(_ app: Application, clock: ManualClock, _ test: (Application) async throws -> Void) async throws {
     let other = try await Application.make(.testing)
     other.logger.logLevel = .warning
     do {

@@ -282,7 +282,7 @@ struct VideoRoomTests {
             let world = try await VideoWorld.make(app, clock)
             let (_, session) = try await world.bookedSession()
             let sid = try session.requireID()
-            try await withSecondInstance(of: app, clock: clock) { other in
+            try await withTwoInstances(app, clock: clock) { other in
                 let firstPort = try await app.startServer()
                 let secondPort = try await other.startServer()
                 #expect(app.instanceID != other.instanceID)

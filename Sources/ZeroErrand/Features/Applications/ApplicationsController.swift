@@ -21,7 +21,7 @@ struct ApplicationsController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let account = try req.requireAccount()
         let cases = try await Case.query(on: req.db).filter(\.$applicant.$id == account.requireID())
-            .with(\.$matter).sort(\.$createdAt, .descending).limit(200).all()
+            .withCatalogueMatter(req.catalogue).sort(\.$createdAt, .descending).limit(200).all()
         let rows = cases.map { record in
             CaseRow(path: SiteURL.caseDetail(id: record.id!.uuidString).path, number: record.number, matter: record.matter.name(req.locale),
                     status: req.t("case_status.\(record.status.rawValue)"), statusCode: record.status.rawValue,
@@ -47,7 +47,7 @@ struct ApplicationsController: RouteCollection {
         let mandates = try await Mandate.query(on: req.db).filter(\.$proxyAccount.$id == actor.accountID).filter(\.$status == .accepted).all()
         guard !mandates.isEmpty else { return [] }
         let cases = try await Case.query(on: req.db).filter(\.$mandate.$id ~~ mandates.compactMap(\.id))
-            .with(\.$matter).with(\.$applicant).with(\.$mandate).sort(\.$updatedAt, .descending).limit(200).all()
+            .withCatalogueMatter(req.catalogue).with(\.$applicant).with(\.$mandate).sort(\.$updatedAt, .descending).limit(200).all()
         return cases.filter { record in
             record.mandate.map { RecordAccess.proxyRefusal(actor, $0.proxyFacts, for: record.accessFacts, action: .view,
                                                           matterCode: record.matter.code, caseID: record.id, today: today) == nil } ?? false

@@ -84,23 +84,14 @@ enum CaseAccess {
     /// The case with its department (joined: one statement), and its matter from the catalogue in memory.
     private static func find(_ req: Request, with relations: (QueryBuilder<Case>) -> QueryBuilder<Case>) async throws -> Case? {
         guard let id = req.parameters.get("id", as: UUID.self),
-              let record = try await relations(Case.query(on: req.db).filter(\.$id == id)
+              let record = try await relations(Case.query(on: req.db).filter(\.$id == id).withCatalogueMatter(req.catalogue)
                 .join(Department.self, on: \Case.$department.$id == \Department.$id)).first() else { return nil }
         record.$department.value = try record.joined(Department.self)
-        try await record.useCatalogueMatter(req)
         return record
     }
 }
 
 extension Case {
-    /// Sets the case's matter from the catalogue in memory (`CatalogueCache`), shared with other
-    /// requests and never changed, instead of reading and decoding it again.
-    func useCatalogueMatter(_ req: Request) async throws {
-        guard let matter = try await req.catalogue.matter($matter.id, on: req.db) else {
-            throw Abort(.internalServerError, reason: "case \(number) names a matter the catalogue lacks")
-        }
-        $matter.value = matter
-    }
 
     /// What the record-level rules need to know about this case.
     var accessFacts: RecordAccess.CaseFacts {

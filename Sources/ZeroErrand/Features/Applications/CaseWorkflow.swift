@@ -103,7 +103,7 @@ struct CaseWorkflow {
         let config = request.dependencies.config
         let request = request
         return try await request.audited { db, audit in
-            guard let record = try await Case.query(on: db).filter(\.$id == caseID).with(\.$matter).with(\.$department)
+            guard let record = try await Case.query(on: db).filter(\.$id == caseID).withCatalogueMatter(request.catalogue).with(\.$department)
                 .with(\.$applicant).first() else { throw AppError.notFound }
             let context = CaseContext(materialsCanSupplyLater: record.materialPlan.canSupplyLater)
             let before = record.status

@@ -20,7 +20,7 @@ struct BundleService {
 
     /// The parts of `bundle`, in order, with their matter and office.
     func parts(of bundle: CaseBundle) async throws -> [Case] {
-        try await Case.query(on: request.db).filter(\.$bundle.$id == bundle.requireID()).with(\.$matter).with(\.$department)
+        try await Case.query(on: request.db).filter(\.$bundle.$id == bundle.requireID()).withCatalogueMatter(request.catalogue).with(\.$department)
             .with(\.$mandate).sort(\.$bundlePart).all()
     }
 
@@ -151,7 +151,7 @@ struct BundleService {
             let copies = blobs
             try await request.audited { db, audit in
                 for (destination, blob) in zip(destinations, copies) {
-                    guard let current = try await Case.query(on: db).filter(\.$id == destination.caseID).with(\.$matter).first(),
+                    guard let current = try await Case.query(on: db).filter(\.$id == destination.caseID).withCatalogueMatter(request.catalogue).first(),
                           CaseWorkflow.applicantMayUpload(.material, material: destination.material, to: current) else {
                         throw AppError(status: .conflict, key: "upload.not_now")
                     }
@@ -247,7 +247,7 @@ struct BundleService {
         guard let bundleID = record.$bundle.id, let refusedPart = record.bundlePart,
               let bundle = try await CaseBundle.find(bundleID, on: db),
               let definition = request.dependencies.bundles.definition(bundle.code) else { return }
-        let parts = try await Case.query(on: db).filter(\.$bundle.$id == bundleID).with(\.$matter).with(\.$department).with(\.$applicant)
+        let parts = try await Case.query(on: db).filter(\.$bundle.$id == bundleID).withCatalogueMatter(request.catalogue).with(\.$department).with(\.$applicant)
             .sort(\.$bundlePart).all()
         let outbox = request.application.outbox, config = request.dependencies.config
         let states = parts.map { $0.id == record.id ? BundlePartState.refused : partState($0.status) }

@@ -56,6 +56,36 @@ final class CatalogueCache: Sendable {
     }
 }
 
+/// Fluent's eager loading of a case's matter, from the catalogue in memory rather than a read of the
+/// matters table: `.withCatalogueMatter(req.catalogue)` where `.withCatalogueMatter(req.catalogue)` would be written.
+struct CatalogueMatterLoader: EagerLoader {
+    let catalogue: CatalogueCache
+
+    func run(models: [Case], on database: any Database) -> EventLoopFuture<Void> {
+        database.eventLoop.makeFutureWithTask {
+            for record in models {
+                guard let matter = try await catalogue.matter(record.$matter.id, on: database) else {
+                    throw Abort(.internalServerError, reason: "case \(record.number) names a matter the catalogue lacks")
+                }
+                record.$matter.value = matter
+            }
+        }
+    }
+
+    func anyRun(models: [any AnyModel], on database: any Database) -> EventLoopFuture<Void> {
+        run(models: models.compactMap { $0 as? Case }, on: database)
+    }
+}
+
+extension EagerLoadBuilder where Model == Case {
+    /// The case's matter from `CatalogueCache`, shared and never changed (see there).
+    @discardableResult
+    func withCatalogueMatter(_ catalogue: CatalogueCache) -> Self {
+        add(loader: CatalogueMatterLoader(catalogue: catalogue))
+        return self
+    }
+}
+
 extension Application {
     private struct CatalogueCacheKey: StorageKey { typealias Value = CatalogueCache }
 

@@ -31,7 +31,7 @@ enum DocumentUpload {
         let now = req.now
         do {
             return try await req.audited { db, audit in
-                guard let current = try await Case.query(on: db).filter(\.$id == caseID).with(\.$matter).first(), stillAllowed(current) else {
+                guard let current = try await Case.query(on: db).filter(\.$id == caseID).withCatalogueMatter(req.catalogue).first(), stillAllowed(current) else {
                     throw AppError(status: .conflict, key: "upload.not_now")
                 }
                 // Uploads running side by side each saw the quota before the others landed.

@@ -30,7 +30,7 @@ struct NotarizationService {
         let now = request.now
         let caseID = try record.requireID()
         return try await request.audited { db, audit in
-            guard let fresh = try await Case.query(on: db).filter(\.$id == caseID).with(\.$matter).with(\.$department).with(\.$applicant).first()
+            guard let fresh = try await Case.query(on: db).filter(\.$id == caseID).withCatalogueMatter(request.catalogue).with(\.$department).with(\.$applicant).first()
             else { throw AppError.notFound }
             let act = try await NotarialActRecord.load(for: fresh, office: office, on: db)
             let next: NotarialActState

@@ -20,7 +20,7 @@ enum DeadlineReminders {
             let caseID = candidate.id
             // Read again inside the transaction: another instance may have sent it meanwhile.
             let reminded = try await app.audited(.system) { db, audit -> Bool in
-                guard let fresh = try await Case.query(on: db).filter(\.$id == caseID).with(\.$applicant).with(\.$matter).with(\.$department).first(), fresh.remindedAt == nil else { return false }
+                guard let fresh = try await Case.query(on: db).filter(\.$id == caseID).with(\.$applicant).withCatalogueMatter(app.catalogue).with(\.$department).first(), fresh.remindedAt == nil else { return false }
                 let key = fresh.status == .supplementRequested ? "notification.case.supplement_due_soon" : "notification.case.supply_later_due_soon"
                 fresh.remindedAt = now
                 try await fresh.update(on: db)

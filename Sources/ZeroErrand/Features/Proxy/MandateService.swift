@@ -66,7 +66,7 @@ struct MandateService {
         if form.scope == "case" {
             if let id = form.caseID.flatMap(UUID.init(uuidString:)),
                let record = try await Case.query(on: request.db).filter(\.$id == id).filter(\.$applicant.$id == principal.requireID())
-                .with(\.$matter).first(), record.matter.channels.contains(.proxy), !record.status.isTerminal {
+                .withCatalogueMatter(request.catalogue).first(), record.matter.channels.contains(.proxy), !record.status.isTerminal {
                 scope = .oneCase(id)
                 scopeCase = record
                 scopeLines = ["\(record.number): \(record.matter.code) \(record.matter.nameZh) / \(record.matter.nameEn)"]

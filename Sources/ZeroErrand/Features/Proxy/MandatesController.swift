@@ -48,7 +48,7 @@ struct MandatesController: RouteCollection {
         let active = held.filter { MandateRules.validity($0.facts, today: today) == nil }.compactMap(\.id)
         guard !active.isEmpty else { return [] }
         let actor = try req.requireAccount().actor
-        let cases = try await Case.query(on: req.db).filter(\.$mandate.$id ~~ active).with(\.$matter).with(\.$mandate)
+        let cases = try await Case.query(on: req.db).filter(\.$mandate.$id ~~ active).withCatalogueMatter(req.catalogue).with(\.$mandate)
             .sort(\.$updatedAt, .descending).limit(200).all()
         return cases.filter { record in
             guard let mandate = record.mandate else { return false }
@@ -108,7 +108,7 @@ struct MandatesController: RouteCollection {
             let choices = inOffice.map { MatterChoice(code: $0.code, name: $0.name(req.locale), checked: checked.contains($0.code)) }
             groups.append(MatterGroup(office: inOffice[0].department.name(req.locale), matters: choices, open: choices.contains(where: \.checked)))
         }
-        let cases = try await Case.query(on: req.db).filter(\.$applicant.$id == account.requireID()).with(\.$matter)
+        let cases = try await Case.query(on: req.db).filter(\.$applicant.$id == account.requireID()).withCatalogueMatter(req.catalogue)
             .sort(\.$createdAt, .descending).limit(100).all().filter { $0.matter.channels.contains(.proxy) && !$0.status.isTerminal }
         let page = MandateFormPage(
             action: SiteURL.mandates.path,
@@ -156,7 +156,7 @@ struct MandatesController: RouteCollection {
         let id = mandate.id!.uuidString.lowercased()
         let effective = effectiveStatus(req, mandate)
         var scope = mandate.scopeMatters
-        if let caseID = mandate.$scopeCase.id, let record = try await Case.query(on: req.db).filter(\.$id == caseID).with(\.$matter).first() {
+        if let caseID = mandate.$scopeCase.id, let record = try await Case.query(on: req.db).filter(\.$id == caseID).withCatalogueMatter(req.catalogue).first() {
             scope = ["\(record.number) · \(record.matter.name(req.locale))"]
         } else {
             let matters = try await Matter.query(on: req.db).filter(\.$code ~~ mandate.scopeMatters).sort(\.$code).all()

@@ -48,9 +48,9 @@ struct PassCheckController: RouteCollection {
         }
         let mandateID = try mandate.requireID()
         let cases = try await Case.query(on: req.db).filter(\.$mandate.$id == mandateID).filter(\.$department.$id == departmentID)
-            .filter(\.$submittedAt != nil).with(\.$matter).sort(\.$createdAt).all()
+            .filter(\.$submittedAt != nil).withCatalogueMatter(req.catalogue).sort(\.$createdAt).all()
         var matters = try await Matter.query(on: req.db).filter(\.$code ~~ mandate.scopeMatters).sort(\.$code).all()
-        if let scopeCase = mandate.$scopeCase.id, let record = try await Case.query(on: req.db).filter(\.$id == scopeCase).with(\.$matter).first() {
+        if let scopeCase = mandate.$scopeCase.id, let record = try await Case.query(on: req.db).filter(\.$id == scopeCase).withCatalogueMatter(req.catalogue).first() {
             matters = [record.matter]
         }
         let today = CivilDay(req.now, in: Mandate.zone)
@@ -113,7 +113,7 @@ struct PassCheckController: RouteCollection {
               let caseID = req.parameters.get("case", as: UUID.self),
               let mandate = try await Mandate.query(on: req.db).filter(\.$passCode == code).first(),
               let record = try await Case.query(on: req.db).filter(\.$id == caseID).filter(\.$department.$id == departmentID)
-                .filter(\.$mandate.$id == mandate.requireID()).filter(\.$submittedAt != nil).with(\.$matter).first()
+                .filter(\.$mandate.$id == mandate.requireID()).filter(\.$submittedAt != nil).withCatalogueMatter(req.catalogue).first()
         else { throw AppError.notFound }
         if let problem = MandateRules.refusal(mandate.facts, action: .collect, matterCode: record.matter.code, caseID: caseID,
                                               today: CivilDay(req.now, in: Mandate.zone)) {

@@ -64,7 +64,7 @@ enum DeskPhoto {
     /// Returns the problems (nothing is stored then).
     static func take(_ req: Request, permission: PointPermission, caseID: UUID, bytes: [UInt8]) async throws -> [String] {
         guard permission.facts.isInForce(at: req.now) else { throw AppError(status: .forbidden, key: "point.refused.ended") }
-        guard let record = try await Case.query(on: req.db).filter(\.$id == caseID).with(\.$matter).first(),
+        guard let record = try await Case.query(on: req.db).filter(\.$id == caseID).withCatalogueMatter(req.catalogue).first(),
               record.$applicant.id == permission.$visitor.id else { throw AppError.notFound }
         try await req.pointDesk.requireAccess(to: record, for: .upload)
         guard let index = materialIndex(of: record.matter), CaseWorkflow.applicantMayUpload(.material, material: index, to: record) else {

@@ -128,7 +128,7 @@ struct ServicePointDeskController: RouteCollection {
         // Only the cases the permission reaches, and only while it lasts.
         let cases = inForce ? try await Case.query(on: req.db).filter(\.$applicant.$id == permission.$visitor.id)
             .join(Matter.self, on: \Case.$matter.$id == \Matter.$id).filter(Matter.self, \.$code ~~ permission.matters)
-            .with(\.$matter).sort(\.$createdAt, .descending).limit(50).all() : []
+            .withCatalogueMatter(req.catalogue).sort(\.$createdAt, .descending).limit(50).all() : []
         let page = DeskPermissionPage(
             visitor: permission.visitor.displayName, inForce: inForce,
             matters: matters.map { DeskPermissionPage.MatterLink(name: $0.name(req.locale),

@@ -109,6 +109,8 @@ struct CertificateRegister {
         return String(trimmed[trimmed.index(after: hash)...])
     }
 
+    /// The matter is read from the database, not `CatalogueCache`: the register holds a database,
+    /// not the application, and a verification is rare beside a case page.
     private func query() -> QueryBuilder<NotarialCertificate> {
         NotarialCertificate.query(on: db).with(\.$department).with(\.$sealKey).with(\.$caseRecord) { $0.with(\.$matter) }
     }

@@ -17,7 +17,7 @@ enum VideoAccess {
               let participant = try await VideoParticipant.query(on: req.db).filter(\.$session.$id == id)
                 .filter(\.$account.$id == account.requireID()).with(\.$session).first(),
               let record = try await Case.query(on: req.db).filter(\.$id == participant.session.$caseRecord.id)
-                .with(\.$matter).with(\.$department).with(\.$applicant).first() else { throw AppError.notFound }
+                .withCatalogueMatter(req.catalogue).with(\.$department).with(\.$applicant).first() else { throw AppError.notFound }
         guard RecordAccess.mayEnterRoom(account.actor, as: participant.role.policyRole, sessionDepartment: participant.session.$department.id,
                                         applicant: record.$applicant.id, sessionPoint: participant.session.$point.id) else { throw AppError.notFound }
         return Entry(session: participant.session, participant: participant, record: record)
@@ -38,7 +38,7 @@ enum VideoAccess {
               let session = try await VideoSession.find(id, on: req.db),
               RecordAccess.mayWorkSession(actor, sessionDepartment: session.$department.id),
               let record = try await Case.query(on: req.db).filter(\.$id == session.$caseRecord.id)
-                .with(\.$matter).with(\.$department).with(\.$applicant).first() else { throw AppError.notFound }
+                .withCatalogueMatter(req.catalogue).with(\.$department).with(\.$applicant).first() else { throw AppError.notFound }
         return (session, record)
     }
 }

@@ -88,7 +88,7 @@ enum VideoBooking {
         let calendar = req.dependencies.workingCalendar
         return try await req.audited { db, audit in
             // The case as it is now: the office may have decided it since the page was loaded.
-            guard let current = try await Case.query(on: db).filter(\.$id == caseID).with(\.$matter).first() else { throw AppError.notFound }
+            guard let current = try await Case.query(on: db).filter(\.$id == caseID).withCatalogueMatter(req.catalogue).first() else { throw AppError.notFound }
             if let refusal = try await refusal(for: current, on: db) { throw refusal }
             let active = try await VideoSession.query(on: db).filter(\.$activeKey == VideoSession.activeKey(caseID: caseID, purpose: .identity)).first()
             var previous: VideoSession?

@@ -70,7 +70,7 @@ enum VideoReminders {
         let isDay = kind == .reminderDay
         let due = try await unreminded(VideoSession.query(on: app.db), isDay: isDay).filter(\.$status == .booked)
             .filter(\.$startsAt > now).filter(\.$startsAt <= now.addingTimeInterval(isDay ? 24 * 3600 : 3600))
-            .with(\.$caseRecord) { $0.with(\.$matter).with(\.$department) }.limit(200).all()
+            .with(\.$caseRecord) { $0.withCatalogueMatter(app.catalogue).with(\.$department) }.limit(200).all()
         for session in due {
             let sessionID = try session.requireID()
             let record = session.caseRecord

@@ -25,7 +25,7 @@ struct DocumentWallet {
     /// The account's issued documents, newest first.
     func items(of account: Account) async throws -> [Item] {
         let cases = try await Case.query(on: request.db).filter(\.$applicant.$id == account.requireID())
-            .filter(\.$status ~~ Self.issuedStatuses).with(\.$matter).with(\.$department).all()
+            .filter(\.$status ~~ Self.issuedStatuses).withCatalogueMatter(request.catalogue).with(\.$department).all()
         guard !cases.isEmpty else { return [] }
         let byID = Dictionary(uniqueKeysWithValues: cases.map { ($0.id!, $0) })
         let documents = try await CaseDocument.query(on: request.db).filter(\.$caseRecord.$id ~~ Array(byID.keys))
@@ -81,7 +81,7 @@ struct DocumentWallet {
                         material index: Int, by accountID: UUID, now: Date) async throws -> CaseDocument {
         let sourceID = try source.requireID()
         return try await request.audited { db, audit in
-            guard let current = try await Case.query(on: db).filter(\.$id == caseID).with(\.$matter).first(), CaseWorkflow.applicantMayUpload(.material, material: index, to: current) else {
+            guard let current = try await Case.query(on: db).filter(\.$id == caseID).withCatalogueMatter(request.catalogue).first(), CaseWorkflow.applicantMayUpload(.material, material: index, to: current) else {
                 throw AppError(status: .conflict, key: "upload.not_now")
             }
             let copy = CaseDocument(caseID: caseID, by: accountID, purpose: .material, materialIndex: index, name: source.originalName,

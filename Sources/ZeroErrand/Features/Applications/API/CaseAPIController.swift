@@ -20,7 +20,7 @@ struct CaseAPIController: RouteCollection {
     @Sendable func list(req: Request) async throws -> [CaseDTO] {
         let account = try req.requireAccount()
         let cases = try await Case.query(on: req.db).filter(\.$applicant.$id == account.requireID())
-            .with(\.$matter).with(\.$department).sort(\.$createdAt, .descending).limit(200).all()
+            .withCatalogueMatter(req.catalogue).with(\.$department).sort(\.$createdAt, .descending).limit(200).all()
         return cases.map { CaseDTO($0, documents: []) }
     }
 
