@@ -94,7 +94,7 @@ def measure(pid, out, command):
 # The queue's first page (status "submitted") as the app asks for it: its count and its 50 rows.
 QUEUE_COUNT_SQL = ("SELECT COUNT(*) FROM cases WHERE department_id = {d} AND submitted_at IS NOT NULL "
                    "AND status = 'submitted'")
-QUEUE_PAGE_SQL = ("SELECT c.id, c.number, c.matter_id, c.status, c.updated_at, c.due_on, a.display_name FROM cases c "
+QUEUE_PAGE_SQL = ("SELECT c.id, c.number, c.matter_id, c.status, c.due_on, a.display_name FROM cases c "
                   "LEFT JOIN accounts a ON a.id = c.assignee_id WHERE c.department_id = {d} AND c.submitted_at IS NOT NULL "
                   "AND c.status = 'submitted' ORDER BY COALESCE(c.due_on, '9999-12-31'), c.submitted_at LIMIT 50")
 

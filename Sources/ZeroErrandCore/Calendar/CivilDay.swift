@@ -35,10 +35,16 @@ public struct CivilDay: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// The day it is at `date` in `zone`.
     public init(_ date: Date, in zone: TimeZone) {
-        let parts = CivilDay.gregorian(zone).dateComponents([.year, .month, .day], from: date)
-        self.year = parts.year!
-        self.month = parts.month!
-        self.day = parts.day!
+        self = CivilDay.at(date, offset: zone.secondsFromGMT(for: date)).day
+    }
+
+    /// The day and the minute of the day on a clock `offset` seconds from UTC at `date` (seconds
+    /// dropped, as a clock shows them). Integer arithmetic, exact for every day: a `Calendar` cost a
+    /// noticeable share of pages that show a time per row (docs/performance.md).
+    public static func at(_ date: Date, offset: Int) -> (day: CivilDay, minuteOfDay: Int) {
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        return (CivilDay(daysSinceEpoch: days), (local - days * 86_400) / 60)
     }
 
     /// The first instant of the day in `zone`. Where a clock change skips midnight, that is the
@@ -94,7 +100,7 @@ public struct CivilDay: Hashable, Comparable, Sendable, CustomStringConvertible 
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    public init(daysSinceEpoch days: Int) {
+    init(daysSinceEpoch days: Int) {
         // Howard Hinnant's civil_from_days.
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

@@ -92,7 +92,6 @@ enum CaseAccess {
 }
 
 extension Case {
-
     /// What the record-level rules need to know about this case.
     var accessFacts: RecordAccess.CaseFacts {
         RecordAccess.CaseFacts(applicant: $applicant.id, department: $department.id, submitted: submittedAt != nil)

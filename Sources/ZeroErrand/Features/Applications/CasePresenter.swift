@@ -17,7 +17,8 @@ extension Request {
 }
 
 /// Builds the case page for its applicant or for the office: the same case, the same timeline,
-/// each in the viewer's time zone with the zone named. Loads everything in a fixed number of queries.
+/// each in the viewer's time zone with the zone named. Its reads do not grow with the case: one per
+/// kind of line, and a panel's only where the matter has that panel.
 struct CasePresenter {
     let request: Request
     let record: Case

@@ -45,16 +45,15 @@ struct OfficeCasesController: RouteCollection {
 
     static let pageSize = 50
 
-    /// Statements: the session with its account, the department, the count, and the page's rows
+    /// Statements: the session with its account, the department's zone, the count, and the page's rows
     /// with their assignees joined in, whatever the page size (the office's matters are in memory).
     @Sendable func queue(req: Request) async throws -> Response {
         let account = try req.requireAccount()
-        guard let departmentID = account.$department.id, let department = try await account.$department.get(on: req.db),
-              let sql = req.db as? any SQLDatabase else {
+        guard let departmentID = account.$department.id, let sql = req.db as? any SQLDatabase,
+              let zone = try await Department.zone(of: departmentID, on: sql) else {
             throw AppError.notFound
         }
         let query = try req.query.decode(QueueQuery.self)
-        let zone = department.zone
         let today = CivilDay(req.now, in: zone)
         let matters = try await req.catalogue.matters(of: departmentID, on: req.db)
         var filters = OfficeQueueQuery(departmentID: departmentID)
@@ -80,11 +79,10 @@ struct OfficeCasesController: RouteCollection {
         let pageNumber = min(max(1, query.page ?? 1), max(1, (total + Self.pageSize - 1) / Self.pageSize))
         let names = Dictionary(uniqueKeysWithValues: matters.map { ($0.id!, $0.name(req.locale)) })
         let rows = try await filters.page(pageNumber, size: Self.pageSize, on: sql).map { row in
-            CaseRow(path: SiteURL.officeCase(id: row.id.uuidString).path, number: row.number, matter: names[row.matter_id] ?? "",
-                    status: req.t("case_status.\(row.status.rawValue)"), statusCode: row.status.rawValue,
-                    updated: TimeDisplay.format(row.updated_at, in: zone), due: row.due_on,
-                    overdue: row.status.clockRuns && (row.due_on.map { $0 < today.description } ?? false),
-                    assignee: row.assignee_name)
+            QueueTable.Row(path: SiteURL.officeCase(id: row.id.uuidString).path, number: row.number, matter: names[row.matterID] ?? "",
+                           status: req.t("case_status.\(row.status.rawValue)"), statusCode: row.status.rawValue, due: row.dueOn,
+                           overdue: row.status.clockRuns && (row.dueOn.map { $0 < today.description } ?? false),
+                           assignee: row.assigneeName)
         }
         let pageLink = { (number: Int) -> String in
             var items = ["page=\(number)"]

@@ -57,7 +57,9 @@ final class CatalogueCache: Sendable {
 }
 
 /// Fluent's eager loading of a case's matter, from the catalogue in memory rather than a read of the
-/// matters table: `.withCatalogueMatter(req.catalogue)` where `.withCatalogueMatter(req.catalogue)` would be written.
+/// matters table: `.withCatalogueMatter(req.catalogue)` where `.with(\.$matter)` would be written.
+/// Inside a transaction too: the case is read fresh there, its matter is the copy every page shows
+/// (an edit on another instance arrives with its NOTIFY, a moment after it commits).
 struct CatalogueMatterLoader: EagerLoader {
     let catalogue: CatalogueCache
 
@@ -73,7 +75,7 @@ struct CatalogueMatterLoader: EagerLoader {
     }
 
     func anyRun(models: [any AnyModel], on database: any Database) -> EventLoopFuture<Void> {
-        run(models: models.compactMap { $0 as? Case }, on: database)
+        run(models: models.map { $0 as! Case }, on: database)
     }
 }
 

@@ -5,6 +5,18 @@ import Vapor
 /// is in docs/performance.md). The labels are looked up once per page. The markup is the one the
 /// template had, so the page reads the same to people, screen readers and tests.
 struct QueueTable {
+    /// What a row shows.
+    struct Row {
+        let path: String
+        let number: String
+        let matter: String
+        let status: String
+        let statusCode: String
+        let due: String?
+        let overdue: Bool
+        let assignee: String?
+    }
+
     private let numberLabel, matterLabel, statusLabel, dueLabel, assigneeLabel, overdueBadge, noDue, nobody: String
 
     init(_ request: Request) {
@@ -19,7 +31,7 @@ struct QueueTable {
     }
 
     /// The `<thead>` and `<tbody>` of the queue's table.
-    func html(_ rows: [CaseRow]) -> String {
+    func html(_ rows: [Row]) -> String {
         var out = HTMLText()
         out.markup(#"<thead role="rowgroup"><tr role="row">"#)
         for label in [numberLabel, matterLabel, statusLabel, dueLabel, assigneeLabel] {
