@@ -154,7 +154,8 @@ struct CasePresenter {
         for assistant in assistants { assistant.$servicePoint.value = .some(assistant.$servicePoint.id.flatMap { points[$0] }) }
     }
 
-    /// The applicant's name, without a read when it is the viewer or already loaded.
+    /// The applicant's name, without a read when it is the viewer or already loaded (`get` keeps
+    /// what it read, so the panels that name the applicant share one read).
     private func applicantName() async throws -> String {
         if let applicant = record.$applicant.value { return applicant.displayName }
         if let viewer = request.currentAccount, viewer.id == record.$applicant.id { return viewer.displayName }
@@ -163,11 +164,10 @@ struct CasePresenter {
 
     /// For an assistant at a service point: whose case this is, and the permission it is worked under.
     private func deskNote() async throws -> DeskNote? {
-        guard role == .applicant, let account = request.currentAccount, account.kind == .assistant,
-              let visitor = try await Account.find(record.$applicant.id, on: request.db) else { return nil }
+        guard role == .applicant, let account = request.currentAccount, account.kind == .assistant else { return nil }
         let permission = try await PointPermission.query(on: request.db).filter(\.$visitor.$id == record.$applicant.id)
             .filter(\.$point.$id == account.$servicePoint.id ?? UUID()).sort(\.$createdAt, .descending).first()
-        return DeskNote(text: request.t("desk.case.note", ["name": visitor.displayName]),
+        return DeskNote(text: request.t("desk.case.note", ["name": try await applicantName()]),
                         permissionPath: permission.map { SiteURL.deskPermission(id: $0.id!.uuidString).path })
     }
 
