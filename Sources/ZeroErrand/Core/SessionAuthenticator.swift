@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import ZeroErrandCore
 
@@ -17,12 +18,8 @@ struct SessionAuthenticator: AsyncMiddleware {
         let token = isAPI ? request.headers.bearerAuthorization?.token : request.cookies[request.cookieName(Self.cookieName)]?.string
         if let token, !token.isEmpty {
             let hash = request.dependencies.secrets.tokenHash(token)
-            // One statement on every signed-in request: the account is joined, not loaded after.
-            if let session = try await SignInSession.query(on: request.db).filter(\.$tokenHash == hash)
-                .join(Account.self, on: \SignInSession.$account.$id == \Account.$id).first() {
+            if let (session, account) = try await Self.session(hash, on: request.db) {
                 let now = request.now
-                let account = try session.joined(Account.self)
-                session.$account.value = account
                 if account.suspendedAt != nil || SessionPolicy.isExpired(
                     createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, kind: account.kind,
                     pending: session.stage != .signedIn, now: now) {
@@ -46,6 +43,19 @@ struct SessionAuthenticator: AsyncMiddleware {
             response.cookies[request.cookieName(Self.cookieName)] = request.expiredCookie()
         }
         return response
+    }
+
+    /// One statement on every signed-in request, fixed text, the account joined (see `ModelColumns`).
+    private static let sessionText = "SELECT \(SignInSession.columns.select("sessions", prefix: "s_")), "
+        + "\(Account.columns.select("accounts", prefix: "a_")) FROM sessions JOIN accounts ON accounts.id = sessions.account_id "
+        + "WHERE sessions.token_hash = "
+
+    static func session(_ tokenHash: String, on db: any Database) async throws -> (SignInSession, Account)? {
+        guard let row = try await db.sql().raw("\(unsafeRaw: sessionText)\(bind: tokenHash)").first() else { return nil }
+        let session = try SignInSession.columns.decode(row, prefix: "s_")
+        let account = try Account.columns.decode(row, prefix: "a_")
+        session.$account.value = account
+        return (session, account)
     }
 }
 

@@ -55,6 +55,20 @@ struct QueuePlanTests {
         }
     }
 
+    @Test("A case page's lines are read through indexes, whatever the number of cases")
+    func caseLines() async throws {
+        try await withTestApp { (app, _) async throws in
+            let sql = try app.db.sql()
+            let plan = try await Self.plan(CaseLines.statement(case: UUID(), viewer: UUID(), on: sql), on: app.db)
+            let tables = ["documents", "case_events", "case_messages", "accounts", "notifications"]
+            if sql.dialect.name == "postgresql" {
+                #expect(!plan.contains { $0.contains("Seq Scan") }, "\(plan)")
+            } else {
+                #expect(!plan.contains { line in tables.contains { line.hasPrefix("SCAN \($0)") } }, "\(plan)")
+            }
+        }
+    }
+
     /// The plan's lines: SQLite's `EXPLAIN QUERY PLAN` details, or PostgreSQL's `EXPLAIN` with
     /// sequential scans and sorts priced out.
     static func plan(_ query: any SQLExpression, on db: any Database) async throws -> [String] {

@@ -35,6 +35,14 @@ final class Account: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Every column, for fixed SQL text that reads accounts (see `ModelColumns`).
+    static let columns = ModelColumns<Account> {
+        [$0.$id, $0.$email, $0.$displayName, $0.$kind, $0.$roles, $0.$department, $0.$servicePoint, $0.$passwordHash,
+         $0.$emailConfirmedAt, $0.$identityVerifiedAt, $0.$identityVerifiedBy, $0.$identityVerifiedDepartment,
+         $0.$pointCheckID, $0.$pointCheckedUntil, $0.$locale, $0.$timeZone, $0.$totpSecret, $0.$totpLastCounter,
+         $0.$suspendedAt, $0.$createdAt]
+    }
+
     init(id: UUID? = nil, email: String, displayName: String, kind: AccountKind, roles: [StaffRole] = [],
          departmentID: UUID? = nil, servicePointID: UUID? = nil, passwordHash: String?, locale: AppLocale,
          timeZone: String, createdAt: Date) {

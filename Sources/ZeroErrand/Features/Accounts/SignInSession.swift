@@ -31,6 +31,12 @@ final class SignInSession: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Every column, for the session read on every request (see `ModelColumns`).
+    static let columns = ModelColumns<SignInSession> {
+        [$0.$id, $0.$tokenHash, $0.$account, $0.$stage, $0.$createdAt, $0.$lastSeenAt, $0.$clientAddress, $0.$userAgent,
+         $0.$totpPendingSecret]
+    }
+
     init(tokenHash: String, accountID: UUID, stage: Stage, now: Date, clientAddress: String, userAgent: String) {
         self.tokenHash = tokenHash
         self.$account.id = accountID

@@ -182,10 +182,10 @@ struct ApplicationsController: RouteCollection {
             try await CaseMessage.query(on: req.db).filter(\.$caseRecord.$id == record.requireID()).filter(\.$fromOffice == true)
                 .filter(\.$readAt == nil).set(\.$readAt, to: req.now).update()
         }
-        let unread = AccountNotification.query(on: req.db).filter(\.$caseRecord.$id == (try record.requireID()))
-            .filter(\.$account.$id == (try req.requireAccount().requireID())).filter(\.$readAt == nil)
-        if try await unread.count() > 0 {
-            try await unread.copy().set(\.$readAt, to: req.now).update()
+        if page.viewerHasUnreadNotifications {
+            try await AccountNotification.query(on: req.db).filter(\.$caseRecord.$id == (try record.requireID()))
+                .filter(\.$account.$id == (try req.requireAccount().requireID())).filter(\.$readAt == nil)
+                .set(\.$readAt, to: req.now).update()
         }
         return try await PageRenderer.render("cases/show", page, title: record.number, for: req)
     }

@@ -54,6 +54,14 @@ final class Case: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Every column, for fixed SQL text that reads cases (see `ModelColumns`).
+    static let columns = ModelColumns<Case> {
+        [$0.$id, $0.$number, $0.$matter, $0.$department, $0.$applicant, $0.$assignee, $0.$status, $0.$details,
+         $0.$limitDays, $0.$createdAt, $0.$submittedAt, $0.$acceptedOn, $0.$dueOn, $0.$decidedAt, $0.$provisionalMissing,
+         $0.$supplyBy, $0.$supplementItems, $0.$supplementDueBy, $0.$remindedAt, $0.$updatedAt, $0.$mandate,
+         $0.$materialConditions, $0.$bundle, $0.$bundlePart]
+    }
+
     var snapshot: CaseSnapshot {
         get { CaseSnapshot(status: status, provisionalMissing: provisionalMissing, supplyBy: supplyBy, supplementDueBy: supplementDueBy) }
         // One write-back for every rule's result, so no field of it can be forgotten.

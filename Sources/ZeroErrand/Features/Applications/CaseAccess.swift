@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import ZeroErrandCore
 
@@ -8,7 +9,7 @@ enum CaseAccess {
     /// The signed-in citizen's own case.
     static func applicantCase(_ req: Request) async throws -> Case {
         let actor = try req.requireAccount().actor
-        guard let record = try await find(req, with: { $0 }),
+        guard let record = try await find(req),
               RecordAccess.isApplicant(actor, of: record.accessFacts) else { throw AppError.notFound }
         return record
     }
@@ -19,7 +20,8 @@ enum CaseAccess {
     /// so (403).
     static func applicantSideCase(_ req: Request, for action: ProxyAction) async throws -> Case {
         let actor = try req.requireAccount().actor
-        guard let record = try await find(req, with: { $0.with(\.$mandate) }) else { throw AppError.notFound }
+        guard let record = try await find(req) else { throw AppError.notFound }
+        if let mandateID = record.$mandate.id { record.$mandate.value = .some(try await Mandate.find(mandateID, on: req.db)) }
         if RecordAccess.isApplicant(actor, of: record.accessFacts) { return record }
         if actor.kind == .assistant {
             // An assistant at a service point, under the visitor's permission (see `PointDesk`).
@@ -49,7 +51,7 @@ enum CaseAccess {
     /// more, so repeated links cannot flood the log.
     static func officeCase(_ req: Request, audit action: String? = "case.viewed") async throws -> Case {
         let actor = try req.requireAccount().actor
-        guard let record = try await find(req, with: { $0.with(\.$applicant).with(\.$assignee) }),
+        guard let record = try await find(req, withPeople: true),
               RecordAccess.isOfficeStaff(actor, of: record.accessFacts) else { throw AppError.notFound }
         if let action { try await auditView(req, of: record, as: action) }
         return record
@@ -81,14 +83,40 @@ enum CaseAccess {
 
     static let viewedAgainAfter: TimeInterval = 10 * 60
 
-    /// The case with its department (joined: one statement), and its matter from the catalogue in memory.
-    private static func find(_ req: Request, with relations: (QueryBuilder<Case>) -> QueryBuilder<Case>) async throws -> Case? {
-        guard let id = req.parameters.get("id", as: UUID.self),
-              let record = try await relations(Case.query(on: req.db).filter(\.$id == id).withCatalogueMatter(req.catalogue)
-                .join(Department.self, on: \Case.$department.$id == \Department.$id)).first() else { return nil }
-        record.$department.value = try record.joined(Department.self)
+    /// The case with its department, and for the office its applicant and assignee; its matter
+    /// from the catalogue in memory.
+    private static func find(_ req: Request, withPeople: Bool = false) async throws -> Case? {
+        guard let id = req.parameters.get("id", as: UUID.self), let record = try await read(id, withPeople: withPeople, on: req.db)
+        else { return nil }
+        guard let matter = try await req.catalogue.matter(record.$matter.id, on: req.db) else {
+            throw Abort(.internalServerError, reason: "case \(record.number) names a matter the catalogue lacks")
+        }
+        record.$matter.value = matter
         return record
     }
+
+    /// One statement of fixed text, read by every case route (see `ModelColumns`).
+    static func read(_ id: UUID, withPeople: Bool, on db: any Database) async throws -> Case? {
+        guard let row = try await db.sql().raw("\(unsafeRaw: withPeople ? caseWithPeopleText : caseText)\(bind: id)").first() else { return nil }
+        let record = try Case.columns.decode(row, prefix: "c_")
+        record.$department.value = try Department.columns.decode(row, prefix: "d_")
+        if withPeople {
+            record.$applicant.value = try Account.columns.decode(row, prefix: "p_")
+            record.$assignee.value = .some(try Account.columns.decodeIfPresent(row, prefix: "g_"))
+        }
+        return record
+    }
+
+    private static let caseText = "SELECT \(Case.columns.select("cases", prefix: "c_")), "
+        + "\(Department.columns.select("departments", prefix: "d_")) "
+        + "FROM cases JOIN departments ON departments.id = cases.department_id WHERE cases.id = "
+
+    private static let caseWithPeopleText = "SELECT \(Case.columns.select("cases", prefix: "c_")), "
+        + "\(Department.columns.select("departments", prefix: "d_")), "
+        + "\(Account.columns.select("applicants", prefix: "p_")), \(Account.columns.select("assignees", prefix: "g_")) "
+        + "FROM cases JOIN departments ON departments.id = cases.department_id "
+        + "JOIN accounts AS applicants ON applicants.id = cases.applicant_id "
+        + "LEFT JOIN accounts AS assignees ON assignees.id = cases.assignee_id WHERE cases.id = "
 }
 
 extension Case {

@@ -22,6 +22,11 @@ final class CaseEvent: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Every column, for the case page's one read of its lines (see `ModelColumns`).
+    static let columns = ModelColumns<CaseEvent> {
+        [$0.$id, $0.$caseRecord, $0.$occurredAt, $0.$actor, $0.$kind, $0.$name, $0.$statusAfter, $0.$note, $0.$document]
+    }
+
     init(caseID: UUID, at: Date, actorID: UUID?, kind: Kind, name: String, statusAfter: CaseStatus?, note: String = "",
          documentID: UUID? = nil) {
         self.$caseRecord.id = caseID

@@ -16,4 +16,9 @@ final class CaseMessage: Model, @unchecked Sendable {
     @OptionalField(key: "read_at") var readAt: Date?
 
     init() {}
+
+    /// Every column, for the case page's one read of its lines (see `ModelColumns`).
+    static let columns = ModelColumns<CaseMessage> {
+        [$0.$id, $0.$caseRecord, $0.$author, $0.$fromOffice, $0.$body, $0.$document, $0.$createdAt, $0.$readAt]
+    }
 }

@@ -35,17 +35,14 @@ struct CasePresenter {
         let caseID = try record.requireID()
         let id = caseID.uuidString
         let db = request.db
-        // Who acted and who wrote are joined, not loaded after; pauses matter only while the time
-        // limit applies, and a rating exists only on a closed case (closing is final).
-        async let documentsQuery = CaseDocument.query(on: db).filter(\.$caseRecord.$id == caseID).sort(\.$createdAt).all()
-        async let eventsQuery = CaseEvent.query(on: db).filter(\.$caseRecord.$id == caseID)
-            .join(Account.self, on: \CaseEvent.$actor.$id == \Account.$id, method: .left).sort(\.$occurredAt).all()
-        async let messagesQuery = CaseMessage.query(on: db).filter(\.$caseRecord.$id == caseID)
-            .join(Account.self, on: \CaseMessage.$author.$id == \Account.$id).sort(\.$createdAt).all()
+        // One statement for every line of the page; pauses matter only while the time limit
+        // applies, and a rating exists only on a closed case (closing is final).
+        async let linesQuery = CaseLines.read(case: caseID, viewer: request.currentAccount?.id, on: db)
         async let pausesQuery: [CasePause] = record.status.clockApplies ? CasePause.query(on: db).filter(\.$caseRecord.$id == caseID).all() : []
         async let ratingQuery: CaseRating? = record.status == .closed ? CaseRating.query(on: db).filter(\.$caseRecord.$id == caseID).first() : nil
-        let (documents, events, messages, pauses, rating) = try await (documentsQuery, eventsQuery, messagesQuery, pausesQuery, ratingQuery)
-        try await Self.attachActors(events, messages, on: db)
+        let (lines, pauses, rating) = try await (linesQuery, pausesQuery, ratingQuery)
+        let (documents, events, messages) = (lines.documents, lines.events, lines.messages)
+        try await Self.attachPoints(of: events.compactMap { $0.actor } + messages.map(\.author), on: db)
 
         let documentPath = { (document: CaseDocument) -> String in
             role == .office ? SiteURL.officeCaseDocument(id: id, document: document.id!.uuidString).path
@@ -132,7 +129,8 @@ struct CasePresenter {
             wallet: try await walletPicker(id: id, materials: materials),
             bundle: bundle.map(bundleNote),
             desk: try await deskNote(),
-            errors: errors)
+            errors: errors,
+            viewerHasUnreadNotifications: lines.viewerHasUnreadNotifications)
         if page.desk != nil {
             // The visitor's own acts are not the desk's: messages to the office and ratings are theirs,
             // and the mandate's page is its principal's, its relative's and the office's.
@@ -142,12 +140,10 @@ struct CasePresenter {
         return page
     }
 
-    /// Sets each line's author from its joined row (a system event has none), and for an assistant
-    /// the service point they work at, which their name is shown with.
-    private static func attachActors(_ events: [CaseEvent], _ messages: [CaseMessage], on db: any Database) async throws {
-        for event in events { event.$actor.value = .some(event.$actor.id == nil ? nil : try event.joined(Account.self)) }
-        for message in messages { message.$author.value = try message.joined(Account.self) }
-        let assistants = (events.compactMap { $0.actor } + messages.map(\.author)).filter { $0.kind == .assistant }
+    /// For an assistant among the lines' authors, the service point they work at, which their name
+    /// is shown with.
+    private static func attachPoints(of authors: [Account], on db: any Database) async throws {
+        let assistants = authors.filter { $0.kind == .assistant }
         let pointIDs = Set(assistants.compactMap(\.$servicePoint.id))
         guard !pointIDs.isEmpty else { return }
         let points = Dictionary(uniqueKeysWithValues: try await ServicePoint.query(on: db).filter(\.$id ~~ pointIDs).all().map { ($0.id!, $0) })
@@ -234,8 +230,9 @@ struct CasePresenter {
     /// Where the case's video step stands, and where to go for it.
     private func videoPanel(id: String) async throws -> VideoPanel? {
         guard record.matter.channels.contains(.video), record.status != .draft else { return nil }
-        let sessions = try await VideoSession.query(on: request.db).filter(\.$caseRecord.$id == record.requireID())
-            .sort(\.$startsAt, .descending).with(\.$participants).all()
+        // Who is invited matters only to the office (it links the room to those invited).
+        let query = try VideoSession.query(on: request.db).filter(\.$caseRecord.$id == record.requireID()).sort(\.$startsAt, .descending)
+        let sessions = try await (role == .office ? query.with(\.$participants) : query).all()
         if let booked = sessions.first(where: { $0.status == .booked }) {
             // The office reads its own time and, beside it, the time on the applicant's clock.
             let status = role == .applicant ? request.t("video.panel.booked", ["when": request.showTime(booked.startsAt, in: zone)])

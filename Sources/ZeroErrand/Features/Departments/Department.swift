@@ -28,6 +28,12 @@ final class Department: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Every column, for fixed SQL text that joins the office (see `ModelColumns`).
+    static let columns = ModelColumns<Department> {
+        [$0.$id, $0.$code, $0.$kind, $0.$parent, $0.$nameZh, $0.$nameEn, $0.$cityZh, $0.$cityEn, $0.$timeZone,
+         $0.$bookingNoticeHours, $0.$changeNoticeHours]
+    }
+
     var bookingRules: BookingRules { BookingRules(bookingNoticeHours: bookingNoticeHours, changeNoticeHours: changeNoticeHours) }
     var zone: TimeZone { Self.zone(timeZone) }
 

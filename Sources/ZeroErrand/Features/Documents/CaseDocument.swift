@@ -30,6 +30,12 @@ final class CaseDocument: Model, @unchecked Sendable {
     @OptionalField(key: "issued_from_id") var issuedFrom: UUID?
 
     init() {}
+
+    /// Every column, for the case page's one read of its lines (see `ModelColumns`).
+    static let columns = ModelColumns<CaseDocument> {
+        [$0.$id, $0.$caseRecord, $0.$uploadedBy, $0.$purpose, $0.$materialIndex, $0.$originalName, $0.$kind, $0.$size,
+         $0.$sha256, $0.$storageName, $0.$wrappedKey, $0.$createdAt, $0.$issuedFrom]
+    }
 }
 
 extension CaseDocument {

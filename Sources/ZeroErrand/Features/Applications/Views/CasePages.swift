@@ -168,6 +168,8 @@ struct CasePage: Encodable {
     /// Shown to an assistant at a service point working the case under the visitor's permission.
     var desk: DeskNote? = nil
     var errors: [String: String] = [:]
+    /// Not shown: the viewer has notifications of this case not yet read (opening it reads them).
+    var viewerHasUnreadNotifications = false
 }
 
 struct ApplicantCard: Encodable {
