@@ -22,6 +22,9 @@ struct ModelColumnsTests {
         check(CaseDocument.columns)
         check(CaseEvent.columns)
         check(CaseMessage.columns)
+        check(CasePause.columns)
+        check(CaseRating.columns)
+        check(VideoSession.columns)
     }
 
     @Test("A case, its session and its lines read the same values as Fluent reads, and the lines come in their order")
@@ -46,7 +49,12 @@ struct ModelColumnsTests {
             #expect(fixed.$id.exists && !fixed.hasChanges)
             #expect(try await CaseAccess.read(UUID(), withPeople: false, on: app.db) == nil)
 
-            // Its lines, with who acted and wrote; the citizen was notified of the messages.
+            // Its lines, with who acted and wrote; the citizen was notified of the messages. (A
+            // pause and a rating written straight in, to read them back alongside.)
+            try await CasePause(caseID: id, fromOn: "2026-12-01").create(on: app.db)
+            let rating = CaseRating()
+            (rating.$caseRecord.id, rating.score, rating.comment, rating.createdAt) = (id, 4, "快", clock.now)
+            try await rating.create(on: app.db)
             let lines = try await CaseLines.read(case: id, viewer: world.citizenAccount.id, on: app.db)
             let documents = try await CaseDocument.query(on: app.db).filter(\.$caseRecord.$id == id).sort(\.$createdAt).all()
             let events = try await CaseEvent.query(on: app.db).filter(\.$caseRecord.$id == id).with(\.$actor).sort(\.$occurredAt).all()
@@ -60,6 +68,10 @@ struct ModelColumnsTests {
             #expect(lines.messages.map(\.body) == ["Please send the original.", "<b>second</b> message"])
             #expect(lines.messages.map(\.author.displayName) == messages.map(\.author.displayName))
             #expect(lines.viewerHasUnreadNotifications)
+            let pauses = try await CasePause.query(on: app.db).filter(\.$caseRecord.$id == id).all()
+            try #expect(lines.pauses.map(Self.json) == pauses.map(Self.json) && pauses.count == 1)
+            try #expect(lines.rating.map(Self.json) == Self.json(rating) && lines.pauses.first?.toOn == nil)
+            #expect(lines.videoSessions.isEmpty)
             #expect(try await CaseLines.read(case: id, viewer: world.clerkAccount.id, on: app.db).viewerHasUnreadNotifications == false)
 
             // Opening the page reads them; the page then finds nothing unread.

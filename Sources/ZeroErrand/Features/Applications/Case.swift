@@ -101,6 +101,9 @@ final class CasePause: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Every column, for the case page's one read of what belongs to the case (see `ModelColumns`).
+    static let columns = ModelColumns<CasePause> { [$0.$id, $0.$caseRecord, $0.$fromOn, $0.$toOn] }
+
     init(caseID: UUID, fromOn: String) {
         self.$caseRecord.id = caseID
         self.fromOn = fromOn

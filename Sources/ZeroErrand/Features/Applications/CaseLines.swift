@@ -2,20 +2,26 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// What a case's page lists, in one statement of fixed text: its documents, its timeline with who
-/// acted, its messages with who wrote them, and whether the viewer has notifications of it not yet
-/// read. One `UNION ALL`, each branch filling its own columns and leaving the others NULL, so that
-/// the page's reads do not grow with the case nor with the kinds of line (it sent one statement per
-/// kind, each built by Fluent's query builder and decoded through `Mirror`: docs/performance.md).
+/// Everything a case's page shows that belongs to the case, in one statement of fixed text: its
+/// documents, its timeline with who acted, its messages with who wrote them, the pauses of its
+/// clock, its rating, its video appointments, and whether the viewer has notifications of it not
+/// yet read. One `UNION ALL`, each branch filling its own columns and leaving the others NULL, so
+/// that the page's reads grow neither with the case nor with its kinds of line (it sent one
+/// statement per kind, each built by Fluent's query builder and decoded through `Mirror`; see
+/// docs/performance.md). Every branch is an index lookup by the case (`QueuePlanTests`).
 struct CaseLines {
+    /// In the order they were made.
     var documents: [CaseDocument] = []
-    /// Each with its actor set (nil for the system).
+    /// In the order they happened, each with its actor set (nil for the system).
     var events: [CaseEvent] = []
-    /// Each with its author set.
+    /// In the order they were written, each with its author set.
     var messages: [CaseMessage] = []
+    var pauses: [CasePause] = []
+    var rating: CaseRating?
+    /// The latest first; without their participants.
+    var videoSessions: [VideoSession] = []
     var viewerHasUnreadNotifications = false
 
-    /// Documents and messages in the order they were made, the timeline in the order it happened.
     static func read(case caseID: UUID, viewer: UUID?, on db: any Database) async throws -> CaseLines {
         var lines = CaseLines()
         let sql = try db.sql()
@@ -31,6 +37,12 @@ struct CaseLines {
                 let message = try CaseMessage.columns.decode(row, prefix: "m_")
                 message.$author.value = try Account.columns.decode(row, prefix: "a_")
                 lines.messages.append(message)
+            case "p":
+                lines.pauses.append(try CasePause.columns.decode(row, prefix: "p_"))
+            case "r":
+                lines.rating = try CaseRating.columns.decode(row, prefix: "r_")
+            case "v":
+                lines.videoSessions.insert(try VideoSession.columns.decode(row, prefix: "v_"), at: 0)
             default:
                 lines.viewerHasUnreadNotifications = true
             }
@@ -39,38 +51,50 @@ struct CaseLines {
     }
 
     static func statement(case caseID: UUID, viewer: UUID?, on sql: any SQLDatabase) -> SQLQueryString {
-        "\(unsafeRaw: sql.dialect.name == "postgresql" ? typesText : "")\(unsafeRaw: documentsText)\(bind: caseID)\(unsafeRaw: eventsText)\(bind: caseID)"
-            + "\(unsafeRaw: messagesText)\(bind: caseID)\(unsafeRaw: notificationsText)\(bind: caseID)"
-            + " AND notifications.account_id = \(bind: viewer ?? UUID())) ORDER BY line, line_at"
+        var text: SQLQueryString = sql.dialect.name == "postgresql" ? "\(unsafeRaw: typesText) UNION ALL " : ""
+        for (index, branch) in branches.enumerated() {
+            text += "\(unsafeRaw: index == 0 ? "" : " UNION ALL ")\(unsafeRaw: branch)\(bind: caseID)"
+        }
+        return text + " AND notifications.account_id = \(bind: viewer ?? UUID())) ORDER BY line, line_at"
     }
 
-    private static let documentNulls = CaseDocument.columns.nulls(prefix: "d_")
-    private static let eventNulls = CaseEvent.columns.nulls(prefix: "e_")
-    private static let messageNulls = CaseMessage.columns.nulls(prefix: "m_")
-    private static let accountNulls = Account.columns.nulls(prefix: "a_")
+    /// The column groups every branch selects, in order: each model's columns under its prefix.
+    private static let groups: [(prefix: String, select: String, nulls: String)] = [
+        group(CaseDocument.columns, "documents", "d_"), group(CaseEvent.columns, "case_events", "e_"),
+        group(CaseMessage.columns, "case_messages", "m_"), group(Account.columns, "accounts", "a_"),
+        group(CasePause.columns, "case_pauses", "p_"), group(CaseRating.columns, "case_ratings", "r_"),
+        group(VideoSession.columns, "video_sessions", "v_"),
+    ]
+
+    private static func group<M>(_ columns: ModelColumns<M>, _ table: String, _ prefix: String) -> (prefix: String, select: String, nulls: String) {
+        (prefix, columns.select(table, prefix: prefix), columns.nulls(prefix: prefix))
+    }
+
+    /// `SELECT 'tag' AS line, at AS line_at, <the groups it fills, NULL for the others> FROM …`;
+    /// the case's id is bound after each.
+    private static func branch(_ tag: String, at: String, filling filled: Set<String>, from: String) -> String {
+        let columns = groups.map { filled.contains($0.prefix) ? $0.select : $0.nulls }.joined(separator: ", ")
+        return "SELECT \(tag) AS line, \(at) AS line_at, \(columns) FROM \(from)"
+    }
+
+    private static let branches = [
+        branch("'d'", at: "documents.created_at", filling: ["d_"], from: "documents WHERE documents.case_id = "),
+        branch("'e'", at: "case_events.occurred_at", filling: ["e_", "a_"],
+               from: "case_events LEFT JOIN accounts ON accounts.id = case_events.actor_id WHERE case_events.case_id = "),
+        branch("'m'", at: "case_messages.created_at", filling: ["m_", "a_"],
+               from: "case_messages JOIN accounts ON accounts.id = case_messages.author_id WHERE case_messages.case_id = "),
+        branch("'p'", at: "NULL", filling: ["p_"], from: "case_pauses WHERE case_pauses.case_id = "),
+        branch("'r'", at: "case_ratings.created_at", filling: ["r_"], from: "case_ratings WHERE case_ratings.case_id = "),
+        branch("'v'", at: "video_sessions.starts_at", filling: ["v_"], from: "video_sessions WHERE video_sessions.case_id = "),
+        // One row or none, the viewer bound after the case (the statement closes the parenthesis).
+        branch("'n'", at: "NULL", filling: [], from: "(SELECT 1 AS unread) AS flag "
+               + "WHERE EXISTS (SELECT 1 FROM notifications WHERE notifications.read_at IS NULL AND notifications.case_id = "),
+    ]
 
     /// On PostgreSQL, a first branch that returns nothing, only to give every column its type: it
     /// types a `UNION` pair by pair, and two branches' NULLs meeting first would be typed as text.
     /// Its WHERE is false whatever the rows, so no table is read (its plan is a bare `Result`).
     /// SQLite has no column types to agree on.
-    private static let typesText = "SELECT NULL AS line, documents.created_at AS line_at, "
-        + "\(CaseDocument.columns.select("documents", prefix: "d_")), \(CaseEvent.columns.select("case_events", prefix: "e_")), "
-        + "\(CaseMessage.columns.select("case_messages", prefix: "m_")), \(Account.columns.select("accounts", prefix: "a_")) "
-        + "FROM documents, case_events, case_messages, accounts WHERE 1 = 0 UNION ALL "
-
-    private static let documentsText = "SELECT 'd' AS line, documents.created_at AS line_at, "
-        + "\(CaseDocument.columns.select("documents", prefix: "d_")), \(eventNulls), \(messageNulls), \(accountNulls) "
-        + "FROM documents WHERE documents.case_id = "
-
-    private static let eventsText = " UNION ALL SELECT 'e', case_events.occurred_at, \(documentNulls), "
-        + "\(CaseEvent.columns.select("case_events", prefix: "e_")), \(messageNulls), \(Account.columns.select("accounts", prefix: "a_")) "
-        + "FROM case_events LEFT JOIN accounts ON accounts.id = case_events.actor_id WHERE case_events.case_id = "
-
-    private static let messagesText = " UNION ALL SELECT 'm', case_messages.created_at, \(documentNulls), \(eventNulls), "
-        + "\(CaseMessage.columns.select("case_messages", prefix: "m_")), \(Account.columns.select("accounts", prefix: "a_")) "
-        + "FROM case_messages JOIN accounts ON accounts.id = case_messages.author_id WHERE case_messages.case_id = "
-
-    /// One row, or none, without a FROM: both databases accept it.
-    private static let notificationsText = " UNION ALL SELECT 'n', NULL, \(documentNulls), \(eventNulls), \(messageNulls), \(accountNulls) "
-        + "WHERE EXISTS (SELECT 1 FROM notifications WHERE notifications.read_at IS NULL AND notifications.case_id = "
+    private static let typesText = branch("NULL", at: "documents.created_at", filling: Set(groups.map(\.prefix)),
+                                          from: "documents, case_events, case_messages, accounts, case_pauses, case_ratings, video_sessions WHERE 1 = 0")
 }

@@ -35,12 +35,8 @@ struct CasePresenter {
         let caseID = try record.requireID()
         let id = caseID.uuidString
         let db = request.db
-        // One statement for every line of the page; pauses matter only while the time limit
-        // applies, and a rating exists only on a closed case (closing is final).
-        async let linesQuery = CaseLines.read(case: caseID, viewer: request.currentAccount?.id, on: db)
-        async let pausesQuery: [CasePause] = record.status.clockApplies ? CasePause.query(on: db).filter(\.$caseRecord.$id == caseID).all() : []
-        async let ratingQuery: CaseRating? = record.status == .closed ? CaseRating.query(on: db).filter(\.$caseRecord.$id == caseID).first() : nil
-        let (lines, pauses, rating) = try await (linesQuery, pausesQuery, ratingQuery)
+        // One statement for everything of the case's own (see `CaseLines`).
+        let lines = try await CaseLines.read(case: caseID, viewer: request.currentAccount?.id, on: db)
         let (documents, events, messages) = (lines.documents, lines.events, lines.messages)
         try await Self.attachPoints(of: events.compactMap { $0.actor } + messages.map(\.author), on: db)
 
@@ -87,7 +83,7 @@ struct CasePresenter {
         // After a decision the time limit no longer applies.
         let clockMatters = record.status.clockApplies
         let deadline = clockMatters
-            ? CaseClock.deadline(for: record, pauses: pauses, calendar: request.dependencies.workingCalendar, today: today) : nil
+            ? CaseClock.deadline(for: record, pauses: lines.pauses, calendar: request.dependencies.workingCalendar, today: today) : nil
         let deadlineText = deadline.map { deadline -> String in
             let left = deadline.workingDaysLeft(today: today)
             let key = deadline.isProvisional ? "case.deadline.paused" : (left < 0 ? "case.deadline.overdue" : "case.deadline.left")
@@ -115,15 +111,15 @@ struct CasePresenter {
             decisionHint: decisionHint(preparers: preparers),
             timeline: timeline, messages: messageLines,
             messagePath: role == .office ? SiteURL.officeCaseMessages(id: id).path : SiteURL.caseMessages(id: id).path,
-            ratingPath: role == .applicant && record.status == .closed && rating == nil ? SiteURL.caseRating(id: id).path : nil,
-            rating: rating.map { request.t("rating.given", ["score": String($0.score), "comment": $0.comment]) },
+            ratingPath: role == .applicant && record.status == .closed && lines.rating == nil ? SiteURL.caseRating(id: id).path : nil,
+            rating: lines.rating.map { request.t("rating.given", ["score": String($0.score), "comment": $0.comment]) },
             zoneNote: request.t("case.times_in_zone", ["zone": zone.identifier]),
             assignee: record.assignee?.displayName,
             assignPath: role == .office ? SiteURL.officeCaseAssignee(id: id).path : nil,
             colleagues: colleagues,
             applicant: role == .office ? record.applicant.displayName : nil,
             applicantCard: role == .office ? try await applicantCard() : nil,
-            video: try await videoPanel(id: id),
+            video: try await videoPanel(id: id, sessions: lines.videoSessions),
             mandate: try await mandatePanel(id: id),
             notarization: try await NotarizationPanel.make(self, id: id),
             wallet: try await walletPicker(id: id, materials: materials),
@@ -228,18 +224,17 @@ struct CasePresenter {
     }
 
     /// Where the case's video step stands, and where to go for it.
-    private func videoPanel(id: String) async throws -> VideoPanel? {
+    private func videoPanel(id: String, sessions: [VideoSession]) async throws -> VideoPanel? {
         guard record.matter.channels.contains(.video), record.status != .draft else { return nil }
-        // Who is invited matters only to the office (it links the room to those invited).
-        let query = try VideoSession.query(on: request.db).filter(\.$caseRecord.$id == record.requireID()).sort(\.$startsAt, .descending)
-        let sessions = try await (role == .office ? query.with(\.$participants) : query).all()
         if let booked = sessions.first(where: { $0.status == .booked }) {
             // The office reads its own time and, beside it, the time on the applicant's clock.
             let status = role == .applicant ? request.t("video.panel.booked", ["when": request.showTime(booked.startsAt, in: zone)])
                 : request.t("video.panel.booked_office", ["when": request.showTime(booked.startsAt, in: zone),
                                                           "when_applicant": request.showTime(booked.startsAt, in: record.applicant.zone)])
             if role == .applicant { return VideoPanel(status: status, path: SiteURL.caseVideo(id: id).path, linkLabel: request.t("video.panel.manage")) }
-            let invited = booked.participants.contains { $0.$account.id == request.currentAccount?.id }
+            // Who is invited matters only to the office (it links the room to those invited).
+            let invited = try await VideoParticipant.query(on: request.db).filter(\.$session.$id == booked.requireID())
+                .filter(\.$account.$id == (request.currentAccount?.id ?? UUID())).first() != nil
             return VideoPanel(status: status, path: invited ? SiteURL.videoRoom(id: booked.id!.uuidString.lowercased()).path : SiteURL.officeVideo.path,
                               linkLabel: request.t(invited ? "video.booking.enter_room" : "video.office.title"))
         }

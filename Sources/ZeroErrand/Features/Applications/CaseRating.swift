@@ -12,4 +12,7 @@ final class CaseRating: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
+
+    /// Every column, for the case page's one read of what belongs to the case (see `ModelColumns`).
+    static let columns = ModelColumns<CaseRating> { [$0.$id, $0.$caseRecord, $0.$score, $0.$comment, $0.$createdAt] }
 }

@@ -48,6 +48,13 @@ final class VideoSession: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Every column, for the case page's one read of what belongs to the case (see `ModelColumns`).
+    static let columns = ModelColumns<VideoSession> {
+        [$0.$id, $0.$caseRecord, $0.$department, $0.$host, $0.$purpose, $0.$startsAt, $0.$endsAt, $0.$status, $0.$slotKey,
+         $0.$activeKey, $0.$sequence, $0.$bookedBy, $0.$point, $0.$createdAt, $0.$cancelledAt, $0.$endedAt, $0.$outcome,
+         $0.$outcomeNote, $0.$remindedDayAt, $0.$remindedHourAt]
+    }
+
     /// Gives up the slot and the case step; the raised sequence makes calendars drop the event.
     func cancel(at now: Date) {
         status = .cancelled
