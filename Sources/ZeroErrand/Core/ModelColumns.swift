@@ -25,9 +25,15 @@ struct ModelColumns<M: Model>: Sendable {
         keys.map { #""\#(table)"."\#($0)" AS "\#(prefix)\#($0)""# }.joined(separator: ", ")
     }
 
-    /// `NULL AS "prefixkey", …`: the same columns, empty, for the other branches of a `UNION ALL`.
-    func nulls(prefix: String) -> String {
-        keys.map { #"NULL AS "\#(prefix)\#($0)""# }.joined(separator: ", ")
+    /// `"table"."key", …`: for a later branch of a `UNION ALL`, whose names the first branch gives.
+    func select(_ table: String) -> String {
+        keys.map { #""\#(table)"."\#($0)""# }.joined(separator: ", ")
+    }
+
+    /// `NULL AS "prefixkey", …`, or only `NULL, …` without a prefix: the same columns, empty, for
+    /// the other branches of a `UNION ALL`.
+    func nulls(prefix: String?) -> String {
+        keys.map { key in prefix.map { #"NULL AS "\#($0)\#(key)""# } ?? "NULL" }.joined(separator: ", ")
     }
 
     /// The model from a row selected with `select(_:prefix:)` under the same prefix.

@@ -58,27 +58,36 @@ struct CaseLines {
         return text + " AND notifications.account_id = \(bind: viewer ?? UUID())) ORDER BY line, line_at"
     }
 
-    /// The column groups every branch selects, in order: each model's columns under its prefix.
-    private static let groups: [(prefix: String, select: String, nulls: String)] = [
-        group(CaseDocument.columns, "documents", "d_"), group(CaseEvent.columns, "case_events", "e_"),
-        group(CaseMessage.columns, "case_messages", "m_"), group(Account.columns, "accounts", "a_"),
-        group(CasePause.columns, "case_pauses", "p_"), group(CaseRating.columns, "case_ratings", "r_"),
-        group(VideoSession.columns, "video_sessions", "v_"),
-    ]
+    /// The column groups every branch selects, in order: each model's columns under its prefix,
+    /// named (for the first branch, which names the statement's columns) and plain (for the others:
+    /// SQLite parses the whole text on every request, and the names would double it).
+    private struct Group {
+        let prefix: String, named: String, plain: String, namedNulls: String, plainNulls: String
 
-    private static func group<M>(_ columns: ModelColumns<M>, _ table: String, _ prefix: String) -> (prefix: String, select: String, nulls: String) {
-        (prefix, columns.select(table, prefix: prefix), columns.nulls(prefix: prefix))
+        init<M>(_ columns: ModelColumns<M>, _ table: String, _ prefix: String) {
+            (self.prefix, named, plain) = (prefix, columns.select(table, prefix: prefix), columns.select(table))
+            (namedNulls, plainNulls) = (columns.nulls(prefix: prefix), columns.nulls(prefix: nil))
+        }
     }
 
-    /// `SELECT 'tag' AS line, at AS line_at, <the groups it fills, NULL for the others> FROM …`;
-    /// the case's id is bound after each.
-    private static func branch(_ tag: String, at: String, filling filled: Set<String>, from: String) -> String {
-        let columns = groups.map { filled.contains($0.prefix) ? $0.select : $0.nulls }.joined(separator: ", ")
-        return "SELECT \(tag) AS line, \(at) AS line_at, \(columns) FROM \(from)"
+    private static let groups = [
+        Group(CaseDocument.columns, "documents", "d_"), Group(CaseEvent.columns, "case_events", "e_"),
+        Group(CaseMessage.columns, "case_messages", "m_"), Group(Account.columns, "accounts", "a_"),
+        Group(CasePause.columns, "case_pauses", "p_"), Group(CaseRating.columns, "case_ratings", "r_"),
+        Group(VideoSession.columns, "video_sessions", "v_"),
+    ]
+
+    /// `SELECT 'tag', at, <the groups it fills, NULL for the others> FROM …`; the case's id is bound
+    /// after each.
+    private static func branch(_ tag: String, at: String, filling filled: Set<String>, from: String, named: Bool = false) -> String {
+        let columns = groups.map { group in
+            filled.contains(group.prefix) ? (named ? group.named : group.plain) : (named ? group.namedNulls : group.plainNulls)
+        }
+        return "SELECT \(tag)\(named ? " AS line" : ""), \(at)\(named ? " AS line_at" : ""), \(columns.joined(separator: ", ")) FROM \(from)"
     }
 
     private static let branches = [
-        branch("'d'", at: "documents.created_at", filling: ["d_"], from: "documents WHERE documents.case_id = "),
+        branch("'d'", at: "documents.created_at", filling: ["d_"], from: "documents WHERE documents.case_id = ", named: true),
         branch("'e'", at: "case_events.occurred_at", filling: ["e_", "a_"],
                from: "case_events LEFT JOIN accounts ON accounts.id = case_events.actor_id WHERE case_events.case_id = "),
         branch("'m'", at: "case_messages.created_at", filling: ["m_", "a_"],
@@ -96,5 +105,6 @@ struct CaseLines {
     /// Its WHERE is false whatever the rows, so no table is read (its plan is a bare `Result`).
     /// SQLite has no column types to agree on.
     private static let typesText = branch("NULL", at: "documents.created_at", filling: Set(groups.map(\.prefix)),
-                                          from: "documents, case_events, case_messages, accounts, case_pauses, case_ratings, video_sessions WHERE 1 = 0")
+                                          from: "documents, case_events, case_messages, accounts, case_pauses, case_ratings, video_sessions WHERE 1 = 0",
+                                          named: true)
 }

@@ -255,7 +255,8 @@ struct CasePresenter {
     /// relative's full ID number (the case is theirs to check). The applicant may name or change it.
     private func mandatePanel(id: String) async throws -> MandatePanel? {
         guard record.matter.channels.contains(.proxy) else { return nil }
-        let mandate = try await record.$mandate.get(on: request.db)
+        // Fluent's `get` would ask the database for a parent whose id is nil.
+        let mandate = record.$mandate.id == nil ? nil : try await record.$mandate.get(on: request.db)
         let isPrincipal = role == .applicant && request.currentAccount?.id == record.$applicant.id
         var choices: [Choice] = []
         if isPrincipal && record.status == .draft {
