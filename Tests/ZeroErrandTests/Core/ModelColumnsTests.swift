@@ -101,6 +101,40 @@ struct ModelColumnsTests {
         }
     }
 
+    @Test("On PostgreSQL the lines are a statement each connection prepares once, and prepares again when it lost it")
+    func preparedOnce() async throws {
+        try await withTestApp { (app, clock) async throws in
+            let world = try await CaseWorld.make(app, clock)
+            let id = try await world.submittedCase()
+            let viewer = try world.citizenAccount.requireID()
+            guard try app.db.sql().dialect.name == "postgresql" else {
+                #expect(try await CaseLines.prepared.rows([id, viewer], on: app.db) == nil)
+                return
+            }
+            // Through the pool, several times: prepared on whichever connection, then executed.
+            for _ in 0..<3 { #expect(try await CaseLines.prepared.rows([id, viewer], on: app.db)?.count ?? 0 >= 4) }
+            try await app.db.withConnection { connection in
+                let sql = try connection.sql()
+                let count = { try await sql.raw("SELECT COUNT(*) AS n FROM pg_prepared_statements WHERE name = 'ze_case_lines'").first()?
+                    .decode(column: "n", as: Int.self) }
+                try await sql.raw("DEALLOCATE ALL").run()
+                let first = try await CaseLines.prepared.rows([id, viewer], onConnection: sql)
+                #expect(try await count() == 1)
+                let again = try await CaseLines.prepared.rows([id, viewer], onConnection: sql)
+                #expect(first.count == again.count && first.count >= 4)
+                try await sql.raw("DEALLOCATE ze_case_lines").run()
+                #expect(try await CaseLines.prepared.rows([id, viewer], onConnection: sql).count == first.count)
+                #expect(try await count() == 1)
+                return ()
+            }
+            // Inside a transaction the plain text is sent: a failed EXECUTE would end it.
+            try await app.db.transaction { (transaction: any Database) async throws -> Void in
+                #expect(try await CaseLines.prepared.rows([id, viewer], on: transaction) == nil)
+                #expect(try await CaseLines.read(case: id, viewer: viewer, on: transaction).events.count >= 2)
+            }
+        }
+    }
+
     /// A model as its fields encode (Fluent's `Codable`): every stored value, parents by id.
     static func json<M: Model>(_ model: M) throws -> String {
         let encoder = JSONEncoder()

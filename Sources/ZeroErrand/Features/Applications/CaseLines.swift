@@ -24,8 +24,12 @@ struct CaseLines {
 
     static func read(case caseID: UUID, viewer: UUID?, on db: any Database) async throws -> CaseLines {
         var lines = CaseLines()
-        let sql = try db.sql()
-        for row in try await sql.raw(statement(case: caseID, viewer: viewer, on: sql)).all() {
+        var rows = try await prepared.rows([caseID, viewer ?? UUID()], on: db)
+        if rows == nil {
+            let sql = try db.sql()
+            rows = try await sql.raw(statement(case: caseID, viewer: viewer, on: sql)).all()
+        }
+        for row in rows ?? [] {
             switch try row.decode(column: "line", as: String.self) {
             case "d":
                 lines.documents.append(try CaseDocument.columns.decode(row, prefix: "d_"))
@@ -57,6 +61,10 @@ struct CaseLines {
         }
         return text + " AND notifications.account_id = \(bind: viewer ?? UUID())) ORDER BY line, line_at"
     }
+
+    /// The same text on PostgreSQL, with the case as $1 and the viewer as $2.
+    static let prepared = PreparedRead(name: "ze_case_lines", text: "\(typesText) UNION ALL "
+        + branches.map { $0 + "$1" }.joined(separator: " UNION ALL ") + " AND notifications.account_id = $2) ORDER BY line, line_at")
 
     /// The column groups every branch selects, in order: each model's columns under its prefix,
     /// named (for the first branch, which names the statement's columns) and plain (for the others:
