@@ -9,24 +9,33 @@ import SQLKit
 /// A connection prepares the statement the first time it is asked to execute it, and from then on
 /// only executes it (PostgreSQL keeps the plan, and re-plans by itself after a schema change).
 ///
-/// The arguments are UUIDs, written into the `EXECUTE` as literals: their text is only hex digits
-/// and dashes. Inside a transaction, where a failed `EXECUTE` would abort it, and on SQLite, the
-/// caller's plain text is sent instead.
+/// The arguments are written into the `EXECUTE` as string literals, each `'` doubled (PostgreSQL
+/// reads backslashes literally: `standard_conforming_strings` is on by default since 9.1); PostgreSQL
+/// casts them to the types the statement gives its parameters. Inside a transaction, where a failed
+/// `EXECUTE` would abort it, and on SQLite, the caller's plain text is sent instead.
 struct PreparedRead: Sendable {
     let name: String
     /// The statement with `$1`, `$2`, … for the arguments, in order.
     let text: String
 
+    /// The rows: by the prepared statement where it can be, else by `plain` (the same statement
+    /// with its arguments bound).
+    func all(_ arguments: [String], or plain: @autoclosure () -> SQLQueryString, on db: any Database) async throws -> [any SQLRow] {
+        if let rows = try await rows(arguments, on: db) { return rows }
+        return try await db.sql().raw(plain()).all()
+    }
+
     /// The rows, or nil where the statement cannot be prepared here (see above).
-    func rows(_ arguments: [UUID], on db: any Database) async throws -> [any SQLRow]? {
+    func rows(_ arguments: [String], on db: any Database) async throws -> [any SQLRow]? {
         guard !db.inTransaction, try db.sql().dialect.name == "postgresql" else { return nil }
         // One connection for both, or the statement could be prepared on another than runs it.
         return try await db.withConnection { connection in try await rows(arguments, onConnection: connection.sql()) }
     }
 
     /// On one PostgreSQL connection, outside a transaction.
-    func rows(_ arguments: [UUID], onConnection sql: any SQLDatabase) async throws -> [any SQLRow] {
-        let execute = "EXECUTE \(name)(\(arguments.map { "'\($0.uuidString)'" }.joined(separator: ", ")))"
+    func rows(_ arguments: [String], onConnection sql: any SQLDatabase) async throws -> [any SQLRow] {
+        let literals = arguments.map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }
+        let execute = "EXECUTE \(name)(\(literals.joined(separator: ", ")))"
         do {
             return try await sql.raw("\(unsafeRaw: execute)").all()
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "26000" {

@@ -50,8 +50,11 @@ struct SessionAuthenticator: AsyncMiddleware {
         + "\(Account.columns.select("accounts", prefix: "a_")) FROM sessions JOIN accounts ON accounts.id = sessions.account_id "
         + "WHERE sessions.token_hash = "
 
+    private static let sessionRead = PreparedRead(name: "ze_session", text: sessionText + "$1")
+
     static func session(_ tokenHash: String, on db: any Database) async throws -> (SignInSession, Account)? {
-        guard let row = try await db.sql().raw("\(unsafeRaw: sessionText)\(bind: tokenHash)").first() else { return nil }
+        guard let row = try await sessionRead.all([tokenHash], or: "\(unsafeRaw: sessionText)\(bind: tokenHash)", on: db).first
+        else { return nil }
         let session = try SignInSession.columns.decode(row, prefix: "s_")
         let account = try Account.columns.decode(row, prefix: "a_")
         session.$account.value = account

@@ -91,7 +91,7 @@ struct ModelColumnsTests {
             let (session, account) = try #require(try await SessionAuthenticator.session(stored.tokenHash, on: app.db))
             try #expect(Self.json(session) == Self.json(stored))
             try #expect(Self.json(account) == Self.json(stored.account))
-            #expect(try await SessionAuthenticator.session("no such hash", on: app.db) == nil)
+            #expect(try await SessionAuthenticator.session("no such hash' OR '1'='1", on: app.db) == nil)
 
             session.lastSeenAt = clock.now.addingTimeInterval(5)
             try await session.update(on: app.db)
@@ -108,28 +108,28 @@ struct ModelColumnsTests {
             let id = try await world.submittedCase()
             let viewer = try world.citizenAccount.requireID()
             guard try app.db.sql().dialect.name == "postgresql" else {
-                #expect(try await CaseLines.prepared.rows([id, viewer], on: app.db) == nil)
+                #expect(try await CaseLines.prepared.rows([id.uuidString, viewer.uuidString], on: app.db) == nil)
                 return
             }
             // Through the pool, several times: prepared on whichever connection, then executed.
-            for _ in 0..<3 { #expect(try await CaseLines.prepared.rows([id, viewer], on: app.db)?.count ?? 0 >= 4) }
+            for _ in 0..<3 { #expect(try await CaseLines.prepared.rows([id.uuidString, viewer.uuidString], on: app.db)?.count ?? 0 >= 4) }
             try await app.db.withConnection { connection in
                 let sql = try connection.sql()
                 let count = { try await sql.raw("SELECT COUNT(*) AS n FROM pg_prepared_statements WHERE name = 'ze_case_lines'").first()?
                     .decode(column: "n", as: Int.self) }
                 try await sql.raw("DEALLOCATE ALL").run()
-                let first = try await CaseLines.prepared.rows([id, viewer], onConnection: sql)
+                let first = try await CaseLines.prepared.rows([id.uuidString, viewer.uuidString], onConnection: sql)
                 #expect(try await count() == 1)
-                let again = try await CaseLines.prepared.rows([id, viewer], onConnection: sql)
+                let again = try await CaseLines.prepared.rows([id.uuidString, viewer.uuidString], onConnection: sql)
                 #expect(first.count == again.count && first.count >= 4)
                 try await sql.raw("DEALLOCATE ze_case_lines").run()
-                #expect(try await CaseLines.prepared.rows([id, viewer], onConnection: sql).count == first.count)
+                #expect(try await CaseLines.prepared.rows([id.uuidString, viewer.uuidString], onConnection: sql).count == first.count)
                 #expect(try await count() == 1)
                 return ()
             }
             // Inside a transaction the plain text is sent: a failed EXECUTE would end it.
             try await app.db.transaction { (transaction: any Database) async throws -> Void in
-                #expect(try await CaseLines.prepared.rows([id, viewer], on: transaction) == nil)
+                #expect(try await CaseLines.prepared.rows([id.uuidString, viewer.uuidString], on: transaction) == nil)
                 #expect(try await CaseLines.read(case: id, viewer: viewer, on: transaction).events.count >= 2)
             }
         }

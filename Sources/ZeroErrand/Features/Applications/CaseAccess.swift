@@ -97,7 +97,8 @@ enum CaseAccess {
 
     /// One statement of fixed text, read by every case route (see `ModelColumns`).
     static func read(_ id: UUID, withPeople: Bool, on db: any Database) async throws -> Case? {
-        guard let row = try await db.sql().raw("\(unsafeRaw: withPeople ? caseWithPeopleText : caseText)\(bind: id)").first() else { return nil }
+        let (prepared, text) = withPeople ? (caseWithPeopleRead, caseWithPeopleText) : (caseRead, caseText)
+        guard let row = try await prepared.all([id.uuidString], or: "\(unsafeRaw: text)\(bind: id)", on: db).first else { return nil }
         let record = try Case.columns.decode(row, prefix: "c_")
         record.$department.value = try Department.columns.decode(row, prefix: "d_")
         if withPeople {
@@ -106,6 +107,9 @@ enum CaseAccess {
         }
         return record
     }
+
+    private static let caseRead = PreparedRead(name: "ze_case", text: caseText + "$1")
+    private static let caseWithPeopleRead = PreparedRead(name: "ze_case_people", text: caseWithPeopleText + "$1")
 
     private static let caseText = "SELECT \(Case.columns.select("cases", prefix: "c_")), "
         + "\(Department.columns.select("departments", prefix: "d_")) "

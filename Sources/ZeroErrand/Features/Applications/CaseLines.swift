@@ -24,12 +24,10 @@ struct CaseLines {
 
     static func read(case caseID: UUID, viewer: UUID?, on db: any Database) async throws -> CaseLines {
         var lines = CaseLines()
-        var rows = try await prepared.rows([caseID, viewer ?? UUID()], on: db)
-        if rows == nil {
-            let sql = try db.sql()
-            rows = try await sql.raw(statement(case: caseID, viewer: viewer, on: sql)).all()
-        }
-        for row in rows ?? [] {
+        let sql = try db.sql()
+        let rows = try await prepared.all([caseID.uuidString, (viewer ?? UUID()).uuidString],
+                                          or: statement(case: caseID, viewer: viewer, on: sql), on: db)
+        for row in rows {
             switch try row.decode(column: "line", as: String.self) {
             case "d":
                 lines.documents.append(try CaseDocument.columns.decode(row, prefix: "d_"))
