@@ -12,9 +12,11 @@ enum PDFTools {
     /// The QR codes in an inline `<svg>` as a browser would draw it: rendered by rsvg-convert, read by zbarimg.
     static func qrCodes(svg: String) throws -> [String] {
         let image = try write(Array(svg.utf8), "svg")
-        // Once in a full parallel run zbarimg read nothing from a code it reads every other time:
-        // a second reading of the same image tells a tool's hiccup from a code that does not scan.
-        for _ in 0..<2 {
+        // Now and then in a full parallel run on a busy machine zbarimg read nothing from a code it
+        // reads every other time (twice in a row once, in CI): more readings, a moment apart, tell a
+        // tool's hiccup from a code that does not scan, which reads empty every time.
+        for attempt in 0..<5 {
+            if attempt > 0 { Thread.sleep(forTimeInterval: 0.5) }
             _ = try run("rsvg-convert", ["--width", "400", "--background-color", "white", "-o", image + ".png", image])
             let codes = try run("zbarimg", ["--raw", "-q", image + ".png"]).split(separator: "\n").map(String.init)
             if !codes.isEmpty { return codes }
